@@ -1,0 +1,63 @@
+"""Compatriot: the consular-protection service (API, traveler PWA and staff console)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server import config as settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: environment settings, then ``test_config`` on top; nothing runs at import."""
+    instance_path = os.environ.get("COMPATRIOT_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path or None, instance_relative_config=True,
+                static_folder=None)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(settings.Defaults)
+    app.config.update(settings.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],
+                                x_proto=1, x_host=1)
+    _init_extensions(app)
+    _register_features(app)
+    from server import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from server import db as db_module
+    from server.celery_app import init_celery
+    from server.extensions import api, babel, csrf, db, login_manager, migrate
+    from server.i18n import select_locale
+
+    db.init_app(app)
+    db_module.install_engine_hooks(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    api.init_app(app)
+    db_module.install_request_boundary(app)
+    init_celery(app)
+    from server import auth
+
+    auth.install(app)
+
+
+def _register_features(app: Flask) -> None:
+    from server.accounts import views as accounts
+    from server.embassies import views as embassies
+    from server.extensions import api
+    from server.places import views as places
+    from server.trips import views as trips
+    from server.web import views as web
+
+    for feature in (accounts, trips, embassies, places, web):
+        api.register_blueprint(feature.blp)
+    app.register_blueprint(web.pages)

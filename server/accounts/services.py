@@ -1,0 +1,90 @@
+"""Account rules: hashing, sign-in, profile changes, export and erasure. Services flush only."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from server.accounts.models import User
+from server.db import db, utcnow
+from server.errors import field_error
+
+# Verifying against this keeps sign-in for an unknown email as slow as for a known one.
+_DUMMY_HASH = None
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg.get("ARGON2_TIME_COST", 3),
+                          memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
+                          parallelism=cfg.get("ARGON2_PARALLELISM", 2))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    global _DUMMY_HASH
+    hasher = _hasher()
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hasher.hash("not a real password")
+        stored = _DUMMY_HASH
+    else:
+        stored = user.password_hash
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is not None and hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
+    return user is not None
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_traveler(email: str, password: str, name: str, phone: str, language: str | None) -> User:
+    if find_by_email(email):
+        field_error("email", _l("An account with this email already exists."), status=409)
+    user = User(email=email.strip().lower(), password_hash=hash_password(password), name=name,
+                phone=phone, language=language or str(get_locale()), role="traveler")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    return user if password_matches(user, password) else None
+
+
+def update_profile(user: User, changes: dict) -> User:
+    if changes.get("location_consent") is False:
+        from server.accounts import privacy
+
+        privacy.withdraw_location_consent(user)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not password_matches(user, current):
+        field_error("current_password", _l("The current password is not correct."))
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()
+    user.updated_at = utcnow()
+    db.session.flush()
+
+
+def delete_account(user: User, password: str) -> None:
+    if not password_matches(user, password):
+        field_error("password", _l("The password is not correct."))
+    db.session.delete(user)
+    db.session.flush()

@@ -1,0 +1,95 @@
+from flask import jsonify
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_smorest import abort
+
+from server.accounts import blp, privacy, services
+from server.accounts.schemas import (
+    LoginIn,
+    PasswordChangeIn,
+    PasswordConfirmIn,
+    ProfilePatch,
+    SignupIn,
+    UserOut,
+)
+
+
+@blp.route("/auth/signup")
+class Signup(MethodView):
+    @blp.arguments(SignupIn)
+    @blp.response(201, UserOut)
+    def post(self, data):
+        """Create a traveler account and sign in"""
+        user = services.create_traveler(**data)
+        login_user(user, remember=True)
+        return user
+
+
+@blp.route("/auth/login")
+class Login(MethodView):
+    @blp.arguments(LoginIn)
+    @blp.response(200, UserOut)
+    def post(self, data):
+        """Sign in with email and password"""
+        user = services.authenticate(data["email"], data["password"])
+        if user is None:
+            abort(401, message=_l("Email or password is not correct."))
+        login_user(user, remember=True)
+        return user
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self):
+        """Sign out of this session"""
+        logout_user()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, UserOut)
+    def get(self):
+        """The signed-in user's profile"""
+        return current_user
+
+    @blp.arguments(ProfilePatch)
+    @blp.response(200, UserOut)
+    def patch(self, changes):
+        """Change name, phone, language or location-sharing consent"""
+        return services.update_profile(current_user, changes)
+
+    @blp.arguments(PasswordConfirmIn)
+    @blp.response(204)
+    def delete(self, data):
+        """Delete my account and everything tied to it (password required)"""
+        services.delete_account(current_user, data["password"])
+        logout_user()
+
+
+@blp.route("/me/password")
+class Password(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(PasswordChangeIn)
+    @blp.response(204)
+    def post(self, data):
+        """Change my password; every other session is signed out"""
+        services.change_password(current_user, data["current_password"], data["new_password"])
+        login_user(current_user, remember=True)
+
+
+@blp.route("/me/export")
+class Export(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200)
+    def get(self):
+        """Everything the service holds about me, as JSON"""
+        data = privacy.export_user_data(current_user, UserOut().dump(current_user))
+        response = jsonify(data)
+        response.headers["Content-Disposition"] = 'attachment; filename="compatriot-export.json"'
+        return response

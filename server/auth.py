@@ -1,0 +1,41 @@
+"""Session loading, the 401 for anonymous callers and the CSRF cookie the apps echo back.
+
+Cookie-authenticated writes need the ``X-CSRFToken`` header (Flask-WTF's CSRFProtect);
+the token is handed to the apps in a readable, same-site ``csrf_token`` cookie.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_smorest import abort
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from server.extensions import login_manager
+
+CSRF_COOKIE = "csrf_token"
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    from server.accounts.models import User
+    from server.db import db
+
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    return db.session.scalar(select(User).where(User.id == int(user_id),
+                                                User.session_token == token))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    abort(401)
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def set_csrf_cookie(response: Response) -> Response:
+        if request.path.startswith("/api/") or request.path in ("/", "/console/"):
+            response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=False)
+        return response

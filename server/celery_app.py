@@ -1,0 +1,81 @@
+"""Celery, bound to the Flask app: every task runs inside an app context and takes ids only.
+
+Scaled out, ``CELERY_BROKER_URL`` points at Redis or RabbitMQ and workers run as
+``celery -A server.celery_app:celery worker``. Embedded (no broker configured), the very
+same tasks go through kombu's in-memory transport to a worker thread inside the web process,
+so nothing else needs installing. Tests may set ``CELERY_TASK_ALWAYS_EAGER``.
+"""
+from __future__ import annotations
+
+import threading
+
+from celery import Celery, Task
+from flask import Flask
+
+_embedded_lock = threading.Lock()
+
+
+def init_celery(app: Flask) -> Celery:
+    broker = app.config.get("CELERY_BROKER_URL")
+
+    class AppContextTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.import_name, task_cls=AppContextTask)
+    celery.conf.update(
+        broker_url=broker or "memory://",
+        task_ignore_result=True,
+        task_acks_late=True,  # a task lost with its worker is redelivered
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=4,
+        broker_connection_retry_on_startup=True,
+        task_always_eager=app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
+        task_eager_propagates=True,
+        beat_schedule=app.config.get("CELERY_BEAT_SCHEDULE", {}),
+        include=app.config.get("CELERY_TASK_MODULES", []),
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    app.extensions["celery_embedded"] = not broker
+    return celery
+
+
+def ensure_embedded_worker(app: Flask) -> None:
+    """Start the in-process worker thread once, when there is no broker (embedded mode)."""
+    if not app.extensions.get("celery_embedded") or app.extensions.get("celery_worker"):
+        return
+    celery = app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        return
+    with _embedded_lock:
+        if app.extensions.get("celery_worker"):
+            return
+        worker = celery.WorkController(pool="solo", concurrency=1, without_heartbeat=True,
+                                       without_mingle=True, without_gossip=True,
+                                       beat=bool(celery.conf.beat_schedule), loglevel="WARNING")
+        threading.Thread(target=worker.start, name="embedded-celery", daemon=True).start()
+        app.extensions["celery_worker"] = worker
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Send a task by ids; in embedded mode make sure the in-process worker is running."""
+    from flask import current_app
+
+    ensure_embedded_worker(current_app._get_current_object())
+    task.delay(*args, **kwargs)
+
+
+def create_worker_app() -> Celery:
+    """Entry point for ``celery -A server.celery_app:celery``."""
+    from server import create_app
+
+    return create_app().extensions["celery"]
+
+
+def __getattr__(name: str):
+    # `celery -A server.celery_app:celery` builds the app only when a worker asks for it.
+    if name == "celery":
+        return create_worker_app()
+    raise AttributeError(name)

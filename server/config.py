@@ -1,0 +1,92 @@
+"""The one place that reads the environment.
+
+Embedded default: SQLite and secrets under ``instance/``, no broker.
+Scaled out: ``DATABASE_URL``, ``CELERY_BROKER_URL`` and secrets from the environment.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("en", "zh_Hans", "zh_Hant", "ar")
+
+
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    return tuple(x.strip() for x in raw.split(",") if x.strip()) if raw else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+def instance_secret(instance_path: str, filename: str,
+                    make=lambda: secrets.token_urlsafe(48)) -> str:
+    """Read a secret kept under ``instance/``, generating it on first run (mode 0600)."""
+    path = Path(instance_path) / filename
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(make())
+    return path.read_text().strip()
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'compatriot.db'}"
+    # Accept the common short forms and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the app configuration from environment variables with safe defaults."""
+    https = _env_bool("COMPATRIOT_HTTPS")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret(instance_path, "secret_key"),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
+        "HOME_COUNTRY": os.environ.get("COMPATRIOT_HOME_COUNTRY", "CN"),
+        "MINISTRY_NAME": os.environ.get(
+            "COMPATRIOT_MINISTRY_NAME", "Ministry of Foreign Affairs — Consular Protection"),
+        "CONSULAR_HOTLINE": os.environ.get("COMPATRIOT_HOTLINE", "+86 10 12308"),
+        "LANGUAGES": _env_list("COMPATRIOT_LANGUAGES", LANGUAGES),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("COMPATRIOT_DEFAULT_LANGUAGE", "en"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("COMPATRIOT_MAX_BODY", 256 * 1024)),
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "TRUSTED_PROXIES": int(os.environ.get("COMPATRIOT_TRUSTED_PROXIES", 0)),
+    }
+
+
+class Defaults:
+    """Settings that do not depend on the environment."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "compatriot_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # the token is bound to the session, which expires itself
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    WTF_CSRF_SSL_STRICT = False  # SameSite cookies + token; Referer is often stripped by apps
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "locales")
+    BABEL_DOMAIN = "messages"
+    API_TITLE = "Compatriot API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_SORT_KEYS = False
+    CELERY_TASK_MODULES: list[str] = []  # each feature with background work adds its tasks module
+    MAX_TRIP_YEARS_AHEAD = 5
+    MAX_TRIP_YEARS_BACK = 30

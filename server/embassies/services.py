@@ -1,0 +1,110 @@
+"""Which mission serves a place, and the validated all-or-nothing import of the directory."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from flask_smorest import abort
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from server.db import db
+from server.embassies.models import Embassy, EmbassyArea
+from server.embassies.schemas import MissionIn
+from server.places import services as places
+
+SAMPLE_FILE = Path(__file__).parent / "data" / "sample_missions.json"
+_KIND_ORDER = {"consulate": 0, "consulate_general": 1, "embassy": 2}
+
+
+def list_missions(country: str | None = None) -> list[Embassy]:
+    query = select(Embassy).options(selectinload(Embassy.areas)).order_by(Embassy.country,
+                                                                         Embassy.name)
+    if country:
+        query = query.where(Embassy.country == country)
+    return list(db.session.scalars(query))
+
+
+def get_mission(mission_id: int) -> Embassy:
+    mission = db.session.get(Embassy, mission_id)
+    if mission is None:
+        abort(404)
+    return mission
+
+
+def serving(country: str, subdivision: str | None = None) -> Embassy | None:
+    """The mission responsible for a place: the most specific jurisdiction wins.
+
+    A consulate-general covering ``US-CA`` serves California; the embassy covering ``US``
+    serves every state no consulate covers.
+    """
+    area = EmbassyArea.subdivision.is_(None)
+    if subdivision:
+        area = area | (EmbassyArea.subdivision == subdivision)
+    rows = db.session.execute(
+        select(Embassy, EmbassyArea.subdivision).join(EmbassyArea)
+        .where(EmbassyArea.country == country, area)).all()
+    if not rows:
+        return None
+    best = min(rows, key=lambda row: (row.subdivision is None,
+                                      _KIND_ORDER.get(row.Embassy.kind, 9), row.Embassy.id))
+    return best.Embassy
+
+
+def country_at(lat: float, lon: float) -> str | None:
+    """The country at a position, resolved offline (None at sea)."""
+    from server import geo  # loads the boundary data on first use only
+
+    return geo.country_at(lat, lon)
+
+
+def read_rows(path: Path) -> list[dict]:
+    """Rows of a JSON (list, or ``{"missions": [...]}``) or CSV file (``;`` separates codes)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        rows = []
+        for row in csv.DictReader(io.StringIO(text)):
+            row = {k: v for k, v in row.items() if v not in ("", None)}
+            row["jurisdiction"] = [c.strip() for c in row.get("jurisdiction", "").split(";")
+                                   if c.strip()]
+            rows.append(row)
+        return rows
+    data = json.loads(text)
+    return data["missions"] if isinstance(data, dict) else data
+
+
+def validate_rows(rows: list[dict]) -> tuple[list[dict], dict[int, dict]]:
+    """Validated rows, and the errors of each bad row keyed by its 1-based number."""
+    schema, valid, errors = MissionIn(), [], {}
+    keys: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        try:
+            mission = schema.load(row)
+        except ValidationError as exc:
+            errors[number] = exc.messages
+            continue
+        if mission["key"] in keys:
+            errors[number] = {"key": ["Duplicate key in this file."]}
+        keys.add(mission["key"])
+        valid.append(mission)
+    return valid, errors
+
+
+def upsert_missions(missions: list[dict], is_sample: bool = False) -> int:
+    """Create or update missions by key, replacing their jurisdiction. Flushes only."""
+    existing = {m.key: m for m in db.session.scalars(select(Embassy))}
+    for data in missions:
+        codes = data.pop("jurisdiction")
+        mission = existing.get(data["key"]) or Embassy(key=data["key"])
+        for key, value in data.items():
+            setattr(mission, key, value)
+        mission.is_sample = is_sample
+        mission.areas = [
+            EmbassyArea(country=places.subdivision_country(code), subdivision=code)
+            if len(code) > 2 else EmbassyArea(country=code) for code in codes]
+        db.session.add(mission)
+    db.session.flush()
+    return len(missions)

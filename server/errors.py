@@ -1,0 +1,99 @@
+"""One error shape everywhere: ``{code, status, message, errors}``, localized.
+
+``errors`` maps each request location (``json``, ``query``...) to its fields and their
+messages, exactly as marshmallow reports them, so a client can put each message next to
+the field at fault.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Api, abort
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def N_(message: str) -> str:
+    """Mark a library's message for extraction; it is translated when the error is sent."""
+    return message
+
+
+# marshmallow's built-in messages, so the catalogs carry them.
+LIBRARY_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Invalid input type."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Not a valid boolean."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid email address."),
+    N_("Not a valid URL."),
+    N_("Not a valid UUID."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Unknown field."),
+    N_("Invalid value."),
+    N_("Must be one of: {choices}."),
+    N_("Invalid input."),
+)
+
+STATUS_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in."),
+    403: _l("You are not allowed to do this."),
+    404: _l("Not found."),
+    405: _l("This method is not allowed here."),
+    409: _l("This conflicts with the current state."),
+    413: _l("The request is too large."),
+    415: _l("Send the request body as JSON."),
+    422: _l("Some fields are not valid."),
+    429: _l("Too many requests. Please wait and try again."),
+    500: _l("Something went wrong on our side. Please try again."),
+    503: _l("The service is briefly unavailable. Please try again."),
+}
+CSRF_MESSAGE = _l("Your security token is missing or expired. Reload the page and try again.")
+
+
+def localize(value):
+    """Translate every message in a (nested) marshmallow error structure."""
+    if isinstance(value, dict):
+        return {key: localize(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [localize(item) for item in value]
+    return gettext(str(value)) if value is not None else value
+
+
+class LocalizedApi(Api):
+    """flask-smorest's Api with its error handler localized and CSRF errors shaped like the rest."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        code = error.code or 500
+        if isinstance(error, CSRFError):
+            data = {"message": CSRF_MESSAGE, "errors": {"headers": {"X-CSRFToken": [CSRF_MESSAGE]}}}
+        message = data.get("message") or STATUS_MESSAGES.get(code) or error.name
+        payload = {"code": code, "status": error.name, "message": localize(message)}
+        errors = data.get("errors") or data.get("messages")
+        if errors:
+            payload["errors"] = localize(errors)
+        if code >= 500:
+            current_app.logger.error("%s on %s", code, error)
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
+        return payload, code, headers
+
+
+def field_error(field: str, message, status: int = 422, location: str = "json"):
+    """Abort with one message attached to one field, in the standard shape."""
+    abort(status, errors={location: {field: [message]}})
+
+
+def error_response(error: HTTPException):
+    """A full Flask response in the standard shape, for code outside the view layer."""
+    from server.extensions import api
+
+    return current_app.make_response(api.handle_http_exception(error))

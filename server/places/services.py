@@ -1,0 +1,71 @@
+"""ISO 3166 codes and their names in the user's language (no database).
+
+Country names come from CLDR through Babel; subdivision names from pycountry's
+iso3166-2 translations (zh_CN / zh_TW / ar), falling back to the English name.
+"""
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+
+# pycountry's gettext domains use territory-style locale names.
+_PYCOUNTRY_LOCALE = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW", "ar": "ar", "en": "en"}
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def is_country(code: str) -> bool:
+    return code in country_codes()
+
+
+def is_subdivision(code: str) -> bool:
+    return pycountry.subdivisions.get(code=code) is not None
+
+
+def subdivision_country(code: str) -> str:
+    return code.split("-", 1)[0]
+
+
+@lru_cache(maxsize=8)
+def _subdivision_translator(locale: str):
+    target = _PYCOUNTRY_LOCALE.get(locale, locale)
+    return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[target],
+                               fallback=True)
+
+
+def country_name(code: str, locale: str) -> str:
+    territories = Locale.parse(locale).territories
+    if code in territories:
+        return territories[code]
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def subdivision_name(code: str, locale: str) -> str:
+    sub = pycountry.subdivisions.get(code=code)
+    if sub is None:
+        return code
+    return _subdivision_translator(locale).gettext(sub.name)
+
+
+@lru_cache(maxsize=8)
+def countries(locale: str) -> list[dict]:
+    """Every country as ``{code, name}``, sorted by name in that language."""
+    items = [{"code": code, "name": country_name(code, locale)} for code in country_codes()]
+    return sorted(items, key=lambda item: item["name"])
+
+
+def subdivisions(country: str, locale: str) -> list[dict]:
+    """The country's subdivisions as ``{code, name, type, parent}``, sorted by name."""
+    items = [
+        {"code": s.code, "name": subdivision_name(s.code, locale), "type": s.type,
+         "parent": s.parent_code}
+        for s in pycountry.subdivisions.get(country_code=country) or ()
+    ]
+    return sorted(items, key=lambda item: item["name"])

@@ -1,0 +1,84 @@
+"""Field types shared by every feature's schemas: phone, places, coordinates, bounded text."""
+from __future__ import annotations
+
+import phonenumbers
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from server.places import services as places
+
+
+class BaseSchema(Schema):
+    """Unknown fields are refused, so a typo is reported instead of silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def text(max_length: int, *, required: bool = False, min_length: int = 0,
+         **kwargs) -> fields.String:
+    """A trimmed string with a bounded length and a localized error."""
+    return Trimmed(
+        required=required,
+        validate=validate.Length(
+            min=min_length, max=max_length,
+            error=_l("Must be between {min} and {max} characters.") if min_length
+            else _l("Must be at most {max} characters.")),
+        **kwargs)
+
+
+class Trimmed(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class Phone(fields.String):
+    """A phone number, stored as E.164; a number without ``+`` is read as a home-country one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            number = phonenumbers.parse(raw, current_app.config["HOME_COUNTRY"])
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError(_l("Not a valid phone number.")) from exc
+        if len(raw) > 32 or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_l("Not a valid phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class CountryCode(fields.String):
+    """ISO 3166-1 alpha-2, upper case."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not places.is_country(code):
+            raise ValidationError(_l("Not a known country code (ISO 3166-1 alpha-2)."))
+        return code
+
+
+class SubdivisionCode(fields.String):
+    """ISO 3166-2 code such as ``US-CA``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not places.is_subdivision(code):
+            raise ValidationError(_l("Not a known region code (ISO 3166-2)."))
+        return code
+
+
+def latitude(**kwargs) -> fields.Float:
+    return fields.Float(validate=validate.Range(
+        min=-90, max=90, error=_l("Latitude must be between -90 and 90.")), **kwargs)
+
+
+def longitude(**kwargs) -> fields.Float:
+    return fields.Float(validate=validate.Range(
+        min=-180, max=180, error=_l("Longitude must be between -180 and 180.")), **kwargs)
+
+
+def language(**kwargs) -> fields.String:
+    from server.config import LANGUAGES
+
+    return fields.String(validate=validate.OneOf(
+        LANGUAGES, error=_l("Must be one of: {choices}.")), **kwargs)

@@ -1,0 +1,168 @@
+"""Fixtures: one app per session, every test inside a transaction that is rolled back.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built by the Alembic migrations, so they are tested too.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from server import create_app
+from server.db import db
+from server.embassies.models import Embassy
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema(app) -> None:
+    with app.app_context(), db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+def make_test_app(tmp_path_factory, **overrides):
+    instance = tmp_path_factory.mktemp("instance")
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1,
+    }
+    config.update(overrides)
+    os.environ["COMPATRIOT_INSTANCE_PATH"] = str(instance)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = make_test_app(tmp_path_factory)
+    _reset_schema(app)
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request, app):
+    """Bind the session to one connection whose transaction is rolled back after the test."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+class ApiClient(FlaskClient):
+    """A test client that behaves like the apps: it echoes the CSRF cookie in a header.
+
+    Each request gets a fresh app context (its own ``g`` and database session), as in
+    production, instead of reusing the test's context.
+    """
+
+    def open(self, *args, **kwargs):
+        cookie = self.get_cookie("csrf_token")
+        if cookie is not None:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", cookie.value)
+            kwargs["headers"] = headers
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = ApiClient
+    client = app.test_client()
+    client.get("/api/config")  # receive the CSRF cookie, as the apps do on start
+    return client
+
+
+@pytest.fixture
+def other_client(app):
+    """A second, independent browser."""
+    app.test_client_class = ApiClient
+    client = app.test_client()
+    client.get("/api/config")
+    return client
+
+
+@pytest.fixture
+def signup():
+    """Sign a client up as a traveler; returns the created user's JSON."""
+    counter = iter(range(1, 10_000))
+
+    def _signup(client, email=None, **fields):
+        body = {"email": email or f"traveler{next(counter)}@example.org",
+                "password": TEST_PASSWORD, "name": "Li Wei", "phone": "+8613800138000",
+                "language": "en", **fields}
+        response = client.post("/api/auth/signup", json=body)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return _signup
+
+
+def leg(country="FR", start=None, days=10, **fields):
+    start = start or date.today() + timedelta(days=1)
+    end = fields.pop("end", start + timedelta(days=days))
+    return {"country": country, "start_date": start.isoformat(),
+            "end_date": end.isoformat() if end else None, **fields}
+
+
+def trip_body(*legs, **fields):
+    return {"purpose": "tourism", "legs": list(legs) or [leg()],
+            "emergency_contact": {"name": "Wang Fang", "phone": "+8613900139000"}, **fields}
+
+
+@pytest.fixture
+def create_trip():
+    def _create(client, *legs, **fields):
+        response = client.post("/api/trips", json=trip_body(*legs, **fields))
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return _create
+
+
+@pytest.fixture
+def create_mission(app):
+    """Create a mission directly through the service (as the import CLI does)."""
+    from server.embassies import services
+
+    def _create(key="fr-paris", country="FR", jurisdiction=("FR",), kind="embassy", **fields):
+        data = {"key": key, "kind": kind, "name": f"Mission {key}", "names": {},
+                "country": country, "city": "City", "jurisdiction": list(jurisdiction),
+                "address": "1 Sample Street", "lat": None, "lon": None,
+                "phone": "+33199001234", "emergency_phone": "+33199001235",
+                "email": f"{key}@example.org", "hours": None, "timezone": None, **fields}
+        services.upsert_missions([data])
+        return db.session.scalar(select(Embassy).where(Embassy.key == key))
+
+    return _create

@@ -1,0 +1,123 @@
+"""Traveler accounts: sign-up, sessions, profile, password, export, deletion."""
+from sqlalchemy import func, select
+
+from server.accounts.models import User
+from server.db import db
+from tests.conftest import TEST_PASSWORD
+
+
+def test_signup_stores_phone_as_e164_and_signs_in(client, signup):
+    user = signup(client, email="Wei@Example.org", phone="138 0013 8000")
+    assert user["phone"] == "+8613800138000"  # read as a home-country (CN) number
+    assert user["email"] == "wei@example.org"
+    assert client.get("/api/me").json["id"] == user["id"]
+
+
+def test_password_is_hashed_with_argon2(client, signup):
+    signup(client, email="hash@example.org")
+    stored = db.session.scalar(select(User.password_hash).where(User.email == "hash@example.org"))
+    assert stored.startswith("$argon2id$") and TEST_PASSWORD not in stored
+
+
+def test_signup_refuses_bad_fields_with_field_errors(client):
+    response = client.post("/api/auth/signup", json={
+        "email": "not-an-email", "password": "short", "name": "", "phone": "12",
+        "language": "xx", "extra": 1})
+    assert response.status_code == 422
+    errors = response.json["errors"]["json"]
+    assert set(errors) == {"email", "password", "name", "phone", "language", "extra"}
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_duplicate_email_is_a_conflict_on_the_email_field(client, other_client, signup):
+    signup(client, email="dup@example.org")
+    response = other_client.post("/api/auth/signup", json={
+        "email": "DUP@example.org", "password": TEST_PASSWORD, "name": "X",
+        "phone": "+8613800138001"})
+    assert response.status_code == 409
+    assert "email" in response.json["errors"]["json"]
+
+
+def test_login_logout_and_wrong_password(client, other_client, signup):
+    signup(client, email="login@example.org")
+    bad = other_client.post("/api/auth/login", json={"email": "login@example.org",
+                                                     "password": "wrong password!"})
+    assert bad.status_code == 401
+    unknown = other_client.post("/api/auth/login", json={"email": "nobody@example.org",
+                                                         "password": "wrong password!"})
+    assert unknown.status_code == 401 and unknown.json["message"] == bad.json["message"]
+    ok = other_client.post("/api/auth/login", json={"email": "LOGIN@example.org",
+                                                    "password": TEST_PASSWORD})
+    assert ok.status_code == 200
+    assert other_client.post("/api/auth/logout").status_code == 204
+    assert other_client.get("/api/me").status_code == 401
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    response = client.post("/api/auth/signup", json={
+        "email": "cookie@example.org", "password": TEST_PASSWORD, "name": "C",
+        "phone": "+8613800138002"})
+    cookies = response.headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("compatriot_session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session
+
+
+def test_cookie_authenticated_write_without_csrf_token_is_refused(app, signup):
+    from flask.testing import FlaskClient
+
+    app.test_client_class = FlaskClient
+    raw = app.test_client()
+    raw.get("/api/config")
+    response = raw.post("/api/auth/signup", json={
+        "email": "csrf@example.org", "password": TEST_PASSWORD, "name": "C",
+        "phone": "+8613800138003"})
+    assert response.status_code == 400
+    assert "X-CSRFToken" in response.json["errors"]["headers"]
+
+
+def test_profile_update_and_validation(client, signup):
+    signup(client)
+    response = client.patch("/api/me", json={"name": "Li Na", "language": "zh_Hant",
+                                             "location_consent": True})
+    assert response.status_code == 200
+    assert response.json["language"] == "zh_Hant" and response.json["location_consent"] is True
+    bad = client.patch("/api/me", json={"phone": "abc", "role": "admin"})
+    assert bad.status_code == 422
+    assert set(bad.json["errors"]["json"]) == {"phone", "role"}
+    assert client.get("/api/me").json["role"] == "traveler"
+
+
+def test_password_change_signs_out_other_sessions(client, other_client, signup):
+    user = signup(client, email="pw@example.org")
+    other_client.post("/api/auth/login", json={"email": user["email"], "password": TEST_PASSWORD})
+    wrong = client.post("/api/me/password", json={"current_password": "nope nope nope",
+                                                   "new_password": "another good password"})
+    assert wrong.status_code == 422 and "current_password" in wrong.json["errors"]["json"]
+    ok = client.post("/api/me/password", json={"current_password": TEST_PASSWORD,
+                                                "new_password": "another good password"})
+    assert ok.status_code == 204
+    assert client.get("/api/me").status_code == 200
+    assert other_client.get("/api/me").status_code == 401
+
+
+def test_export_contains_profile_and_trips(client, signup, create_trip):
+    signup(client)
+    create_trip(client)
+    response = client.get("/api/me/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.json["profile"]["email"].endswith("@example.org")
+    assert len(response.json["trips"]) == 1
+
+
+def test_delete_account_removes_everything(client, signup, create_trip):
+    from server.trips.models import Companion, Leg, Trip
+
+    signup(client, email="gone@example.org")
+    create_trip(client, companions=[{"name": "Li Ming", "relationship": "child"}])
+    wrong = client.delete("/api/me", json={"password": "wrong password"})
+    assert wrong.status_code == 422
+    assert client.delete("/api/me", json={"password": TEST_PASSWORD}).status_code == 204
+    assert client.get("/api/me").status_code == 401
+    for model in (User, Trip, Leg, Companion):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
