@@ -49,7 +49,7 @@ translations: $(VENV)/.stamp-runtime
 
 # Create or upgrade the embedded database and load the sample mission directory.
 db: $(VENV)/.stamp-runtime
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) embassies import server/embassies/data/sample_missions.json --sample
 
 clean:
