@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_features(app: Flask) -> None:
     from server.accounts import views as accounts
+    from server.audit import models as audit_models  # noqa: F401  (no API yet; table only)
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 
 embassies_cli = AppGroup("embassies", help="The directory of missions.")
+staff_cli = AppGroup("staff", help="Staff accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the catalogs (pybabel).")
 
 
@@ -76,6 +77,28 @@ def _pybabel(*args: str) -> None:
         raise click.ClickException(f"pybabel {args[0]} failed")
 
 
+@staff_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["viewer", "officer", "admin"]), required=True)
+@click.option("--embassy", "embassy_key", help="Mission key (required for officers and viewers).")
+@click.password_option(help="Asked for when not given.")
+def create_staff(email: str, name: str, role: str, embassy_key: str | None,
+                 password: str) -> None:
+    """Create a staff account bound to a mission."""
+    from server.db import db
+    from server.staff import services
+
+    try:
+        user = services.create_staff(email=email, name=name, role=role,
+                                     embassy_key=embassy_key, password=password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(staff_cli)
     app.cli.add_command(embassies_cli)
     app.cli.add_command(translate_cli)
