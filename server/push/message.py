@@ -1,0 +1,110 @@
+"""What the sender takes (PushMessage) and returns (PushResult), and how statuses map.
+
+Outcomes tell the caller what to do next: "gone" removes the device, "retry" schedules
+another attempt (honouring retry_after), "failed" gives up, "sent" is done.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import time
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+from server.push.crypto import MAX_PAYLOAD
+from server.push.vapid import origin_of
+
+Urgency = Literal["very-low", "low", "normal", "high"]
+Outcome = Literal["sent", "gone", "failed", "retry"]
+URGENCIES: frozenset[str] = frozenset({"very-low", "low", "normal", "high"})
+MAX_TTL = 28 * 24 * 3600
+_TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def topic_for(key: str) -> str:
+    """Derive a valid Topic (32 base64url chars) from any string, e.g. an alert id."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class PushMessage:
+    """One encrypted-to-be push to one subscription; validated on construction."""
+
+    id: Hashable
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    ttl: int = 24 * 3600
+    urgency: Urgency = "normal"
+    topic: str | None = None
+
+    def __post_init__(self) -> None:
+        origin_of(self.endpoint)
+        if not isinstance(self.payload, bytes | bytearray):
+            raise TypeError("payload must be bytes")
+        if len(self.payload) > MAX_PAYLOAD:
+            raise ValueError(
+                f"payload is {len(self.payload)} bytes; at most {MAX_PAYLOAD} keep the body "
+                "within 4096 bytes"
+            )
+        if not 0 <= self.ttl <= MAX_TTL:
+            raise ValueError(f"ttl must be between 0 and {MAX_TTL} seconds")
+        if self.urgency not in URGENCIES:
+            raise ValueError(f"urgency must be one of {sorted(URGENCIES)}")
+        if self.topic is not None and not _TOPIC_RE.match(self.topic):
+            raise ValueError("topic must be 1-32 base64url characters (see topic_for)")
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """What happened to one PushMessage; status is None when no HTTP response arrived."""
+
+    id: Hashable
+    status: int | None
+    outcome: Outcome
+    retry_after: float | None = None
+    error: str | None = None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Parse Retry-After (delta-seconds or HTTP-date) into seconds from now; None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def outcome_for(status: int) -> Outcome:
+    """Map a push service's HTTP status to what the caller should do."""
+    if 200 <= status < 300:
+        return "sent"
+    if status in (404, 410):
+        return "gone"
+    if status == 429 or status >= 500:
+        return "retry"
+    return "failed"
+
+
+def result_for_response(
+    message_id: Hashable, status: int, headers: Mapping[str, str], body: str = ""
+) -> PushResult:
+    """Build the PushResult for an HTTP response (Retry-After only matters when retrying)."""
+    outcome = outcome_for(status)
+    retry_after = parse_retry_after(headers.get("Retry-After")) if outcome == "retry" else None
+    error = None if outcome == "sent" else f"HTTP {status}: {body[:300]}".rstrip(": ")
+    return PushResult(message_id, status, outcome, retry_after, error)
