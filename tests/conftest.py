@@ -57,11 +57,15 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _rollback(request, app):
-    """Bind the session to one connection whose transaction is rolled back after the test."""
+def _rollback(request):
+    """Bind the session to one connection whose transaction is rolled back after the test.
+
+    Only for tests that use the app; pure tests (geo, push) build no app at all.
+    """
     if "app" not in request.fixturenames:
         yield
         return
+    app = request.getfixturevalue("app")
     with app.app_context():
         engines = db.engines
         engine = engines[None]

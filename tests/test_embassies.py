@@ -71,3 +71,11 @@ def test_sample_directory_imports_cleanly(app):
     assert errors == {}
     assert len(missions) >= 20 and len({m["country"] for m in missions}) >= 15
     assert all("(sample)" in m["name"] for m in missions)
+
+
+def test_serving_by_position_resolves_the_country_offline(client, create_mission):
+    create_mission("jp-tokyo", "JP", ["JP"])
+    response = client.get("/api/embassies/serving?lat=35.6762&lon=139.6503")
+    assert response.status_code == 200 and response.json["key"] == "jp-tokyo"
+    at_sea = client.get("/api/embassies/serving?lat=0&lon=-30")
+    assert at_sea.status_code == 422 and "country" in at_sea.json["errors"]["query"]

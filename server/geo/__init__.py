@@ -1,0 +1,37 @@
+"""Area and location helpers shared by alerts, SOS and roll calls (no Flask in here).
+
+Geometry for CAP circles and polygons, their validation, the same tests as SQL functions for
+SQLite and PostgreSQL, and offline position -> country. Importing is cheap: the boundary data
+loads on the first ``country_at`` call.
+"""
+from server.geo.countries import country_at
+from server.geo.geometry import (
+    EARTH_RADIUS_KM,
+    BBox,
+    circle_bboxes,
+    haversine_km,
+    point_in_ring,
+    ring_bboxes,
+)
+from server.geo.sql import (
+    POSTGRES_DROP_FUNCTIONS_SQL,
+    POSTGRES_FUNCTIONS_SQL,
+    register_sqlite_functions,
+)
+from server.geo.validation import MAX_RING_POINTS, circle_problems, ring_problems
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "MAX_RING_POINTS",
+    "POSTGRES_DROP_FUNCTIONS_SQL",
+    "POSTGRES_FUNCTIONS_SQL",
+    "BBox",
+    "circle_bboxes",
+    "circle_problems",
+    "country_at",
+    "haversine_km",
+    "point_in_ring",
+    "register_sqlite_functions",
+    "ring_bboxes",
+    "ring_problems",
+]
