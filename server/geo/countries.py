@@ -11,6 +11,7 @@ import functools
 import gzip
 import json
 import math
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -69,9 +70,21 @@ def _grid(polygons: list[_Polygon]) -> dict[int, list[int]]:
     return grid
 
 
-@functools.cache
+_LOAD_LOCK = threading.Lock()
+
+
 def _index() -> _Index:
-    """Load the boundaries and build the lookup index, once per process."""
+    """Load the boundaries and build the lookup index, once per process.
+
+    The lock makes concurrent first calls (a burst of SOS at start-up) wait for one load
+    instead of each loading the data.
+    """
+    with _LOAD_LOCK:
+        return _load_index()
+
+
+@functools.cache
+def _load_index() -> _Index:
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as stream:
         data = json.load(stream)
     polygons = [_polygon(country["a2"], rings)
