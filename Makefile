@@ -8,12 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-postgres lint catalogs translations db demo chromium clean
+.PHONY: run test test-sqlite test-postgres lint catalogs translations db demo chromium vendor clean
 
 run: $(VENV)/.stamp-runtime catalogs db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.stamp-dev catalogs
+test: $(VENV)/.stamp-dev catalogs chromium
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"; fi
@@ -51,6 +51,20 @@ translations: $(VENV)/.stamp-runtime
 db: $(VENV)/.stamp-runtime
 	$(FLASK) db upgrade heads
 	$(FLASK) embassies import server/embassies/data/sample_missions.json --sample
+
+# The browser tests drive Debian's Chromium (Playwright's own download does not work here);
+# a CJK font makes the Chinese screenshots legible.
+chromium:
+	@(test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi wenquanyi) \
+	  || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+# Third-party JS for the app, from npm at a pinned version (see pwa/vendor/README.md).
+IDB_VERSION := 8.0.3
+vendor:
+	tmp=$$(mktemp -d) && (cd "$$tmp" && npm pack -q idb@$(IDB_VERSION)) \
+	  && tar -xzf "$$tmp"/idb-$(IDB_VERSION).tgz -C "$$tmp" \
+	  && cp "$$tmp"/package/build/index.js pwa/vendor/idb.js \
+	  && cp "$$tmp"/package/LICENSE pwa/vendor/idb.LICENSE && rm -rf "$$tmp"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -61,7 +61,9 @@ CSRF_MESSAGE = _l("Your security token is missing or expired. Reload the page an
 def localize(value):
     """Translate every message in a (nested) marshmallow error structure."""
     if isinstance(value, dict):
-        return {key: localize(item) for key, item in value.items()}
+        # marshmallow keeps a lazy (non-str) message as a bare value: always send a list.
+        return {key: localize(item if isinstance(item, (dict, list, tuple)) else [item])
+                for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [localize(item) for item in value]
     return gettext(str(value)) if value is not None else value

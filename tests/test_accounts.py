@@ -26,6 +26,7 @@ def test_signup_refuses_bad_fields_with_field_errors(client):
     assert response.status_code == 422
     errors = response.json["errors"]["json"]
     assert set(errors) == {"email", "password", "name", "phone", "language", "extra"}
+    assert all(isinstance(messages, list) for messages in errors.values())
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 

@@ -1,10 +1,12 @@
 """Public configuration, the UI catalogs, and the PWA's static files."""
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from babel import Locale
-from flask import current_app, send_from_directory
+from flask import Response, current_app, send_from_directory
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -15,6 +17,11 @@ from server.web.schemas import CatalogOut, PublicConfigOut
 PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa"
 # Files that must be revalidated every time so an update is seen at once.
 NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest"}
+# Only the app's own kinds of files are served (not the icon script or READMEs).
+SERVED_SUFFIXES = {".html", ".js", ".css", ".png", ".svg", ".webmanifest", ".json", ".ico"}
+MIMETYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript"}
+# The line of sw.js that names the shell version (and so the cache) of this deployment.
+SW_VERSION_LINE = re.compile(r'^const VERSION = "[^"]*";$', re.MULTILINE)
 
 
 @blp.route("/config")
@@ -50,6 +57,28 @@ def index():
     return _static("index.html")
 
 
+@pages.route("/sw.js")
+def service_worker():
+    """The service worker, stamped with the shell version so any change to the app updates it."""
+    version = current_app.config.get("PWA_VERSION") or shell_version()
+    source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
+    body = SW_VERSION_LINE.sub(f'const VERSION = "{version}";', source, count=1)
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def shell_version() -> str:
+    """A short digest of every app file: a new deployment gets new caches without a manual bump."""
+    digest = hashlib.sha256()
+    for path in sorted(PWA_DIR.rglob("*")):
+        if path.is_file() and path.suffix in SERVED_SUFFIXES and "console" not in path.parts:
+            digest.update(str(path.relative_to(PWA_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @pages.route("/<path:filename>")
 def static_file(filename: str):
     if filename.startswith("api/"):
@@ -58,9 +87,11 @@ def static_file(filename: str):
 
 
 def _static(filename: str):
-    response = send_from_directory(PWA_DIR, filename, max_age=0 if filename in NO_CACHE else 3600)
+    suffix = Path(filename).suffix
+    if suffix not in SERVED_SUFFIXES:
+        abort(404)
+    response = send_from_directory(PWA_DIR, filename, max_age=0 if filename in NO_CACHE else 3600,
+                                   mimetype=MIMETYPES.get(suffix))
     if filename in NO_CACHE:
         response.headers["Cache-Control"] = "no-cache"
-    if filename == "sw.js":
-        response.headers["Service-Worker-Allowed"] = "/"
     return response

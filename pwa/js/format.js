@@ -1,0 +1,55 @@
+// Dates, purposes and mission kinds in the reader's language.
+import { _, languageTag } from "./i18n.js";
+
+/** "2026-12-01" -> a localized date (no time-zone shift: the date is a calendar day). */
+export function formatDate(iso) {
+  if (!iso) return "";
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat(languageTag(), { dateStyle: "medium", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(languageTag(), { dateStyle: "medium", timeStyle: "short" })
+    .format(new Date(iso));
+}
+
+export function dateRange(start, end) {
+  if (!end) return _("From {start}, living there", { start: formatDate(start) });
+  return _("{start} to {end}", { start: formatDate(start), end: formatDate(end) });
+}
+
+export function purposes() {
+  return [
+    ["tourism", _("Tourism")],
+    ["business", _("Business")],
+    ["study", _("Study")],
+    ["work", _("Work")],
+    ["family", _("Visiting family")],
+    ["residence", _("Living abroad")],
+    ["other", _("Other")],
+  ];
+}
+
+export function purposeLabel(code) {
+  const found = purposes().find(([value]) => value === code);
+  return found ? found[1] : code;
+}
+
+export function missionKind(kind) {
+  if (kind === "consulate_general") return _("Consulate-general");
+  if (kind === "consulate") return _("Consulate");
+  return _("Embassy");
+}
+
+export function tripStatus(status) {
+  if (status === "current") return _("Now");
+  if (status === "upcoming") return _("Upcoming");
+  return _("Past");
+}
+
+/** A trip's destinations in one line. */
+export function destinations(trip) {
+  return trip.legs.map((leg) => leg.subdivision_name || leg.country_name).join(" · ");
+}

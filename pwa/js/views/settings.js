@@ -1,0 +1,110 @@
+// Settings: language, notifications, location consent, my data, sign out, delete my account.
+import { del, patch, post } from "../api.js";
+import { paintChrome } from "../chrome.js";
+import { h, nextId, notice, render } from "../dom.js";
+import { field, formStatus, input, select, showErrors } from "../forms.js";
+import { _, locale, setLocale } from "../i18n.js";
+import { dispatch, go } from "../router.js";
+import { requireUser, state, warmOfflineCopies } from "../state.js";
+import { forgetAll, getPref, setPref } from "../store.js";
+
+function switchControl(label, hint, checked, onchange) {
+  const control = input({ type: "checkbox", role: "switch", checked, onchange });
+  control.checked = checked;
+  const id = nextId("switch");
+  control.id = id;
+  const hintId = id + "-hint";
+  control.setAttribute("aria-describedby", hintId);
+  return h("div", { class: "switch" }, control,
+    h("label", { for: id }, label), h("p", { class: "hint", id: hintId }, hint));
+}
+
+function section(title, ...children) {
+  return h("section", { class: "settings-section" }, h("h2", {}, title), ...children);
+}
+
+export async function settingsView() {
+  if (!requireUser()) return;
+  const user = state.user;
+  const status = h("div", { "aria-live": "polite" });
+  const say = (text, kind) => status.replaceChildren(notice(text, kind));
+  const failed = (error) => say(error.offline
+    ? _("You are offline. Try again when you are back online.") : error.message, "error");
+
+  const languages = state.config.languages.map((lang) => [lang.code, lang.name]);
+  const language = select(languages, locale(), { onchange: async () => {
+    const code = language.value;
+    try {
+      state.user = await patch("/api/me", { language: code });
+      await setLocale(code);
+      warmOfflineCopies();
+      paintChrome();
+      await dispatch();
+    } catch (error) {
+      language.value = locale();
+      failed(error);
+    }
+  } });
+
+  const notifications = switchControl(_("Safety alerts on this device"),
+    _("For now this only remembers your choice on this device; alerts are not sent to phones yet."),
+    await getPref("notifications", false).catch(() => false),
+    (event) => setPref("notifications", event.target.checked).then(
+      () => say(_("Saved on this device.")), failed));
+
+  const consent = switchControl(_("Share my location in an emergency"),
+    _("Lets the consular service see where you are when you ask for help, so they can reach you faster."),
+    Boolean(user.location_consent),
+    async (event) => {
+      const box = event.target;
+      try {
+        state.user = await patch("/api/me", { location_consent: box.checked });
+        say(_("Saved."));
+      } catch (error) {
+        box.checked = !box.checked;
+        failed(error);
+      }
+    });
+
+  const deleteForm = h("form", { novalidate: true, class: "stack" },
+    formStatus(),
+    field(_("Your password"), input({ type: "password", autocomplete: "current-password" }),
+          { path: "password", hint: _("Deleting your account removes your trips and all your data. This cannot be undone.") }),
+    h("button", { type: "submit", class: "button danger" }, _("Delete my account")));
+  deleteForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const password = deleteForm.querySelector('[data-path="password"]').value;
+    try {
+      await del("/api/me", { password });
+      await signedOut();
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(deleteForm, error);
+    }
+  });
+
+  render(h("h1", {}, _("Settings")), status,
+    section(_("Account"), h("p", {}, user.name), h("p", { class: "muted", dir: "ltr" }, user.email)),
+    section(_("Language"), field(_("Language of the app and of your alerts"), language)),
+    section(_("Notifications"), notifications),
+    section(_("Privacy"), consent,
+      h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
+                          class: "button" }, _("Download my data")))),
+    section(_("Sign out"), h("button", { type: "button", class: "button", onclick: async () => {
+      try {
+        await post("/api/auth/logout");
+        await signedOut();
+      } catch (error) {
+        failed(error);
+      }
+    } }, _("Sign out of this device"))),
+    section(_("Delete my account"), deleteForm));
+}
+
+async function signedOut() {
+  state.user = null;
+  await forgetAll().catch(() => {});
+  paintChrome();
+  go("/welcome");
+}
+

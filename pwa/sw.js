@@ -1,0 +1,42 @@
+/* The service worker only wires events; what to cache and how lives in sw/. */
+importScripts("/sw/cache.js", "/sw/routes.js");
+
+// Stamped by the server with a digest of the app's files (server/web/views.py).
+const VERSION = "dev";
+const SHELL_CACHE = shellCacheName(VERSION);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // Bypass the HTTP cache so a new version never precaches an old file.
+    await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: "reload" })));
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const stale = staleCaches(await caches.keys(), VERSION);
+    await Promise.all(stale.map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+// The page asks for the waiting version to take over once the traveler accepts the update.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "SKIP_WAITING") event.waitUntil(self.skipWaiting());
+  if (data.type === "VERSION" && event.ports[0]) event.ports[0].postMessage(VERSION);
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const strategy = strategyFor(request.method, new URL(request.url), request.mode,
+                               self.location.origin);
+  if (strategy === "network-first") {
+    event.respondWith(networkFirst(request, API_CACHE));
+  } else if (strategy === "shell") {
+    event.respondWith(appShell(request, SHELL_CACHE));
+  } else if (strategy === "cache-first") {
+    event.respondWith(cacheFirst(request, SHELL_CACHE));
+  }
+});
