@@ -51,14 +51,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
+    from server import staff
     from server.accounts import views as accounts
     from server.audit import models as audit_models  # noqa: F401  (no API yet; table only)
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places
+    from server.sos import staff_views as sos_staff  # noqa: F401  (routes on the staff blueprint)
+    from server.sos import views as sos
     from server.trips import views as trips
     from server.web import views as web
 
-    for feature in (accounts, trips, embassies, places, web):
+    for feature in (accounts, trips, embassies, places, sos, staff, web):
         api.register_blueprint(feature.blp)
     app.register_blueprint(web.pages)

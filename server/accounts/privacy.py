@@ -12,6 +12,7 @@ from server.accounts.models import User
 # section name -> "module:function" taking the user and returning JSON-ready data.
 EXPORTERS: dict[str, str] = {
     "trips": "server.trips.services:export_for_user",
+    "sos": "server.sos.services:export_for_user",
 }
 
 # Called when the user withdraws consent to location sharing.

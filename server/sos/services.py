@@ -1,0 +1,272 @@
+"""SOS rules: idempotent raise, position trail, cancel, the staff queue and acknowledgement.
+
+A call for help is never refused for volume: a flood is accepted and flagged for staff.
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
+from sqlalchemy import Select, case, false, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from server.accounts.models import User
+from server.audit import services as audit
+from server.db import db, utcnow
+from server.embassies.models import Embassy
+from server.errors import field_error
+from server.sos import routing
+from server.sos.models import SosCase, SosNote, SosPosition
+from server.sos.schemas import TRAVELER_FIELDS, CaseOut
+
+FLOOD_WINDOW = timedelta(minutes=10)
+FLOOD_LIMIT = 5  # new cases per user and window before further ones are flagged
+FLOOD_REASON = "many_recent_cases"
+CLOSED_MESSAGE = _l("This SOS is closed.")
+PUSH_TITLE = _l("SOS received")
+PUSH_BODY = _l("Your SOS was received by {mission}.")
+
+
+def _sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _begin_write() -> None:
+    """End the read-only part of the request so the next INSERT opens the write transaction.
+
+    SQLite (WAL) refuses to upgrade a transaction that has read an older snapshot
+    (SQLITE_BUSY_SNAPSHOT, no waiting); a transaction whose first statement writes waits for
+    the lock instead. Nothing has been written yet, so this commit only ends the reads.
+    """
+    if _sqlite():
+        db.session.commit()
+
+
+def _lost_race() -> None:
+    """After losing the INSERT race: SQLite holds its one write lock to the end of the
+    transaction, so end it now (nothing was written) and let the other replays through."""
+    if _sqlite():
+        db.session.rollback()
+
+
+def _by_uuid(client_uuid: str) -> SosCase | None:
+    return db.session.scalar(select(SosCase).where(SosCase.client_uuid == client_uuid))
+
+
+def _own(user_id: int, found: SosCase) -> SosCase:
+    if found.user_id != user_id:
+        # A UUID is the phone's own random value: someone else's is a client bug, not a replay.
+        field_error("client_uuid", _l("This identifier is already used. Generate a new one."),
+                    status=409)
+    return found
+
+
+def _flood_reason(user: User) -> str | None:
+    since = utcnow() - FLOOD_WINDOW
+    recent = db.session.scalar(select(func.count()).select_from(SosCase).where(
+        SosCase.user_id == user.id, SosCase.received_at >= since))
+    # A code, not prose: the console shows it in the officer's language.
+    return FLOOD_REASON if recent >= FLOOD_LIMIT else None
+
+
+def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
+    """Create the case for ``client_uuid``, or return the existing one: (case, created).
+
+    Concurrent replays race on the UNIQUE constraint; the losers roll back to their savepoint
+    and return the winner's case, so any number of replays make exactly one case.
+    """
+    client_uuid, user_id = str(data["client_uuid"]), user.id
+    found = _by_uuid(client_uuid)
+    if found is not None:
+        return _own(user_id, found), False
+    route = routing.route(user, data["lat"], data["lon"], data["trip_id"])
+    flag_reason = _flood_reason(user)
+    has_position = data["lat"] is not None
+    values = dict(
+        client_uuid=client_uuid, user_id=user_id, user_name=user.name, user_phone=user.phone,
+        user_email=user.email, trip_id=route.trip_id, embassy_id=route.embassy_id,
+        routed_by=route.routed_by, country=route.country, subdivision=route.subdivision,
+        message=data["message"] or None, raised_at=data["raised_at"], lat=data["lat"],
+        lon=data["lon"], accuracy=data["accuracy"],
+        position_at=data["raised_at"] if has_position else None,
+        flagged=flag_reason is not None, flag_reason=flag_reason, received_at=utcnow())
+    _begin_write()
+    try:
+        with db.session.begin_nested():
+            sos = SosCase(**values)
+            db.session.add(sos)
+            db.session.flush()
+    except IntegrityError:
+        _lost_race()
+        found = _by_uuid(client_uuid)
+        if found is None:
+            raise
+        return _own(user_id, found), False
+    if has_position:
+        db.session.add(SosPosition(case_id=sos.id, recorded_at=data["raised_at"],
+                                   lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
+    audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
+                 embassy_id=sos.embassy_id, flagged=sos.flagged)
+    return sos, True
+
+
+def list_cases(user: User, limit: int = 50) -> list[SosCase]:
+    return list(db.session.scalars(
+        select(SosCase).options(selectinload(SosCase.embassy)).where(SosCase.user_id == user.id)
+        .order_by(SosCase.received_at.desc(), SosCase.id.desc()).limit(limit)))
+
+
+def get_case(user: User, client_uuid) -> SosCase:
+    """The user's case, or 404 (also for other people's cases)."""
+    found = db.session.scalar(select(SosCase).where(SosCase.client_uuid == str(client_uuid),
+                                                    SosCase.user_id == user.id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _position(case_id: int, recorded_at) -> SosPosition | None:
+    return db.session.scalar(select(SosPosition).where(SosPosition.case_id == case_id,
+                                                       SosPosition.recorded_at == recorded_at))
+
+
+def add_position(user: User, client_uuid, data: dict) -> tuple[SosPosition, bool]:
+    """Add a point to the trail once per ``recorded_at``: (position, created)."""
+    sos = get_case(user, client_uuid)
+    if sos.is_closed:
+        abort(409, message=CLOSED_MESSAGE)
+    case_id = sos.id
+    found = _position(case_id, data["recorded_at"])
+    if found is not None:
+        return found, False
+    _begin_write()
+    try:
+        with db.session.begin_nested():
+            position = SosPosition(case_id=case_id, **data)
+            db.session.add(position)
+            db.session.flush()
+    except IntegrityError:
+        _lost_race()
+        found = _position(case_id, data["recorded_at"])
+        if found is None:
+            raise
+        return found, False
+    sos = db.session.get(SosCase, case_id)
+    if sos.position_at is None or position.recorded_at >= sos.position_at:
+        sos.lat, sos.lon, sos.accuracy = position.lat, position.lon, position.accuracy
+        sos.position_at = position.recorded_at
+    db.session.flush()
+    return position, True
+
+
+def cancel(user: User, client_uuid) -> SosCase:
+    """"I am safe now": closes an open or acknowledged case; repeating it changes nothing."""
+    sos = get_case(user, client_uuid)
+    if not sos.is_closed:
+        sos.state, sos.cancelled_at = "cancelled", utcnow()
+        audit.record(user, "sos.cancel", sos)
+        db.session.flush()
+    return sos
+
+
+def export_for_user(user: User) -> list[dict]:
+    return CaseOut(many=True, only=(*TRAVELER_FIELDS, "positions", "notes")).dump(
+        db.session.scalars(select(SosCase).where(SosCase.user_id == user.id)
+                           .order_by(SosCase.received_at)))
+
+
+# Staff side ---------------------------------------------------------------------------------
+
+def _scoped(user: User) -> Select:
+    """Cases the staff member may see: their mission's; an admin's: all, default queue too."""
+    query = select(SosCase)
+    if user.role == "admin":
+        return query
+    if user.embassy_id is None:
+        return query.where(false())
+    return query.where(SosCase.embassy_id == user.embassy_id)
+
+
+def queue(user: User, state: str | None = None, limit: int = 100) -> list[SosCase]:
+    """Open cases first, then acknowledged, then closed ones; newest first within each."""
+    rank = case((SosCase.state == "open", 0), (SosCase.state == "acknowledged", 1), else_=2)
+    query = _scoped(user).options(selectinload(SosCase.embassy), selectinload(SosCase.user))
+    if state:
+        query = query.where(SosCase.state == state)
+    return list(db.session.scalars(
+        query.order_by(rank, SosCase.received_at.desc(), SosCase.id.desc()).limit(limit)))
+
+
+def staff_case(user: User, case_id: int) -> SosCase:
+    found = db.session.scalar(_scoped(user).where(SosCase.id == case_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def view_case(user: User, case_id: int) -> SosCase:
+    """One case in full; reading a traveler's case is itself audited."""
+    found = staff_case(user, case_id)
+    audit.record(user, "sos.view", found)
+    return found
+
+
+def update_case(user: User, case_id: int, data: dict) -> SosCase:
+    """Acknowledge or resolve, and/or add a note; every change is audited."""
+    sos = staff_case(user, case_id)
+    new_state = data.get("state")
+    acknowledged = False
+    if new_state and new_state != sos.state:
+        if sos.is_closed:
+            field_error("state", CLOSED_MESSAGE, status=409)
+        now = utcnow()
+        if new_state == "acknowledged":
+            sos.acknowledged_at, sos.acknowledged_by_id = now, user.id
+            acknowledged = True
+        else:
+            sos.resolved_at, sos.resolved_by_id = now, user.id
+        sos.state = new_state
+        audit.record(user, "sos.acknowledge" if new_state == "acknowledged" else "sos.resolve",
+                     sos)
+    if data.get("note"):
+        db.session.add(SosNote(case_id=sos.id, author_id=user.id, author_name=user.name,
+                               text=data["note"]))
+        audit.record(user, "sos.note", sos)
+    db.session.flush()
+    if acknowledged:
+        notify_acknowledged(sos, user)
+    return sos
+
+
+def notify_acknowledged(sos: SosCase, by: User) -> None:
+    """Push "your SOS was received by <mission>" in the traveler's language."""
+    traveler = sos.user
+    if traveler is None:
+        return
+    mission = sos.embassy or (db.session.get(Embassy, by.embassy_id) if by.embassy_id else None)
+    name = (mission.localized_name(traveler.language) if mission
+            else current_app.config["MINISTRY_NAME"])
+    with force_locale(traveler.language):
+        title, body = str(PUSH_TITLE), str(PUSH_BODY).format(mission=name)
+    push_to_user(traveler.id, "sos.acknowledged", {
+        "case": sos.client_uuid, "state": sos.state, "mission": name, "title": title,
+        "body": body, "tag": f"sos-{sos.client_uuid}"})
+
+
+def push_to_user(user_id: int, kind: str, data: dict) -> None:
+    """Hand a push to the devices feature; a push failure never undoes the SOS change."""
+    try:
+        devices = importlib.import_module("server.devices.services")
+    except ImportError:
+        current_app.logger.warning("push unavailable (no server.devices); %s not sent", kind)
+        return
+    try:
+        with db.session.begin_nested():  # whatever the sender writes rolls back alone
+            devices.push_to_user(user_id, kind, data)
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("push %s to user %s failed", kind, user_id)

@@ -1,0 +1,170 @@
+"""Staff side of SOS: the queue, scope, lifecycle, audit and the acknowledgement push."""
+import sys
+import types
+
+import pytest
+from sqlalchemy import select
+
+from server.audit.models import AuditEvent
+from server.db import db
+from server.sos.models import SosCase
+from tests.sos.helpers import sign_in_staff, sos_body
+
+
+@pytest.fixture(autouse=True)
+def pushes(monkeypatch):
+    """Stand in for server.devices.services (the contract: push_to_user(user_id, kind, data)).
+
+    Autouse: no test here may reach the real sender's background worker.
+    """
+    calls = []
+    fake = types.SimpleNamespace(push_to_user=lambda *args: calls.append(args))
+    monkeypatch.setitem(sys.modules, "server.devices.services", fake)
+    return calls
+
+
+@pytest.fixture
+def paris_case(client, signup, create_mission, monkeypatch):
+    """A traveler's open case in the Paris mission's queue: (traveler JSON, case row)."""
+    from server.embassies import services as embassies
+
+    monkeypatch.setattr(embassies, "country_at", lambda lat, lon: "FR")
+    create_mission("fr-paris", "FR", ["FR"], names={"zh_Hans": "驻法国大使馆"})
+    traveler = signup(client, language="en")
+    body = sos_body(lat=48.85, lon=2.35, accuracy=20, message="Robbed near the station")
+    assert client.post("/api/sos", json=body).status_code == 201
+    return traveler, db.session.scalar(select(SosCase).where(
+        SosCase.client_uuid == body["client_uuid"]))
+
+
+def _actions(case_id):
+    return db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.target_type == "sos_cases", AuditEvent.target_id == str(case_id))
+        .order_by(AuditEvent.id)).all()
+
+
+def test_officer_works_a_case_from_queue_to_resolved(client, other_client, paris_case, pushes):
+    traveler, case = paris_case
+    officer = sign_in_staff(other_client, "officer", "fr-paris")
+    queue = other_client.get("/api/staff/sos").json
+    assert [c["id"] for c in queue] == [case.id]
+    assert queue[0]["traveler"]["phone"] == "+8613800138000" and "positions" not in queue[0]
+
+    detail = other_client.get(f"/api/staff/sos/{case.id}").json
+    assert detail["positions"][0]["lat"] == 48.85 and detail["notes"] == []
+    assert detail["traveler"]["name"] == traveler["name"] and detail["trip"] is None
+
+    ack = other_client.patch(f"/api/staff/sos/{case.id}",
+                             json={"state": "acknowledged", "note": "Called, police on the way"})
+    assert ack.status_code == 200, ack.json
+    assert ack.json["state"] == "acknowledged" and ack.json["acknowledged_at"]
+    assert ack.json["acknowledged_by_id"] == officer.id
+    assert ack.json["notes"][0]["text"] == "Called, police on the way"
+    assert ack.json["notes"][0]["author_name"] == officer.name
+    assert pushes == [(traveler["id"], "sos.acknowledged", {
+        "case": case.client_uuid, "state": "acknowledged", "mission": "Mission fr-paris",
+        "title": "SOS received", "body": "Your SOS was received by Mission fr-paris.",
+        "tag": f"sos-{case.client_uuid}"})]
+    assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
+
+    again = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert again.status_code == 200 and len(pushes) == 1
+
+    done = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "resolved"})
+    assert done.json["state"] == "resolved" and done.json["resolved_at"]
+    reopen = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert reopen.status_code == 409 and "state" in reopen.json["errors"]["json"]
+    assert _actions(case.id) == ["sos.raise", "sos.view", "sos.acknowledge", "sos.note",
+                                 "sos.resolve"]
+    assert db.session.scalar(select(AuditEvent.actor_id).where(
+        AuditEvent.action == "sos.acknowledge")) == officer.id
+
+
+def test_queue_puts_open_cases_first_and_filters_by_state(client, other_client, paris_case):
+    _, first = paris_case
+    second = client.post("/api/sos", json=sos_body(lat=48.9, lon=2.3)).json
+    sign_in_staff(other_client, "officer", "fr-paris")
+    other_client.patch(f"/api/staff/sos/{first.id}", json={"state": "acknowledged"})
+    third = client.post("/api/sos", json=sos_body(lat=48.9, lon=2.3)).json
+    states = [(c["client_uuid"], c["state"]) for c in other_client.get("/api/staff/sos").json]
+    assert states == [(third["client_uuid"], "open"), (second["client_uuid"], "open"),
+                      (first.client_uuid, "acknowledged")]
+    only = other_client.get("/api/staff/sos?state=acknowledged").json
+    assert [c["id"] for c in only] == [first.id]
+    assert other_client.get("/api/staff/sos?state=lost").status_code == 422
+
+
+def test_push_in_the_travelers_language_and_failures_do_not_undo_the_ack(
+        client, other_client, paris_case, monkeypatch):
+    traveler, case = paris_case
+    client.patch("/api/me", json={"language": "zh_Hans"})
+    seen = []
+
+    def failing(user_id, kind, data):
+        seen.append(data["mission"])
+        raise RuntimeError("push service down")
+
+    monkeypatch.setitem(sys.modules, "server.devices.services",
+                        types.SimpleNamespace(push_to_user=failing))
+    sign_in_staff(other_client, "officer", "fr-paris")
+    response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert response.status_code == 200 and seen == ["驻法国大使馆"]
+    assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
+
+
+def test_ack_without_the_devices_feature_still_commits(client, other_client, paris_case,
+                                                       monkeypatch):
+    _, case = paris_case
+    monkeypatch.setitem(sys.modules, "server.devices.services", None)  # ImportError
+    sign_in_staff(other_client, "officer", "fr-paris")
+    response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert response.status_code == 200
+    assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
+
+
+def test_officer_of_another_mission_gets_404(other_client, paris_case, create_mission):
+    _, case = paris_case
+    create_mission("jp-tokyo", "JP", ["JP"])
+    sign_in_staff(other_client, "officer", "jp-tokyo")
+    assert other_client.get("/api/staff/sos").json == []
+    assert other_client.get(f"/api/staff/sos/{case.id}").status_code == 404
+    response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert response.status_code == 404
+    assert _actions(case.id) == ["sos.raise"]
+
+
+def test_viewer_reads_but_may_not_change(other_client, paris_case):
+    _, case = paris_case
+    sign_in_staff(other_client, "viewer", "fr-paris")
+    assert other_client.get(f"/api/staff/sos/{case.id}").status_code == 200
+    response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
+    assert response.status_code == 403
+    assert db.session.get(SosCase, case.id).state == "open"
+
+
+def test_travelers_may_not_use_the_staff_endpoints(client, paris_case):
+    _, case = paris_case
+    assert client.get("/api/staff/sos").status_code == 403
+    assert client.get(f"/api/staff/sos/{case.id}").status_code == 403
+    assert client.patch(f"/api/staff/sos/{case.id}", json={"state": "resolved"}).status_code == 403
+
+
+def test_admin_sees_the_default_queue_and_acks_in_the_ministrys_name(
+        app, client, other_client, signup, paris_case, pushes):
+    default = client.post("/api/sos", json=sos_body()).json  # no position: default queue
+    sign_in_staff(other_client, "admin")
+    ids = {c["client_uuid"]: c for c in other_client.get("/api/staff/sos").json}
+    assert set(ids) == {default["client_uuid"], paris_case[1].client_uuid}
+    default_id = ids[default["client_uuid"]]["id"]
+    assert ids[default["client_uuid"]]["embassy_id"] is None
+    ack = other_client.patch(f"/api/staff/sos/{default_id}", json={"state": "acknowledged"})
+    assert ack.status_code == 200
+    assert pushes[0][2]["mission"] == app.config["MINISTRY_NAME"]
+
+
+def test_patch_needs_a_state_or_a_note(other_client, paris_case):
+    _, case = paris_case
+    sign_in_staff(other_client, "officer", "fr-paris")
+    for body in ({}, {"state": "open"}, {"state": "cancelled"}, {"note": ""}):
+        response = other_client.patch(f"/api/staff/sos/{case.id}", json=body)
+        assert response.status_code == 422, body
