@@ -45,9 +45,10 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     db_module.install_request_boundary(app)
     init_celery(app)
-    from server import auth
+    from server import auth, security
 
     auth.install(app)
+    security.install(app)
 
 
 def _register_features(app: Flask) -> None:

@@ -108,7 +108,7 @@ class Traveler:
         page.fill('[data-path="phone"]', phone)
         page.click("form button[type=submit]")
         page.wait_for_selector("#trip-list, .notice", state="attached")
-        page.wait_for_function("location.hash === '#/trips'")
+        page.wait_for_function("() => location.hash === '#/trips'")
 
     def add_trip(self, country="FR", city="Paris", start=None, days=14):
         start = start or date.today() + timedelta(days=1)
@@ -123,14 +123,14 @@ class Traveler:
         page.fill('[data-path="emergency_contact.name"]', "Wang Fang")
         page.fill('[data-path="emergency_contact.phone"]', "+8613900139000")
         page.click("form button[type=submit]")
-        page.wait_for_function("/^#\\/trips\\/\\d+$/.test(location.hash)")
+        page.wait_for_function("() => /^#\\/trips\\/\\d+$/.test(location.hash)")
         page.wait_for_selector(".mission")
 
     def wait_for_service_worker(self):
         """Until the worker controls the page and holds the offline copy of who I am."""
-        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+        self.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         self.page.wait_for_function(
-            "caches.open('compatriot-api').then((c) => Promise.all(["
+            "() => caches.open('compatriot-api').then((c) => Promise.all(["
             "c.match('/api/me'), c.match('/api/places/countries')])).then((r) => r.every(Boolean))")
 
 

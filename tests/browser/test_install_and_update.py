@@ -11,7 +11,7 @@ def test_app_is_installable(browser_type, browser_type_launch_args, base_url, tm
         page = context.new_page()
         page.goto(base_url + "/")
         page.wait_for_selector("html[data-ready]")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         cdp = context.new_cdp_session(page)
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
         manifest = cdp.send("Page.getAppManifest")
@@ -57,8 +57,8 @@ def shell_caches(page):
 def test_accepted_update_replaces_the_old_shell_cache(page, traveler, new_version):
     new_version("v-old")
     traveler.open("/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("caches.has('compatriot-shell-v-old')")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => caches.has('compatriot-shell-v-old')")
     assert not page.locator("#update").is_visible()
 
     new_version("v-new")
@@ -69,6 +69,6 @@ def test_accepted_update_replaces_the_old_shell_cache(page, traveler, new_versio
     with page.expect_navigation():
         page.click("#update-button")
     page.wait_for_selector("html[data-ready]")
-    page.wait_for_function("caches.has('compatriot-shell-v-old').then((has) => !has)")
+    page.wait_for_function("() => caches.has('compatriot-shell-v-old').then((has) => !has)")
     assert shell_caches(page) == ["compatriot-shell-v-new"]
     assert not page.locator("#update").is_visible()

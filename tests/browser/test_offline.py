@@ -36,7 +36,7 @@ def test_trip_and_mission_contacts_stay_readable_offline_and_edits_save_back_onl
     assert page.locator('[data-path="legs.0.city"]').input_value() == "Lyon"
 
     context.set_offline(False)
-    page.wait_for_function("/^#\\/trips\\/\\d+$/.test(location.hash)")
+    page.wait_for_function("() => /^#\\/trips\\/\\d+$/.test(location.hash)")
     page.wait_for_selector(".leg h2")
     assert "Lyon" in page.locator(".leg h2").inner_text()
     assert not page.locator("#offline").is_visible()

@@ -41,7 +41,8 @@ def choose_language(page, language):
     page.goto("/#/welcome")
     page.wait_for_selector("html[data-ready]")
     page.select_option(".language-picker select", language)
-    page.wait_for_function(f"document.documentElement.lang === '{language.replace('_', '-')}'")
+    tag = language.replace("_", "-")
+    page.wait_for_function(f"() => document.documentElement.lang === '{tag}'")
 
 
 @pytest.mark.parametrize("language", ["en", "zh_Hant", "ar"])
