@@ -54,12 +54,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from server import staff
     from server.accounts import views as accounts
-    from server.audit import models as audit_models  # noqa: F401  (no API yet; table only)
+    from server.audit import staff_views as audit_staff  # noqa: F401  (on the staff blueprint)
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places
     from server.sos import staff_views as sos_staff  # noqa: F401  (routes on the staff blueprint)
     from server.sos import views as sos
+    from server.staff import views as staff_views  # noqa: F401  (routes on the staff blueprint)
     from server.trips import views as trips
     from server.web import views as web
 

@@ -24,7 +24,8 @@ def load_user(session_id: str):
     if not user_id.isdigit() or not token:
         return None
     return db.session.scalar(select(User).where(User.id == int(user_id),
-                                                User.session_token == token))
+                                                User.session_token == token,
+                                                User.disabled.is_(False)))
 
 
 @login_manager.unauthorized_handler
@@ -33,6 +34,10 @@ def unauthorized():
 
 
 def install(app: Flask) -> None:
+    from server.staff import sessions
+
+    app.before_request(sessions.check)  # staff sessions expire (idle and absolute)
+
     @app.after_request
     def set_csrf_cookie(response: Response) -> Response:
         if request.path.startswith("/api/") or request.path in ("/", "/console/"):

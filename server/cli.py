@@ -92,8 +92,11 @@ def create_staff(email: str, name: str, role: str, embassy_key: str | None,
     try:
         user = services.create_staff(email=email, name=name, role=role,
                                      embassy_key=embassy_key, password=password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except services.StaffProblems as exc:
+        options = {"embassy_id": "--embassy"}
+        raise click.ClickException("; ".join(
+            f"{options.get(field, '--' + field)}: {' '.join(map(str, messages))}"
+            for field, messages in exc.problems.items())) from exc
     db.session.commit()
     click.echo(f"Created {role} {user.email} (id {user.id}).")
 

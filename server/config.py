@@ -63,6 +63,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "TRUSTED_PROXIES": int(os.environ.get("COMPATRIOT_TRUSTED_PROXIES", 0)),
+        "STAFF_SESSION_IDLE_MINUTES": int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 30)),
+        "STAFF_SESSION_MAX_HOURS": int(os.environ.get("STAFF_SESSION_MAX_HOURS", 12)),
     }
 
 
@@ -90,3 +92,9 @@ class Defaults:
     CELERY_TASK_MODULES: list[str] = []  # each feature with background work adds its tasks module
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
+    # Sign-in back-off (travelers and staff): after LOGIN_LOCK_AFTER failures in a row the
+    # account is locked for LOGIN_LOCK_BASE_SECONDS, doubling with each further failure.
+    LOGIN_LOCK_AFTER = 5
+    LOGIN_LOCK_BASE_SECONDS = 60
+    LOGIN_LOCK_MAX_SECONDS = 15 * 60
+    TOTP_ISSUER = "Compatriot"

@@ -170,3 +170,30 @@ def create_mission(app):
         return db.session.scalar(select(Embassy).where(Embassy.key == key))
 
     return _create
+
+
+@pytest.fixture
+def staff_client(app, create_mission):
+    """A new client signed in as a new staff member through the real TOTP enrolment:
+    ``staff_client("officer", "fr-paris")`` -> (client, user). The mission is created when
+    missing (jurisdiction: the country of its key's first two letters)."""
+    import uuid
+
+    from server.staff import services as staff
+    from tests.staff_auth import STAFF_PASSWORD, enrol
+
+    def _make(role="officer", embassy_key=None):
+        if embassy_key and db.session.scalar(
+                select(Embassy).where(Embassy.key == embassy_key)) is None:
+            country = embassy_key[:2].upper()
+            create_mission(embassy_key, country, (country,))
+        email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        user = staff.create_staff(email=email, name=f"{role.title()} Staff", role=role,
+                                  password=STAFF_PASSWORD, embassy_key=embassy_key)
+        app.test_client_class = ApiClient
+        client = app.test_client()
+        client.get("/api/config")
+        enrol(client, email)
+        return client, user
+
+    return _make

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from server.embassies.models import Embassy
 
 ROLES = ("traveler", "viewer", "officer", "admin")
 STAFF_ROLES = ("viewer", "officer", "admin")
@@ -30,6 +34,11 @@ class User(UserMixin, db.Model):
     embassy_id: Mapped[int | None] = mapped_column(
         ForeignKey("embassies.id", ondelete="SET NULL"), index=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Staff TOTP: a secret shown for enrolment is pending until a code from it is confirmed;
+    # the last accepted time step, so a code cannot be used twice.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     location_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # Rotated on password change and sign-out-everywhere: every older session stops working.
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
@@ -37,6 +46,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    embassy: Mapped[Embassy | None] = relationship()  # staff: their mission
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -32,9 +32,12 @@ class Login(MethodView):
     @blp.response(200, UserOut)
     def post(self, data):
         """Sign in with email and password"""
-        user = services.authenticate(data["email"], data["password"])
+        user = services.check_password(data["email"], data["password"])
         if user is None:
             abort(401, message=_l("Email or password is not correct."))
+        if user.is_staff:
+            abort(403, message=_l("Staff accounts sign in on the staff console at /console/."))
+        services.login_succeeded(user)
         login_user(user, remember=True)
         return user
 

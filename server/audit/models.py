@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.db import UTCDateTime, db, utcnow
 
@@ -30,7 +30,28 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_created_at", "created_at"),
         Index("ix_audit_events_actor_created", "actor_id", "created_at"),
         Index("ix_audit_events_target", "target_type", "target_id"),
+        Index("ix_audit_events_action_id", "action", "id"),
     )
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} {self.target_type}:{self.target_id}>"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or delete audit rows through the ORM."""
+
+
+# The app can only append. On PostgreSQL a trigger refuses UPDATE and DELETE as well (see the
+# "staff identity" migration); a retention job needs the privileged path described there.
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
+    raise AuditLogIsAppendOnly(f"{target!r}: the audit log is append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state) -> None:
+    """Bulk ``update()``/``delete()`` statements skip the mapper events above: refuse them."""
+    if (state.is_update or state.is_delete) and getattr(
+            getattr(state.statement, "table", None), "name", None) == AuditEvent.__tablename__:
+        raise AuditLogIsAppendOnly("the audit log is append-only")

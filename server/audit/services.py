@@ -1,7 +1,10 @@
 """Write audit events. Flushes only: the event commits or rolls back with the action itself."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import has_request_context, request
+from sqlalchemy import delete, select
 
 from server.audit.models import AuditEvent
 from server.db import db
@@ -23,3 +26,52 @@ def record(actor, action: str, target=None, *, target_type: str | None = None,
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def search(*, actor: str | None = None, action: str | None = None,
+           target_type: str | None = None, target_id: str | None = None,
+           since: datetime | None = None, until: datetime | None = None,
+           before_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
+    """Events matching every filter given, newest first; page on with ``before_id``.
+
+    ``actor`` is a user id or an email; ``action`` ending in ``*`` is a prefix (``sos.*``).
+    """
+    query = select(AuditEvent)
+    if actor:
+        query = query.where(AuditEvent.actor_id == int(actor) if actor.isdigit()
+                            else AuditEvent.actor_label == actor.strip().lower())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action[:-1], autoescape=True)
+                            if action.endswith("*") else AuditEvent.action == action)
+    if target_type:
+        query = query.where(AuditEvent.target_type == target_type)
+    if target_id:
+        query = query.where(AuditEvent.target_id == target_id)
+    if since:
+        query = query.where(AuditEvent.created_at >= since)
+    if until:
+        query = query.where(AuditEvent.created_at < until)
+    if before_id:
+        query = query.where(AuditEvent.id < before_id)
+    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+TRIGGER = "audit_events_append_only"
+
+
+def purge(*conditions) -> int:
+    """Delete the events matching ``conditions``: the one privileged path around the
+    append-only rule, for a retention job and for tests that commit for real.
+
+    Bypasses the ORM guard by running on the connection; on PostgreSQL it switches the
+    trigger off inside this transaction only (DDL is transactional, and the table lock keeps
+    other writers out until the commit), which needs a role that owns ``audit_events``.
+    """
+    connection = db.session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.exec_driver_sql(f"ALTER TABLE audit_events DISABLE TRIGGER {TRIGGER}")
+    deleted = connection.execute(delete(AuditEvent.__table__).where(*conditions)).rowcount
+    if postgres:
+        connection.exec_driver_sql(f"ALTER TABLE audit_events ENABLE TRIGGER {TRIGGER}")
+    return deleted

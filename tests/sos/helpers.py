@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from server.staff import services as staff
+from tests.staff_auth import enrol
 
 STAFF_PASSWORD = "a long staff password"
 
@@ -22,6 +23,5 @@ def sign_in_staff(client, role: str, embassy_key: str | None = None, email: str 
     email = email or f"{role}-{embassy_key or 'hq'}-{uuid.uuid4().hex[:6]}@example.org"
     user = staff.create_staff(email=email, name=f"{role.title()} Staff", role=role,
                               password=STAFF_PASSWORD, embassy_key=embassy_key)
-    response = client.post("/api/auth/login", json={"email": email, "password": STAFF_PASSWORD})
-    assert response.status_code == 200, response.json
+    enrol(client, email, STAFF_PASSWORD)
     return user

@@ -1,0 +1,112 @@
+"""Staff sign-in: password, then a TOTP code; the first sign-in enrols the authenticator.
+
+Failures (wrong password, wrong or replayed code) count towards the shared back-off in
+``server.accounts.services``; a traveler account is refused exactly like a wrong password.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user
+from flask_smorest import abort
+from sqlalchemy import or_, update
+
+from server.accounts import services as accounts
+from server.accounts.models import User
+from server.audit import services as audit
+from server.db import db
+from server.errors import field_error
+from server.staff import sessions, totp
+
+BAD_CREDENTIALS = _l("Email or password is not correct.")
+CODE_REQUIRED = _l("Enter the 6-digit code from your authenticator app.")
+BAD_CODE = _l("This code is not correct or was already used. Wait for the next code and "
+              "try again.")
+ALREADY_ENROLLED = _l("Two-factor sign-in is already set up for this account.")
+NOT_STARTED = _l("Sign in with your password first to get a new QR code.")
+
+
+def _fail(user: User | None, reason: str, field: str | None = None, message=BAD_CREDENTIALS):
+    """Audit a failed attempt on a staff account, count it, refuse with 401."""
+    if user is not None and user.is_staff:
+        audit.record(user, "staff.sign_in_failed", user, reason=reason)
+    accounts.login_failed(user)
+    if field:
+        field_error(field, message, status=401)
+    abort(401, message=message)
+
+
+def _password_step(email: str, password: str) -> User:
+    user = accounts.find_by_email(email)
+    accounts.refuse_if_locked(user)
+    if not (accounts.password_matches(user, password) and user.is_staff and not user.disabled):
+        _fail(user, "password")
+    return user
+
+
+def _accept_code(user: User, secret: str, code: str | None, after: int | None) -> int:
+    """The code's time step, recorded atomically so the same code cannot be used twice."""
+    if not code:
+        field_error("totp", CODE_REQUIRED, status=401)
+    counter = totp.matching_counter(secret, code, accounts.now(), after)
+    if counter is None:
+        _fail(user, "totp", "totp", BAD_CODE)
+    # Two requests racing with one code: only the one that moves the counter wins.
+    won = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_counter.is_(None),
+                                                   User.totp_last_counter < counter))
+        .values(totp_last_counter=counter).execution_options(synchronize_session="fetch"))
+    if won.rowcount != 1:
+        _fail(user, "totp_replay", "totp", BAD_CODE)
+    return counter
+
+
+def _signed_in(user: User, action: str = "staff.sign_in") -> User:
+    accounts.login_succeeded(user)
+    sessions.end()  # a fresh session (and CSRF token) for the new privilege level
+    login_user(user, remember=False)
+    sessions.start()
+    audit.record(user, action, user)
+    return user
+
+
+def _enrolment(user: User) -> dict:
+    """A new pending secret each time: a QR code seen earlier (by anyone) stops working."""
+    user.totp_pending_secret = totp.new_secret()
+    db.session.flush()
+    uri = totp.provisioning_uri(user.totp_pending_secret, user.email,
+                                current_app.config["TOTP_ISSUER"])
+    return {"enrolment_required": True, "otpauth_uri": uri,
+            "secret": user.totp_pending_secret, "qr_svg": totp.qr_svg_data_uri(uri)}
+
+
+def sign_in(email: str, password: str, code: str | None) -> User | dict:
+    """The signed-in user, or the enrolment data when no authenticator is set up yet."""
+    user = _password_step(email, password)
+    if user.totp_secret is None:
+        return _enrolment(user)
+    _accept_code(user, user.totp_secret, code, user.totp_last_counter)
+    return _signed_in(user)
+
+
+def enrol(email: str, password: str, code: str) -> User:
+    """Confirm the pending secret with a code from it: it becomes active and the user is in."""
+    user = _password_step(email, password)
+    if user.totp_secret is not None:
+        abort(409, message=ALREADY_ENROLLED)
+    if user.totp_pending_secret is None:
+        abort(409, message=NOT_STARTED)
+    _accept_code(user, user.totp_pending_secret, code, None)
+    user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
+    audit.record(user, "staff.totp_enrol", user)
+    return _signed_in(user)
+
+
+def sign_out(user) -> None:
+    """End a staff session; the session token is rotated, so copies of the cookie die too.
+    (A traveler's session is left alone: they sign out through /api/auth/logout.)"""
+    if getattr(user, "is_authenticated", False) and user.is_staff:
+        audit.record(user, "staff.sign_out", user)
+        user.rotate_session_token()
+        db.session.flush()
+        sessions.end()

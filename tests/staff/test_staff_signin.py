@@ -1,0 +1,218 @@
+"""Staff sign-in: TOTP enrolment, codes used once, back-off, and the two doors kept apart."""
+from datetime import timedelta
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from server.accounts import services as accounts
+from server.audit.models import AuditEvent
+from server.db import db, utcnow
+from server.staff import services as staff
+from tests.conftest import TEST_PASSWORD
+from tests.staff_auth import STAFF_PASSWORD, enrol, secret_of
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The sign-in clock, frozen; move it with ``clock.move(seconds)``."""
+
+    class Clock:
+        at = utcnow()
+
+        def move(self, seconds):
+            self.at += timedelta(seconds=seconds)
+
+    frozen = Clock()
+    monkeypatch.setattr(accounts, "now", lambda: frozen.at)
+    return frozen
+
+
+@pytest.fixture
+def officer(create_mission):
+    create_mission("fr-paris", "FR", ["FR"])
+    return staff.create_staff(email="duty@example.org", name="Duty Officer", role="officer",
+                              password=STAFF_PASSWORD, embassy_key="fr-paris")
+
+
+def _login(client, totp=None, password=STAFF_PASSWORD, email="duty@example.org"):
+    body = {"email": email, "password": password}
+    if totp is not None:
+        body["totp"] = totp
+    return client.post("/api/staff/auth/login", json=body)
+
+
+def _code(secret, clock, steps=0):
+    return pyotp.TOTP(secret).at(clock.at + timedelta(seconds=30 * steps))
+
+
+def _actions(user_id):
+    return db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.target_type == "users", AuditEvent.target_id == str(user_id))
+        .order_by(AuditEvent.id)).all()
+
+
+def test_first_sign_in_enrols_an_authenticator_with_a_local_qr_code(client, officer, clock):
+    started = _login(client)
+    assert started.status_code == 200, started.json
+    body = started.json
+    assert body["enrolment_required"] is True and "role" not in body
+    assert body["otpauth_uri"].startswith("otpauth://totp/Compatriot:duty%40example.org?")
+    assert body["qr_svg"].startswith("data:image/svg+xml")
+    secret = secret_of(body["otpauth_uri"])
+    assert secret == body["secret"]
+    # Pending, not active: no session yet, and the secret cannot be used to sign in.
+    assert client.get("/api/staff/me").status_code == 401
+    db.session.refresh(officer)
+    assert officer.totp_secret is None and officer.totp_pending_secret == secret
+
+    done = client.post("/api/staff/auth/enrol", json={
+        "email": "duty@example.org", "password": STAFF_PASSWORD, "totp": _code(secret, clock)})
+    assert done.status_code == 200, done.json
+    assert done.json["enrolment_required"] is False and done.json["role"] == "officer"
+    assert done.json["embassy"]["key"] == "fr-paris" and done.json["jurisdiction"] == ["FR"]
+    me = client.get("/api/staff/me")
+    assert me.status_code == 200 and me.json["email"] == "duty@example.org"
+    db.session.refresh(officer)
+    assert officer.totp_secret == secret and officer.totp_pending_secret is None
+    assert _actions(officer.id) == ["staff.create", "staff.totp_enrol", "staff.sign_in"]
+
+
+def test_each_enrolment_attempt_gets_a_new_secret_and_only_the_latest_works(
+        client, officer, clock):
+    first = secret_of(_login(client).json["otpauth_uri"])
+    second = secret_of(_login(client).json["otpauth_uri"])
+    assert first != second
+    stale = client.post("/api/staff/auth/enrol", json={
+        "email": "duty@example.org", "password": STAFF_PASSWORD, "totp": _code(first, clock)})
+    assert stale.status_code == 401 and "totp" in stale.json["errors"]["json"]
+
+
+def test_enrolment_needs_the_password_and_cannot_replace_an_active_authenticator(
+        client, other_client, officer, clock):
+    secret = secret_of(_login(client).json["otpauth_uri"])
+    wrong = client.post("/api/staff/auth/enrol", json={
+        "email": "duty@example.org", "password": "not the password", "totp": _code(secret, clock)})
+    assert wrong.status_code == 401
+    enrol(client, "duty@example.org")
+    again = other_client.post("/api/staff/auth/enrol", json={
+        "email": "duty@example.org", "password": STAFF_PASSWORD, "totp": "123456"})
+    assert again.status_code == 409
+    # And signing in no longer offers a QR code: it asks for the code.
+    asked = _login(other_client)
+    assert asked.status_code == 401 and "totp" in asked.json["errors"]["json"]
+    assert "otpauth_uri" not in asked.json
+
+
+def test_enrolled_staff_sign_in_with_password_and_current_code(client, other_client, officer,
+                                                               clock):
+    secret = enrol(client, "duty@example.org")
+    clock.move(30)
+    missing = _login(other_client)
+    assert missing.status_code == 401 and "totp" in missing.json["errors"]["json"]
+    bad = _login(other_client, totp="000000" if _code(secret, clock) != "000000" else "111111")
+    assert bad.status_code == 401 and "totp" in bad.json["errors"]["json"]
+    ok = _login(other_client, totp=_code(secret, clock))
+    assert ok.status_code == 200, ok.json
+    assert ok.json["enrolment_required"] is False and ok.json["idle_expires_at"]
+    assert "staff.sign_in_failed" in _actions(officer.id)
+    assert other_client.get_cookie("remember_token") is None  # remember=False for staff
+
+
+def test_a_code_is_refused_the_second_time(client, other_client, officer, clock):
+    secret = enrol(client, "duty@example.org")
+    clock.move(60)
+    code = _code(secret, clock)
+    assert _login(other_client, totp=code).status_code == 200
+    replay = _login(client, totp=code)
+    assert replay.status_code == 401 and "totp" in replay.json["errors"]["json"]
+    # An older code of the window is refused too; the next one works.
+    assert _login(client, totp=_code(secret, clock, -1)).status_code == 401
+    assert _login(client, totp=_code(secret, clock, 1)).status_code == 200
+
+
+def test_lockout_backs_off_and_resets_on_success(client, officer, clock):
+    secret = enrol(client, "duty@example.org")
+    for _ in range(5):
+        assert _login(client, password="wrong password").status_code == 401
+    locked = _login(client, totp=_code(secret, clock, 1))  # right password and code
+    assert locked.status_code == 429
+    assert locked.headers["Retry-After"] == "60"
+    wrong_while_locked = _login(client, password="wrong password")
+    assert wrong_while_locked.status_code == 429
+    assert wrong_while_locked.json["message"] == locked.json["message"]
+
+    clock.move(61)
+    assert _login(client, password="wrong password").status_code == 401  # 6th: two minutes
+    assert _login(client).headers["Retry-After"] == "120"
+    clock.move(121)
+    bad_code = _login(client, totp="999999" if _code(secret, clock) != "999999" else "888888")
+    assert bad_code.status_code == 401  # 7th, a wrong code counts too: four minutes
+    assert _login(client).headers["Retry-After"] == "240"
+
+    clock.move(241)
+    assert _login(client, totp=_code(secret, clock)).status_code == 200
+    db.session.refresh(officer)
+    assert officer.failed_logins == 0 and officer.locked_until is None
+
+
+def test_the_lock_is_capped(app, officer):
+    assert accounts.lock_seconds(4) == 0
+    assert accounts.lock_seconds(5) == 60 and accounts.lock_seconds(7) == 240
+    assert accounts.lock_seconds(50) == app.config["LOGIN_LOCK_MAX_SECONDS"]
+
+
+def test_travelers_are_locked_out_too(client, other_client, signup, clock):
+    user = signup(client, email="walker@example.org")
+    for _ in range(5):
+        bad = other_client.post("/api/auth/login", json={"email": "walker@example.org",
+                                                         "password": "wrong password"})
+        assert bad.status_code == 401
+    locked = other_client.post("/api/auth/login", json={"email": "walker@example.org",
+                                                        "password": TEST_PASSWORD})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) == 60
+    clock.move(60)
+    ok = other_client.post("/api/auth/login", json={"email": "walker@example.org",
+                                                    "password": TEST_PASSWORD})
+    assert ok.status_code == 200 and ok.json["id"] == user["id"]
+
+
+def test_a_traveler_cannot_sign_in_on_the_console_and_it_looks_like_a_wrong_password(
+        client, other_client, signup, officer):
+    signup(client, email="walker@example.org")
+    traveler = _login(other_client, email="walker@example.org", password=TEST_PASSWORD)
+    wrong = _login(other_client, password="wrong password")
+    unknown = _login(other_client, email="nobody@example.org")
+    assert traveler.status_code == wrong.status_code == unknown.status_code == 401
+    assert traveler.json == wrong.json == unknown.json
+    assert other_client.get("/api/staff/me").status_code == 401
+
+
+def test_staff_cannot_use_the_traveler_sign_in(client, officer):
+    response = client.post("/api/auth/login", json={"email": "duty@example.org",
+                                                    "password": STAFF_PASSWORD})
+    assert response.status_code == 403 and "/console/" in response.json["message"]
+    assert client.get("/api/staff/me").status_code == 401
+    assert client.get("/api/me").status_code == 401
+    wrong = client.post("/api/auth/login", json={"email": "duty@example.org",
+                                                 "password": "wrong password"})
+    assert wrong.status_code == 401  # the role is only told to someone with the password
+
+
+def test_sign_out_ends_every_copy_of_the_session(client, officer):
+    enrol(client, "duty@example.org")
+    copy = client.get_cookie("compatriot_session").value
+    assert client.post("/api/staff/auth/logout").status_code == 204
+    assert client.get("/api/staff/me").status_code == 401
+    client.set_cookie("compatriot_session", copy)
+    assert client.get("/api/staff/me").status_code == 401
+    assert _actions(officer.id)[-1] == "staff.sign_out"
+
+
+def test_a_disabled_account_cannot_sign_in(client, officer, clock):
+    secret = enrol(client, "duty@example.org")
+    officer.disabled = True
+    db.session.flush()
+    assert client.get("/api/staff/me").status_code == 401
+    refused = _login(client, totp=_code(secret, clock, 1))
+    assert refused.status_code == 401 and "totp" not in (refused.json.get("errors") or {})
