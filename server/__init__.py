@@ -54,7 +54,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from server import staff
     from server.accounts import views as accounts
+    from server.alerts import staff_views as alerts_staff  # noqa: F401  (on the staff blueprint)
+    from server.alerts import views as alerts
     from server.audit import staff_views as audit_staff  # noqa: F401  (on the staff blueprint)
+    from server.devices import views as devices
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places
@@ -64,6 +67,6 @@ def _register_features(app: Flask) -> None:
     from server.trips import views as trips
     from server.web import views as web
 
-    for feature in (accounts, trips, embassies, places, sos, staff, web):
+    for feature in (accounts, trips, embassies, places, devices, alerts, sos, staff, web):
         api.register_blueprint(feature.blp)
     app.register_blueprint(web.pages)

@@ -7,6 +7,7 @@ so nothing else needs installing. Tests may set ``CELERY_TASK_ALWAYS_EAGER``.
 """
 from __future__ import annotations
 
+import os
 import threading
 
 from celery import Celery, Task
@@ -34,6 +35,7 @@ def init_celery(app: Flask) -> Celery:
         task_always_eager=app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
         task_eager_propagates=True,
         beat_schedule=app.config.get("CELERY_BEAT_SCHEDULE", {}),
+        beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         include=app.config.get("CELERY_TASK_MODULES", []),
     )
     celery.set_default()
@@ -53,9 +55,17 @@ def ensure_embedded_worker(app: Flask) -> None:
         if app.extensions.get("celery_worker"):
             return
         worker = celery.WorkController(pool="solo", concurrency=1, without_heartbeat=True,
-                                       without_mingle=True, without_gossip=True,
-                                       beat=bool(celery.conf.beat_schedule), loglevel="WARNING")
+                                       without_mingle=True, without_gossip=True, beat=False,
+                                       loglevel="WARNING")
         threading.Thread(target=worker.start, name="embedded-celery", daemon=True).start()
+        if celery.conf.beat_schedule:
+            # Beat as a thread: the worker's own beat would fork a process, and the in-memory
+            # transport does not cross processes, so its tasks would never arrive.
+            from celery.beat import EmbeddedService
+
+            beat = EmbeddedService(celery, thread=True)
+            beat.start()
+            app.extensions["celery_beat"] = beat
         app.extensions["celery_worker"] = worker
 
 

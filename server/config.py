@@ -10,6 +10,10 @@ import secrets
 from pathlib import Path
 
 LANGUAGES = ("en", "zh_Hans", "zh_Hant", "ar")
+# Push services a subscription endpoint may point at (host or parent domain); the server
+# POSTs to these URLs, so anything else is refused. Empty: any host (tests).
+PUSH_SERVICE_HOSTS = ("fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com",
+                      "notify.windows.com")
 
 
 def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -31,6 +35,18 @@ def instance_secret(instance_path: str, filename: str,
         with os.fdopen(fd, "w") as fh:
             fh.write(make())
     return path.read_text().strip()
+
+
+def _new_vapid_pem() -> str:
+    from server.push import generate_vapid_keypair
+
+    return generate_vapid_keypair()[0]
+
+
+def vapid_private_key(instance_path: str) -> str:
+    """The VAPID signing key (PEM, or raw b64url as py-vapid accepts), generated on first run."""
+    return (os.environ.get("VAPID_PRIVATE_KEY")
+            or instance_secret(instance_path, "vapid_private.pem", make=_new_vapid_pem))
 
 
 def database_url(instance_path: str) -> str:
@@ -63,6 +79,9 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "TRUSTED_PROXIES": int(os.environ.get("COMPATRIOT_TRUSTED_PROXIES", 0)),
+        "VAPID_PRIVATE_KEY": vapid_private_key(instance_path),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:consular-alerts@example.org"),
+        "PUSH_SERVICE_HOSTS": _env_list("PUSH_SERVICE_HOSTS", PUSH_SERVICE_HOSTS),
         "STAFF_SESSION_IDLE_MINUTES": int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 30)),
         "STAFF_SESSION_MAX_HOURS": int(os.environ.get("STAFF_SESSION_MAX_HOURS", 12)),
     }
@@ -89,7 +108,22 @@ class Defaults:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     JSON_SORT_KEYS = False
-    CELERY_TASK_MODULES: list[str] = []  # each feature with background work adds its tasks module
+    CELERY_TASK_MODULES: list[str] = [  # each feature with background work adds its tasks module
+        "server.alerts.tasks",
+        "server.devices.tasks",
+    ]
+    CELERY_BEAT_SCHEDULE = {
+        "alerts-sweep-pending": {"task": "alerts.sweep_pending", "schedule": 60.0},
+    }
+    PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
+    PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
+    PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
+    PUSH_RETRY_BASE_SECONDS = 30  # exponential backoff: 30 s, 60 s, 120 s... (or Retry-After)
+    PUSH_RETRY_MAX_SECONDS = 3600
+    PUSH_LEASE_SECONDS = 300  # a claimed delivery not finished by then is swept again
+    PUSH_SWEEP_AFTER_SECONDS = 120  # pending and overdue this long: re-enqueued by the sweep
+    ALERT_POSITION_MAX_AGE_HOURS = 24  # a device's consented position counts this long
+    ALERT_MAX_HOURS = 24 * 30  # longest time from effective to expires
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
     # Sign-in back-off (travelers and staff): after LOGIN_LOCK_AFTER failures in a row the

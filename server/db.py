@@ -58,6 +58,9 @@ def install_engine_hooks(app) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        from server.geo import register_sqlite_functions
+
+        register_sqlite_functions(dbapi_connection)
         # Let SQLAlchemy, not the pysqlite driver, decide when transactions begin, so
         # SAVEPOINTs work (SQLAlchemy's documented pysqlite recipe).
         dbapi_connection.isolation_level = None

@@ -13,10 +13,13 @@ from server.accounts.models import User
 EXPORTERS: dict[str, str] = {
     "trips": "server.trips.services:export_for_user",
     "sos": "server.sos.services:export_for_user",
+    "devices": "server.devices.services:export_for_user",
 }
 
 # Called when the user withdraws consent to location sharing.
-LOCATION_FORGETTERS: list[str] = []
+LOCATION_FORGETTERS: list[str] = [
+    "server.devices.services:forget_locations",
+]
 
 
 def export_user_data(user: User, profile: dict) -> dict:

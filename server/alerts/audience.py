@@ -1,0 +1,102 @@
+"""Who gets an alert, computed by the database and materialized with one INSERT ... SELECT.
+
+Audience = every device of a traveler with a trip leg in the area during [effective, expires]
+(no end date: resident), plus every device with a fresh consented position in the area.
+One row per device; its language is the device's, else the user's, else the default.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union
+from sqlalchemy.orm import aliased
+
+from server.accounts.models import User
+from server.alerts import areas as area_rules
+from server.alerts.models import Alert, Delivery
+from server.db import UTCDateTime, db, utcnow
+from server.devices.models import Device
+from server.trips.models import Leg
+
+
+def _leg_user_ids(alert: Alert):
+    """Users with a leg overlapping the alert's days in the area (dates are whole days)."""
+    return select(Leg.user_id).where(
+        Leg.start_date <= alert.expires.date(),
+        or_(Leg.end_date.is_(None), Leg.end_date >= alert.effective.date()),
+        area_rules.place_condition(alert.areas, Leg.country, Leg.subdivision, Leg.lat, Leg.lon))
+
+
+def _positioned(alert: Alert, now: datetime):
+    since = now - timedelta(hours=current_app.config["ALERT_POSITION_MAX_AGE_HOURS"])
+    return and_(User.location_consent.is_(True), Device.position_at >= since,
+                area_rules.position_condition(alert.areas, Device.position_country,
+                                              Device.lat, Device.lon))
+
+
+def _language(alert: Alert):
+    """SQL: the recipient's language if the alert has it, else the default (else any)."""
+    languages = [t.language for t in alert.texts]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    fallback = default if default in languages else (languages[0] if languages else default)
+    wanted = func.coalesce(Device.language, User.language)
+    return case((wanted.in_(languages), wanted), else_=literal(fallback)) if languages else (
+        literal(fallback))
+
+
+def audience(alert: Alert, now: datetime | None = None):
+    """SELECT device_id, user_id, language: one row per device in the audience."""
+    now = now or utcnow()
+    return (select(Device.id.label("device_id"), Device.user_id,
+                   _language(alert).label("language"))
+            .join(User, User.id == Device.user_id)
+            .where(or_(Device.user_id.in_(_leg_user_ids(alert)), _positioned(alert, now))))
+
+
+def preview(alert: Alert) -> dict:
+    """Counts before sending: people in the area, devices to push to, devices per language."""
+    now = utcnow()
+    devices = audience(alert, now).subquery()
+    by_language = dict(db.session.execute(
+        select(devices.c.language, func.count()).group_by(devices.c.language)).all())
+    people = union(_leg_user_ids(alert),
+                   select(Device.user_id).join(User, User.id == Device.user_id)
+                   .where(_positioned(alert, now))).subquery()
+    travelers = db.session.scalar(select(func.count()).select_from(people))
+    return {"travelers": travelers, "devices": sum(by_language.values()),
+            "by_language": by_language}
+
+
+def _insert_deliveries(alert: Alert, rows, device_col):
+    """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    known = aliased(Delivery)
+    rows = rows.add_columns(
+        literal(alert.id).label("alert_id"), literal("pending").label("state"),
+        literal(0).label("attempts"), literal(now, UTCDateTime()).label("next_attempt_at"),
+        literal(now, UTCDateTime()).label("created_at"),
+    ).where(~exists().where(known.alert_id == alert.id, known.device_id == device_col))
+    statement = insert(Delivery).from_select(
+        ["device_id", "user_id", "language", "alert_id", "state", "attempts",
+         "next_attempt_at", "created_at"], rows).on_conflict_do_nothing(
+        index_elements=["alert_id", "device_id"])
+    return db.session.execute(statement).rowcount
+
+
+def materialize(alert: Alert) -> int:
+    """Create a pending delivery for every device in the audience that has none yet."""
+    return _insert_deliveries(alert, audience(alert), Device.id)
+
+
+def materialize_cancel(cancel: Alert, original: Alert) -> int:
+    """A Cancel goes to every device the original went (or was going) to."""
+    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
+        Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
+        Delivery.state != "gone")
+    return _insert_deliveries(cancel, rows, Delivery.device_id)

@@ -1,0 +1,92 @@
+"""What recipients and the public read: my alerts, clicks, delivery stats, public alerts."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_smorest import abort
+from sqlalchemy import func, select, update
+
+from server.accounts.models import User
+from server.alerts.models import DELIVERY_STATES, PUBLIC_STATUSES, Alert, Delivery
+from server.db import db, utcnow
+
+
+def _mine(user: User):
+    """SQL: alerts with a delivery to the user (driven by the user's deliveries index)."""
+    return Alert.id.in_(select(Delivery.alert_id).where(Delivery.user_id == user.id))
+
+
+def _as_recipient(alert: Alert, language: str, clicked_at) -> dict:
+    text = alert.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
+    return {
+        "id": alert.id, "msg_type": alert.msg_type, "references": alert.references_id,
+        "category": alert.category, "event": alert.event, "urgency": alert.urgency,
+        "severity": alert.severity, "certainty": alert.certainty, "effective": alert.effective,
+        "expires": alert.expires, "sent_at": alert.sent_at,
+        "cancelled": alert.state == "cancelled", "language": text.language,
+        "headline": text.headline, "description": text.description,
+        "instruction": text.instruction, "web": text.web, "clicked_at": clicked_at,
+    }
+
+
+def _clicks(user: User, alert_ids: list[int]) -> dict[int, object]:
+    rows = db.session.execute(
+        select(Delivery.alert_id, func.max(Delivery.clicked_at))
+        .where(Delivery.user_id == user.id, Delivery.alert_id.in_(alert_ids))
+        .group_by(Delivery.alert_id))
+    return dict(rows.all())
+
+
+def my_alerts(user: User, before: int | None, limit: int) -> list[dict]:
+    """Alerts pushed to any of my devices, newest first, in my language."""
+    query = select(Alert).where(_mine(user), Alert.sent_at.is_not(None))
+    if before:
+        query = query.where(Alert.id < before)
+    alerts = list(db.session.scalars(query.order_by(Alert.id.desc()).limit(limit)))
+    clicks = _clicks(user, [a.id for a in alerts])
+    language = str(get_locale())
+    return [_as_recipient(a, language, clicks.get(a.id)) for a in alerts]
+
+
+def my_alert(user: User, alert_id: int) -> dict:
+    """One alert I received, else 404 (an alert I did not receive is not revealed)."""
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, _mine(user)))
+    if alert is None:
+        abort(404)
+    return _as_recipient(alert, str(get_locale()), _clicks(user, [alert.id]).get(alert.id))
+
+
+def record_click(user: User, alert_id: int) -> None:
+    """The app opened the alert from its notification (first click counts)."""
+    if db.session.scalar(select(Delivery.id).where(Delivery.alert_id == alert_id,
+                                                   Delivery.user_id == user.id).limit(1)) is None:
+        abort(404)
+    db.session.execute(update(Delivery).where(
+        Delivery.alert_id == alert_id, Delivery.user_id == user.id,
+        Delivery.clicked_at.is_(None)).values(clicked_at=utcnow()))
+
+
+def delivery_stats(alert: Alert) -> dict:
+    """Live progress of one alert: deliveries per state, and how many were opened."""
+    counts = dict(db.session.execute(
+        select(Delivery.state, func.count()).where(Delivery.alert_id == alert.id)
+        .group_by(Delivery.state)).all())
+    stats = {state: counts.get(state, 0) for state in DELIVERY_STATES}
+    stats["total"] = sum(stats.values())
+    stats["clicked"] = db.session.scalar(select(func.count()).where(
+        Delivery.alert_id == alert.id, Delivery.clicked_at.is_not(None)))
+    return stats
+
+
+def public_alert(alert_id: int) -> Alert:
+    """A sent Actual or Exercise alert, else 404 (drafts and tests are not published)."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or not alert.is_public:
+        abort(404)
+    return alert
+
+
+def recent_public(limit: int = 50) -> list[Alert]:
+    return list(db.session.scalars(
+        select(Alert).where(Alert.sent_at.is_not(None), Alert.status.in_(PUBLIC_STATUSES))
+        .order_by(Alert.sent_at.desc(), Alert.id.desc()).limit(limit)))

@@ -1,0 +1,190 @@
+from datetime import UTC
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from server.alerts import areas as area_rules
+from server.alerts.models import (
+    AREA_KINDS,
+    CATEGORIES,
+    CERTAINTIES,
+    SEVERITIES,
+    STATES,
+    STATUSES,
+    URGENCIES,
+)
+from server.validation import BaseSchema, language, latitude, longitude, text
+
+ONE_OF = _l("Must be one of: {choices}.")
+MAX_AREAS = 100
+MAX_RING = 1000
+
+
+def choice(values, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(values, error=ONE_OF), **kwargs)
+
+
+def https_url(**kwargs) -> fields.Url:
+    return fields.Url(schemes={"https"}, validate=validate.Length(
+        max=500, error=_l("Must be at most {max} characters.")), **kwargs)
+
+
+class AreaIn(BaseSchema):
+    """A country or subdivision by ISO code, a circle, or a closed polygon ring."""
+
+    kind = choice(AREA_KINDS, required=True)
+    code = fields.String(validate=validate.Length(max=6), metadata={
+        "description": "ISO 3166-1 alpha-2 (country) or ISO 3166-2 (subdivision)."})
+    lat = latitude(metadata={"description": "Circle centre."})
+    lon = longitude()
+    radius_km = fields.Float(metadata={"description": "Circle radius in kilometres."})
+    ring = fields.List(fields.List(fields.Float()), validate=validate.Length(
+        max=MAX_RING, error=_l("At most {max} points.")), metadata={
+        "description": "Polygon: [[lat, lon], ...], first point repeated last (as in CAP)."})
+
+    @validates_schema
+    def check_kind(self, area, **_kwargs):
+        errors = area_rules.problems(area)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TextIn(BaseSchema):
+    language = language(required=True)
+    headline = text(160, required=True, min_length=1)
+    description = text(8000, required=True, min_length=1)
+    instruction = text(8000, load_default=None, allow_none=True)
+    web = https_url(load_default=None, allow_none=True)
+
+
+class AlertIn(BaseSchema):
+    status = choice(STATUSES, load_default="Actual")
+    msg_type = choice(("Alert", "Update"), load_default="Alert", metadata={
+        "description": "Cancel through POST .../cancel."})
+    references = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "For an Update: the id of the sent alert it updates."})
+    category = choice(CATEGORIES, required=True)
+    event = text(100, required=True, min_length=1)
+    urgency = choice(URGENCIES, required=True)
+    severity = choice(SEVERITIES, required=True)
+    certainty = choice(CERTAINTIES, required=True)
+    effective = fields.AwareDateTime(default_timezone=UTC, load_default=None, allow_none=True,
+                                     metadata={"description": "Default: now."})
+    expires = fields.AwareDateTime(default_timezone=UTC, required=True)
+    texts = fields.List(fields.Nested(TextIn), required=True, validate=validate.Length(
+        min=1, max=20, error=_l("Give between {min} and {max} languages.")))
+    areas = fields.List(fields.Nested(AreaIn), required=True, validate=validate.Length(
+        min=1, max=MAX_AREAS, error=_l("Give between {min} and {max} areas.")))
+
+    @validates_schema
+    def check_alert(self, data, partial=False, **_kwargs):
+        errors = {}
+        texts = data.get("texts")
+        if texts:
+            seen = set()
+            for index, item in enumerate(texts):
+                if item["language"] in seen:
+                    errors.setdefault("texts", {})[index] = {
+                        "language": [_l("This language is given twice.")]}
+                seen.add(item["language"])
+            default = current_app.config["BABEL_DEFAULT_LOCALE"]
+            if default not in seen:
+                errors.setdefault("texts", {}).setdefault("_schema", []).append(
+                    _l("Give the text in the default language ({language}) too.").format(
+                        language=default))
+        if data.get("msg_type") == "Update" and not data.get("references") and not partial:
+            errors["references"] = [_l("An update names the alert it updates.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+ALERT_FIELDS = tuple(AlertIn._declared_fields)
+
+
+class ListArgs(BaseSchema):
+    state = choice(STATES, load_default=None)
+    before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below."})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class TextOut(BaseSchema):
+    language = fields.String()
+    headline = fields.String()
+    description = fields.String()
+    instruction = fields.String(allow_none=True)
+    web = fields.String(allow_none=True)
+
+
+class AreaOut(BaseSchema):
+    kind = fields.String()
+    code = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    radius_km = fields.Float(allow_none=True)
+    ring = fields.List(fields.List(fields.Float()), allow_none=True)
+
+
+class AlertOut(BaseSchema):
+    id = fields.Integer()
+    identifier = fields.String()
+    embassy_id = fields.Integer(allow_none=True)
+    sender = fields.String()
+    status = fields.String()
+    msg_type = fields.String()
+    references = fields.Integer(attribute="references_id", allow_none=True)
+    category = fields.String()
+    event = fields.String()
+    urgency = fields.String()
+    severity = fields.String()
+    certainty = fields.String()
+    effective = fields.DateTime()
+    expires = fields.DateTime()
+    state = fields.String()
+    needs_second_person = fields.Boolean()
+    drafted_by_id = fields.Integer(allow_none=True)
+    approved_by_id = fields.Integer(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    texts = fields.List(fields.Nested(TextOut))
+    areas = fields.List(fields.Nested(AreaOut))
+
+
+class InboxAlertOut(BaseSchema):
+    """An alert as its recipient sees it: in their language, with their click."""
+
+    id = fields.Integer()
+    msg_type = fields.String()
+    references = fields.Integer(allow_none=True)
+    category = fields.String()
+    event = fields.String()
+    urgency = fields.String()
+    severity = fields.String()
+    certainty = fields.String()
+    effective = fields.DateTime()
+    expires = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    cancelled = fields.Boolean()
+    language = fields.String()
+    headline = fields.String()
+    description = fields.String()
+    instruction = fields.String(allow_none=True)
+    web = fields.String(allow_none=True)
+    clicked_at = fields.DateTime(allow_none=True)
+
+
+class AudienceOut(BaseSchema):
+    travelers = fields.Integer(metadata={"description": "People in the area (trip or position)."})
+    devices = fields.Integer(metadata={"description": "Devices the alert would be pushed to."})
+    by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DeliveryStatsOut(BaseSchema):
+    total = fields.Integer()
+    pending = fields.Integer()
+    sent = fields.Integer()
+    failed = fields.Integer()
+    gone = fields.Integer()
+    clicked = fields.Integer()

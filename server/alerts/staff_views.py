@@ -1,0 +1,96 @@
+"""Staff: draft, preview, approve, send, cancel and follow alerts (on the staff blueprint)."""
+from flask.views import MethodView
+from flask_login import current_user
+
+from server.alerts import audience, inbox, services
+from server.alerts.schemas import (
+    ALERT_FIELDS,
+    AlertIn,
+    AlertOut,
+    AudienceOut,
+    DeliveryStatsOut,
+    ListArgs,
+)
+from server.staff import blp
+from server.staff.scope import require_staff
+
+READ = require_staff("viewer", "officer", "admin")
+ACT = require_staff("officer", "admin")
+
+
+@blp.route("/alerts")
+class StaffAlerts(MethodView):
+    @READ
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, AlertOut(many=True))
+    def get(self, args):
+        """Alerts of my mission, newest first"""
+        return services.list_alerts(current_user, **args)
+
+    @ACT
+    @blp.arguments(AlertIn)
+    @blp.response(201, AlertOut)
+    def post(self, data):
+        """Draft an alert for areas in my jurisdiction"""
+        return services.create_alert(current_user, data)
+
+
+@blp.route("/alerts/<int:alert_id>")
+class StaffAlert(MethodView):
+    @READ
+    @blp.response(200, AlertOut)
+    def get(self, alert_id):
+        """One alert of my mission"""
+        return services.get_alert(current_user, alert_id)
+
+    @ACT
+    @blp.arguments(AlertIn(partial=ALERT_FIELDS))
+    @blp.response(200, AlertOut)
+    def patch(self, data, alert_id):
+        """Change a draft (an approved alert goes back to draft)"""
+        return services.update_alert(current_user, alert_id, data)
+
+
+@blp.route("/alerts/<int:alert_id>/audience")
+class StaffAlertAudience(MethodView):
+    @READ
+    @blp.response(200, AudienceOut)
+    def get(self, alert_id):
+        """How many people and devices the alert would reach, by language"""
+        return audience.preview(services.get_alert(current_user, alert_id))
+
+
+@blp.route("/alerts/<int:alert_id>/approve")
+class StaffAlertApprove(MethodView):
+    @ACT
+    @blp.response(200, AlertOut)
+    def post(self, alert_id):
+        """Approve a draft (Severe and Extreme: not by its drafter)"""
+        return services.approve(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/send")
+class StaffAlertSend(MethodView):
+    @ACT
+    @blp.response(202, AlertOut)
+    def post(self, alert_id):
+        """Send now (or again, to people who arrived since); returns at once"""
+        return services.send(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/cancel")
+class StaffAlertCancel(MethodView):
+    @ACT
+    @blp.response(200, AlertOut)
+    def post(self, alert_id):
+        """Cancel; a sent alert gets a CAP Cancel pushed to its recipients (returned)"""
+        return services.cancel(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/deliveries")
+class StaffAlertDeliveries(MethodView):
+    @READ
+    @blp.response(200, DeliveryStatsOut)
+    def get(self, alert_id):
+        """Live delivery progress: pending, sent, failed, gone, clicked"""
+        return inbox.delivery_stats(services.get_alert(current_user, alert_id))

@@ -1,0 +1,159 @@
+"""Fan-out: materialize deliveries, push them in batches, record what happened.
+
+Tasks take ids and are idempotent: a delivery is claimed (state-guarded, with a lease) before
+it is pushed and never pushed again once ``sent``. The sweep re-enqueues pending deliveries
+whose task was lost (dead worker, lost broker message).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import bindparam, delete, select, update
+
+from server.alerts import audience, payload
+from server.alerts.models import Alert, Delivery
+from server.db import UTCDateTime, db, utcnow
+from server.devices.models import Device
+from server.devices.tasks import bound
+from server.push import PushMessage
+
+
+def enqueue_pending(alert_id: int, due_before=None) -> int:
+    """One deliver_batch task per page of pending delivery ids (keyset pages, ids only)."""
+    size = current_app.config["PUSH_BATCH_SIZE"]
+    due_before = due_before or utcnow()
+    last, batches = 0, 0
+    while True:
+        ids = list(db.session.scalars(
+            select(Delivery.id).where(Delivery.alert_id == alert_id, Delivery.state == "pending",
+                                      Delivery.id > last, Delivery.next_attempt_at <= due_before)
+            .order_by(Delivery.id).limit(size)))
+        db.session.commit()  # end the read before (eager) batches write
+        if not ids:
+            return batches
+        bound(deliver_batch).delay(alert_id, ids)
+        last, batches = ids[-1], batches + 1
+
+
+@shared_task(name="alerts.send")
+def send_alert(alert_id: int) -> None:
+    """Materialize the audience (or a Cancel's recipients), then fan out."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.state not in ("approved", "sending", "sent"):
+        return
+    if alert.msg_type == "Cancel":
+        created = audience.materialize_cancel(alert, alert.references)
+    else:
+        created = audience.materialize(alert)
+    if alert.state != "sent":
+        alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
+    db.session.commit()
+    current_app.logger.info("alert %s: %s new deliveries", alert_id, created)
+    enqueue_pending(alert_id)
+
+
+def _claim(ids: list[int], now) -> list[int]:
+    """Take the due pending deliveries among ``ids`` for this worker, for one lease."""
+    lease = now + timedelta(seconds=current_app.config["PUSH_LEASE_SECONDS"])
+    claimed = db.session.scalars(
+        update(Delivery).where(Delivery.id.in_(ids), Delivery.state == "pending",
+                               Delivery.next_attempt_at <= now + timedelta(seconds=1))
+        .values(next_attempt_at=lease, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id).execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return list(claimed)
+
+
+def _finish(ids, state: str, status=None, now=None) -> None:
+    if ids:
+        db.session.execute(
+            update(Delivery).where(Delivery.id.in_(ids), Delivery.state == "pending")
+            .values(state=state, last_status=status, next_attempt_at=None,
+                    sent_at=now if state == "sent" else None))
+
+
+def _backoff(attempts: int, retry_after: float | None) -> float:
+    cfg = current_app.config
+    delay = cfg["PUSH_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1)
+    return min(cfg["PUSH_RETRY_MAX_SECONDS"], max(delay, retry_after or 0))
+
+
+@shared_task(name="alerts.deliver_batch")
+def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
+    """Push one batch, each recipient in their language, and apply every result."""
+    from server.devices.keys import sender
+
+    alert = db.session.get(Alert, alert_id)
+    now = utcnow()
+    if alert is None or alert.state == "cancelled":
+        return
+    if alert.expires <= now:
+        _finish(delivery_ids, "failed", now=now)
+        db.session.commit()
+        return
+    claimed = _claim(delivery_ids, now)
+    if not claimed:
+        return
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.language, Delivery.attempts, Delivery.device_id,
+               Device.endpoint, Device.p256dh, Device.auth)
+        .join(Device, Device.id == Delivery.device_id).where(Delivery.id.in_(claimed))).all()
+    _finish(set(claimed) - {r.id for r in rows}, "gone", now=now)  # device removed meanwhile
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    bodies = {lang: payload.payload(alert, lang, default) for lang in {r.language for r in rows}}
+    common = {"ttl": payload.ttl(alert, now), "urgency": payload.urgency(alert),
+              "topic": payload.topic(alert)}
+    messages = [PushMessage(id=r.id, endpoint=r.endpoint, p256dh=r.p256dh, auth=r.auth,
+                            payload=bodies[r.language], **common) for r in rows]
+    results = sender().send(messages)
+    _apply_results(alert_id, rows, results, now)
+
+
+def _apply_results(alert_id: int, rows, results, now) -> None:
+    by_id = {r.id: r for r in rows}
+    done: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    retries, gone_devices = [], []
+    max_attempts = current_app.config["PUSH_MAX_ATTEMPTS"]
+    for result in results:
+        row = by_id[result.id]
+        if result.outcome == "retry" and row.attempts < max_attempts:
+            delay = _backoff(row.attempts, result.retry_after)
+            retries.append({"_id": row.id, "_status": result.status,
+                            "_next": now + timedelta(seconds=delay)})
+            continue
+        state = "failed" if result.outcome == "retry" else result.outcome
+        if state == "gone":
+            gone_devices.append(row.device_id)
+        if state == "failed":
+            current_app.logger.warning("alert %s delivery %s failed: %s", alert_id, row.id,
+                                       result.error)
+        done[(state, result.status)].append(row.id)
+    for (state, status), ids in done.items():
+        _finish(ids, state, status, now)
+    if retries:
+        table = Delivery.__table__
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("_id"), table.c.state == "pending")
+            .values(last_status=bindparam("_status"),
+                    next_attempt_at=bindparam("_next", type_=UTCDateTime())), retries)
+    if gone_devices:
+        db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
+    db.session.commit()
+    if retries:
+        countdown = max((r["_next"] - now).total_seconds() for r in retries)
+        bound(deliver_batch).apply_async((alert_id, [r["_id"] for r in retries]),
+                                         countdown=countdown)
+
+
+@shared_task(name="alerts.sweep_pending")
+def sweep_pending() -> int:
+    """Re-enqueue deliveries left pending past their due time (their task was lost)."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["PUSH_SWEEP_AFTER_SECONDS"])
+    alert_ids = list(db.session.scalars(
+        select(Delivery.alert_id).where(Delivery.state == "pending",
+                                        Delivery.next_attempt_at < cutoff).distinct()))
+    db.session.commit()
+    return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)

@@ -1,0 +1,99 @@
+"""Device rules: register by endpoint, the latest consented position, pushes to one user."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
+from sqlalchemy import event, select, update
+
+from server.accounts.models import User
+from server.db import db, utcnow
+from server.devices.models import Device
+from server.devices.schemas import DeviceOut
+from server.embassies.services import country_at
+
+
+def register(user: User, data: dict, user_agent: str | None) -> tuple[Device, bool]:
+    """Create the device, or take over the one with this endpoint (a browser re-subscribing,
+    possibly after another user signed in on it). Returns (device, created)."""
+    device = db.session.scalar(select(Device).where(Device.endpoint == data["endpoint"]))
+    created = device is None
+    if created:
+        device = Device(endpoint=data["endpoint"])
+        db.session.add(device)
+    elif device.user_id != user.id:
+        device.forget_position()  # a fix belongs to the person who consented to share it
+    device.user_id = user.id
+    device.p256dh = data["keys"]["p256dh"]
+    device.auth = data["keys"]["auth"]
+    device.language = data.get("language") or device.language
+    device.user_agent = (user_agent or "")[:300] or None
+    device.last_seen_at = utcnow()
+    db.session.flush()
+    return device, created
+
+
+def get_device(user: User, device_id: int) -> Device:
+    """The user's device, or 404 (also for other people's devices)."""
+    device = db.session.scalar(select(Device).where(Device.id == device_id,
+                                                    Device.user_id == user.id))
+    if device is None:
+        abort(404)
+    return device
+
+
+def delete_device(user: User, device_id: int) -> None:
+    db.session.delete(get_device(user, device_id))
+    db.session.flush()
+
+
+def set_position(user: User, device_id: int, data: dict) -> Device:
+    """Keep only the latest fix, and only with the user's consent to location sharing."""
+    device = get_device(user, device_id)
+    if not user.location_consent:
+        abort(403, message=_l("Turn on location sharing in your profile before sending "
+                              "your position."))
+    now = utcnow()
+    recorded: datetime = min(data.get("recorded_at") or now, now)
+    if device.position_at is None or recorded >= device.position_at:
+        device.lat, device.lon = data["lat"], data["lon"]
+        device.accuracy = data.get("accuracy")
+        device.position_at = recorded
+        device.position_country = country_at(data["lat"], data["lon"])
+    device.last_seen_at = now
+    db.session.flush()
+    return device
+
+
+def clear_position(user: User, device_id: int) -> None:
+    get_device(user, device_id).forget_position()
+    db.session.flush()
+
+
+def forget_locations(user: User) -> None:
+    """Location consent withdrawn: delete every position of every device of the user."""
+    db.session.execute(update(Device).where(Device.user_id == user.id).values(
+        lat=None, lon=None, accuracy=None, position_at=None, position_country=None))
+
+
+def export_for_user(user: User) -> list[dict]:
+    devices = db.session.scalars(select(Device).where(Device.user_id == user.id)
+                                 .order_by(Device.id))
+    return DeviceOut(many=True).dump(devices)
+
+
+def after_commit(callback) -> None:
+    """Run ``callback`` once the current transaction commits (never if it rolls back), so a
+    worker never acts on data the request has not committed yet."""
+    event.listen(db.session(), "after_commit", lambda _session: callback(), once=True)
+
+
+def push_to_user(user_id: int, kind: str, data: dict) -> None:
+    """Push a small message (``{"kind": kind, **data}``) to every device of a user, in the
+    background, once the caller's transaction commits; e.g. "your SOS was acknowledged".
+    Keep ``data`` small (under 3 KB as JSON)."""
+    from server.celery_app import enqueue
+    from server.devices import tasks
+
+    after_commit(lambda: enqueue(tasks.bound(tasks.push_to_user), user_id, kind, data))

@@ -1,0 +1,186 @@
+"""Fan-out to a real (local) push service: audience, language, results, retries, no doubles."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from server.alerts import tasks
+from server.alerts.models import Alert, Delivery
+from server.db import db, utcnow
+from server.devices.models import Device
+from tests.alerts.conftest import alert_body, here
+from tests.alerts.helpers import create_and_send, deliveries
+
+
+def test_alert_reaches_the_right_devices_in_their_language(sign_in_staff, create_traveler,
+                                                           receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(_, en)] = create_traveler(here("FR"), language="en")
+    _, [(_, zh)] = create_traveler(here("FR"), language="en", device_language="zh_Hans")
+    _, [(_, ar)] = create_traveler(here("FR"), language="ar")  # no Arabic text: default
+    _, [(_, elsewhere)] = create_traveler(here("DE"))
+    _, [(_, later)] = create_traveler(here("FR", start=30, end=40))
+    alert = create_and_send(staff, alert_body(severity="Moderate"))
+
+    assert receiver.rejections == []
+    got = {name: receiver.received(name) for name in (en, zh, ar, elsewhere, later)}
+    assert [len(got[n]) for n in (en, zh, ar, elsewhere, later)] == [1, 1, 1, 0, 0]
+    assert got[en][0].json["headline"] == "Stay indoors"
+    assert got[zh][0].json["headline"] == "请待在室内"
+    assert got[ar][0].json["headline"] == "Stay indoors"
+    message = got[en][0]
+    assert message.json == {"alert_id": alert["id"], "type": "Alert",
+                            "headline": "Stay indoors", "body": "Protests downtown.",
+                            "severity": "Moderate", "url": f"/alerts/{alert['id']}",
+                            "tag": f"alert-{alert['id']}"}
+    assert message.headers["urgency"] == "normal"
+    assert message.headers["topic"] == f"alert-{alert['id']}"
+    assert 6 * 3600 - 120 < int(message.headers["ttl"]) <= 6 * 3600
+    states = deliveries(alert["id"])
+    assert sorted(s for s, _, _ in states.values()) == ["sent", "sent", "sent"]
+    assert db.session.get(Alert, alert["id"]).state == "sent"
+
+
+def test_severe_alerts_are_pushed_with_high_urgency(sign_in_staff, create_traveler, receiver):
+    drafter, _ = sign_in_staff("admin")
+    approver, _ = sign_in_staff("admin")
+    _, [(_, name)] = create_traveler(here("FR"))
+    create_and_send(drafter, alert_body(severity="Extreme"), approver=approver)
+    assert receiver.received(name)[0].headers["urgency"] == "high"
+
+
+def test_gone_subscription_removes_the_device(sign_in_staff, create_traveler, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(device, name)] = create_traveler(here("FR"))
+    device_id = device.id
+    receiver.script(name, [(410,)])
+    alert = create_and_send(staff, alert_body())
+    assert db.session.scalar(select(Device.id).where(Device.id == device_id)) is None
+    row = db.session.execute(select(Delivery.state, Delivery.last_status, Delivery.device_id)
+                             .where(Delivery.alert_id == alert["id"])).one()
+    assert tuple(row) == ("gone", 410, None)
+
+
+def _make_due(alert_id):
+    db.session.execute(update(Delivery).where(Delivery.alert_id == alert_id,
+                                              Delivery.state == "pending")
+                       .values(next_attempt_at=utcnow() - timedelta(seconds=5)))
+
+
+def _retry_now(alert_id):
+    """Let the backoff pass, then run the retry the worker would run on its countdown."""
+    _make_due(alert_id)
+    ids = list(db.session.scalars(select(Delivery.id).where(Delivery.alert_id == alert_id)))
+    tasks.deliver_batch(alert_id, ids)
+
+
+def test_429_with_retry_after_and_500_are_retried(sign_in_staff, create_traveler, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(slow, slow_name)] = create_traveler(here("FR"))
+    _, [(flaky, flaky_name)] = create_traveler(here("FR"))
+    receiver.script(slow_name, [(429, {"Retry-After": "600"})])
+    receiver.script(flaky_name, [(500,)])
+    before = utcnow()
+    alert = create_and_send(staff, alert_body())
+    states = deliveries(alert["id"])
+    assert states[slow.id] == ("pending", 1, 429) and states[flaky.id] == ("pending", 1, 500)
+    due = dict(db.session.execute(select(Delivery.device_id, Delivery.next_attempt_at)
+                                  .where(Delivery.alert_id == alert["id"])).all())
+    assert due[slow.id] >= before + timedelta(seconds=600)  # Retry-After honoured
+    assert due[flaky.id] >= before + timedelta(seconds=30)  # backoff, not at once
+    assert receiver.received() == []
+
+    _retry_now(alert["id"])
+    states = deliveries(alert["id"])
+    assert states[slow.id][:2] == ("sent", 2) and states[flaky.id][:2] == ("sent", 2)
+    assert len(receiver.received(slow_name)) == len(receiver.received(flaky_name)) == 1
+
+
+def test_retries_are_bounded_then_failed(app, sign_in_staff, create_traveler, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(device, name)] = create_traveler(here("FR"))
+    attempts = app.config["PUSH_MAX_ATTEMPTS"]
+    receiver.script(name, [(503,)] * (attempts + 2))
+    alert = create_and_send(staff, alert_body())
+    for _ in range(attempts + 2):
+        _retry_now(alert["id"])
+    assert deliveries(alert["id"])[device.id] == ("failed", attempts, 503)
+    assert receiver.received(name) == []
+
+
+def test_payload_too_large_for_the_service_fails_without_retry(sign_in_staff, create_traveler,
+                                                               receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(device, name)] = create_traveler(here("FR"))
+    receiver.script(name, [(413,)])
+    alert = create_and_send(staff, alert_body())
+    assert deliveries(alert["id"])[device.id] == ("failed", 1, 413)
+
+
+def test_resending_never_pushes_twice_but_reaches_newcomers(sign_in_staff, create_traveler,
+                                                            receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(_, first)] = create_traveler(here("FR"))
+    alert = create_and_send(staff, alert_body())
+    _, [(_, newcomer)] = create_traveler(here("FR"))
+    again = staff.post(f"/api/staff/alerts/{alert['id']}/send")
+    assert again.status_code == 202
+    tasks.sweep_pending()
+    tasks.deliver_batch(alert["id"], list(db.session.scalars(select(Delivery.id))))
+    assert len(receiver.received(first)) == 1 and len(receiver.received(newcomer)) == 1
+    assert len(deliveries(alert["id"])) == 2
+
+
+def test_sweep_requeues_deliveries_whose_task_was_lost(app, sign_in_staff, create_traveler,
+                                                       receiver, monkeypatch):
+    staff, _ = sign_in_staff("admin")
+    _, [(device, name)] = create_traveler(here("FR"))
+    # The broker loses every batch message: deliveries stay pending.
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "enqueue_pending", lambda *args, **kwargs: 0)
+        alert = create_and_send(staff, alert_body())
+    assert deliveries(alert["id"])[device.id][0] == "pending"
+    assert tasks.sweep_pending() == 0  # not overdue yet
+    db.session.execute(update(Delivery).values(
+        next_attempt_at=utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)))
+    assert tasks.sweep_pending() == 1
+    assert deliveries(alert["id"])[device.id][0] == "sent"
+    assert len(receiver.received(name)) == 1
+
+
+def test_long_text_is_cut_to_fit_one_push(sign_in_staff, create_traveler, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(_, name)] = create_traveler(here("FR"))
+    long_text = "避难所 " * 2000
+    create_and_send(staff, alert_body(texts=[
+        {"language": "en", "headline": "Evacuate", "description": long_text}]))
+    [message] = receiver.received(name)
+    assert len(message.payload) <= 3993 and message.json["body"].endswith("…")
+
+
+def test_cancel_pushes_a_cap_cancel_to_the_same_devices(sign_in_staff, create_traveler,
+                                                        receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(_, name)] = create_traveler(here("FR"))
+    alert = create_and_send(staff, alert_body())
+    _, [(_, newcomer)] = create_traveler(here("FR"))
+    response = staff.post(f"/api/staff/alerts/{alert['id']}/cancel")
+    assert response.status_code == 200, response.json
+    notice = response.json
+    assert notice["msg_type"] == "Cancel" and notice["references"] == alert["id"]
+    original, cancel = receiver.received(name)
+    assert cancel.json["type"] == "Cancel" and cancel.json["tag"] == original.json["tag"]
+    assert cancel.json["headline"].startswith("Cancelled")
+    assert receiver.received(newcomer) == []
+    assert db.session.get(Alert, alert["id"]).state == "cancelled"
+
+
+def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(_, ok)] = create_traveler(here("FR"))
+    _, [(_, gone)] = create_traveler(here("FR"))
+    receiver.script(gone, [(404,)])
+    alert = create_and_send(staff, alert_body())
+    stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
+    assert stats == {"total": 2, "pending": 0, "sent": 1, "failed": 0, "gone": 1, "clicked": 0}

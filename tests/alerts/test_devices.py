@@ -1,0 +1,139 @@
+"""Push devices: subscription checks, dedupe by endpoint, consented positions, VAPID key."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from sqlalchemy import select
+
+from server import config
+from server.db import db
+from server.devices import services
+from server.devices.models import Device
+from server.push import public_key_b64url
+from tests.pushreceiver import make_subscription
+
+
+def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(
+        client, other_client, signup, receiver):
+    sub = make_subscription(receiver, "browser")
+    signup(client)
+    body = {**sub.as_json(), "expirationTime": None, "language": "zh_Hant"}
+    first = client.post("/api/devices", json=body, headers={"User-Agent": "Firefox/140"})
+    assert first.status_code == 201, first.json
+    assert first.json["language"] == "zh_Hant" and first.json["user_agent"] == "Firefox/140"
+    assert client.post("/api/devices", json=body).status_code == 200
+    other = signup(other_client)
+    moved = other_client.post("/api/devices", json=sub.as_json())
+    assert moved.status_code == 200 and moved.json["id"] == first.json["id"]
+    owner = db.session.scalar(select(Device.user_id).where(Device.id == first.json["id"]))
+    assert owner == other["id"]
+    assert client.delete(f"/api/devices/{first.json['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("change, path", [
+    ({"endpoint": "ftp://push.example.com/x"}, ("endpoint",)),
+    ({"endpoint": "not a url"}, ("endpoint",)),
+    ({"keys": {"p256dh": "AAAA", "auth": "MDEyMzQ1Njc4OWFiY2RlZg"}}, ("keys", "p256dh")),
+    ({"keys": {"p256dh": "BPx", "auth": "short"}}, ("keys", "p256dh")),
+    ({"keys": {"auth": "MDEyMzQ1Njc4OWFiY2RlZg"}}, ("keys", "p256dh")),
+    ({"language": "xx"}, ("language",)),
+])
+def test_malformed_subscription_is_refused_naming_the_field(client, signup, receiver, change,
+                                                            path):
+    signup(client)
+    sub = make_subscription(receiver, "x").as_json()
+    body = {**sub, **change}
+    response = client.post("/api/devices", json=body)
+    assert response.status_code == 422, response.json
+    errors = response.json["errors"]["json"]
+    for key in path:
+        errors = errors[key]
+    assert errors
+    assert db.session.scalar(select(Device.id)) is None
+
+
+def test_auth_secret_must_be_16_bytes(client, signup, receiver):
+    signup(client)
+    sub = make_subscription(receiver, "x").as_json()
+    sub["keys"]["auth"] = "MDEyMzQ1Njc4OWFi"  # 12 bytes
+    response = client.post("/api/devices", json=sub)
+    assert response.status_code == 422 and "auth" in response.json["errors"]["json"]["keys"]
+
+
+def test_only_https_push_services_outside_tests(app, client, signup, receiver, monkeypatch):
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_HTTP", False)
+    monkeypatch.setitem(app.config, "PUSH_SERVICE_HOSTS", config.PUSH_SERVICE_HOSTS)
+    signup(client)
+    sub = make_subscription(receiver, "x").as_json()
+    assert "endpoint" in client.post("/api/devices", json=sub).json["errors"]["json"]
+    sub["endpoint"] = "https://evil.example.org/push"
+    assert "endpoint" in client.post("/api/devices", json=sub).json["errors"]["json"]
+    sub["endpoint"] = "https://fcm.googleapis.com/fcm/send/abc"
+    assert client.post("/api/devices", json=sub).status_code == 201
+
+
+def test_position_needs_consent_and_is_forgotten_when_consent_is_withdrawn(
+        client, signup, receiver):
+    signup(client)
+    device = client.post("/api/devices", json=make_subscription(receiver, "x").as_json()).json
+    url = f"/api/devices/{device['id']}/position"
+    fix = {"lat": 48.85, "lon": 2.35, "accuracy": 30}
+    refused = client.put(url, json=fix)
+    assert refused.status_code == 403 and "location" in refused.json["message"]
+    client.patch("/api/me", json={"location_consent": True})
+    stored = client.put(url, json=fix)
+    assert stored.status_code == 200 and stored.json["lat"] == 48.85
+    assert db.session.scalar(select(Device.position_country)) == "FR"
+    assert client.put(url, json={"lat": 91, "lon": 0}).status_code == 422
+    export = client.get("/api/me/export").json
+    assert export["devices"][0]["lat"] == 48.85
+    client.patch("/api/me", json={"location_consent": False})
+    row = db.session.execute(select(Device.lat, Device.lon, Device.accuracy, Device.position_at,
+                                    Device.position_country)).one()
+    assert tuple(row) == (None, None, None, None, None)
+
+
+def test_position_can_be_deleted(client, signup, receiver):
+    signup(client)
+    client.patch("/api/me", json={"location_consent": True})
+    device = client.post("/api/devices", json=make_subscription(receiver, "x").as_json()).json
+    client.put(f"/api/devices/{device['id']}/position", json={"lat": 1.0, "lon": 2.0})
+    assert client.delete(f"/api/devices/{device['id']}/position").status_code == 204
+    assert db.session.scalar(select(Device.lat)) is None
+    assert client.delete(f"/api/devices/{device['id']}").status_code == 204
+    assert db.session.scalar(select(Device.id)) is None
+
+
+def test_devices_need_sign_in(client):
+    assert client.post("/api/devices", json={}).status_code == 401
+
+
+def test_public_key_matches_the_private_key_kept_under_instance(app, client):
+    response = client.get("/api/push/public-key")
+    assert response.status_code == 200
+    assert response.json["public_key"] == public_key_b64url(app.config["VAPID_PRIVATE_KEY"])
+    result = app.test_cli_runner().invoke(args=["push", "keys"])
+    assert result.exit_code == 0 and result.output.strip() == response.json["public_key"]
+
+
+def test_vapid_key_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    first = config.from_environment(str(tmp_path))["VAPID_PRIVATE_KEY"]
+    assert config.from_environment(str(tmp_path))["VAPID_PRIVATE_KEY"] == first
+    assert stat.S_IMODE(os.stat(tmp_path / "vapid_private.pem").st_mode) == 0o600
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "from-env")
+    assert config.from_environment(str(tmp_path / "other"))["VAPID_PRIVATE_KEY"] == "from-env"
+    assert not (tmp_path / "other" / "vapid_private.pem").exists()
+
+
+def test_push_to_user_reaches_every_device_of_the_user(app, create_traveler, receiver):
+    user, devices = create_traveler(devices=2)
+    other, [(_, stranger)] = create_traveler()
+    services.push_to_user(user.id, "sos.acknowledged", {"case": "abc"})
+    db.session.commit()  # pushes leave once the caller's transaction commits
+    for _, name in devices:
+        [message] = receiver.received(name)
+        assert message.json == {"kind": "sos.acknowledged", "case": "abc"}
+    assert receiver.received(stranger) == []
