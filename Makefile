@@ -21,8 +21,9 @@ test: $(VENV)/.stamp-dev catalogs chromium
 test-sqlite:
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The browser tests run their own app on SQLite: once (above) is enough.
 test-postgres:
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
@@ -52,19 +53,53 @@ db: $(VENV)/.stamp-runtime
 	$(FLASK) db upgrade heads
 	$(FLASK) embassies import server/embassies/data/sample_missions.json --sample
 
+# Scaled out on this machine ("Running at scale" in the README): gunicorn, a Celery worker and
+# beat (Procfile, run by honcho) on PostgreSQL and Redis; RabbitMQ works the same way:
+# make scaled SCALED_BROKER=amqp://guest:guest@127.0.0.1:5672//
+.PHONY: scaled
+SCALED_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/compatriot
+SCALED_BROKER ?= redis://127.0.0.1:6379/0
+SCALED_ENV := DATABASE_URL=$(SCALED_DATABASE_URL) CELERY_BROKER_URL=$(SCALED_BROKER) \
+	PATH="$(CURDIR)/$(BIN):$$PATH"
+scaled: $(VENV)/.stamp-dev catalogs
+	$(BIN)/python -m bench.pgdb ensure $(SCALED_DATABASE_URL)
+	env $(SCALED_ENV) $(FLASK) db upgrade heads
+	env $(SCALED_ENV) $(FLASK) embassies import server/embassies/data/sample_missions.json --sample
+	env $(SCALED_ENV) $(BIN)/honcho start -p $(PORT)
+
 # The browser tests drive Debian's Chromium (Playwright's own download does not work here);
 # a CJK font makes the Chinese screenshots legible.
 chromium:
 	@(test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi wenquanyi) \
 	  || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
-# Third-party JS for the app, from npm at a pinned version (see pwa/vendor/README.md).
+# Third-party JS for the apps, from npm at pinned versions (see pwa/vendor/README.md).
 IDB_VERSION := 8.0.3
+LEAFLET_VERSION := 1.9.4
+TOPOJSON_CLIENT_VERSION := 3.1.0
+WORLD_ATLAS_VERSION := 2.0.2
 vendor:
 	tmp=$$(mktemp -d) && (cd "$$tmp" && npm pack -q idb@$(IDB_VERSION)) \
 	  && tar -xzf "$$tmp"/idb-$(IDB_VERSION).tgz -C "$$tmp" \
 	  && cp "$$tmp"/package/build/index.js pwa/vendor/idb.js \
+	  && cp "$$tmp"/package/build/umd.js pwa/vendor/idb.umd.js \
 	  && cp "$$tmp"/package/LICENSE pwa/vendor/idb.LICENSE && rm -rf "$$tmp"
+	tmp=$$(mktemp -d) && (cd "$$tmp" && npm pack -q leaflet@$(LEAFLET_VERSION)) \
+	  && tar -xzf "$$tmp"/leaflet-$(LEAFLET_VERSION).tgz -C "$$tmp" \
+	  && mkdir -p pwa/vendor/leaflet/images \
+	  && cp "$$tmp"/package/dist/leaflet.js "$$tmp"/package/dist/leaflet.css pwa/vendor/leaflet/ \
+	  && cp "$$tmp"/package/dist/images/*.png pwa/vendor/leaflet/images/ \
+	  && cp "$$tmp"/package/LICENSE pwa/vendor/leaflet/LICENSE && rm -rf "$$tmp"
+	tmp=$$(mktemp -d) && (cd "$$tmp" && npm pack -q topojson-client@$(TOPOJSON_CLIENT_VERSION)) \
+	  && tar -xzf "$$tmp"/topojson-client-$(TOPOJSON_CLIENT_VERSION).tgz -C "$$tmp" \
+	  && mkdir -p pwa/vendor/topojson-client \
+	  && cp "$$tmp"/package/dist/topojson-client.min.js pwa/vendor/topojson-client/topojson-client.min.js \
+	  && cp "$$tmp"/package/LICENSE pwa/vendor/topojson-client/LICENSE && rm -rf "$$tmp"
+	tmp=$$(mktemp -d) && (cd "$$tmp" && npm pack -q world-atlas@$(WORLD_ATLAS_VERSION)) \
+	  && tar -xzf "$$tmp"/world-atlas-$(WORLD_ATLAS_VERSION).tgz -C "$$tmp" \
+	  && mkdir -p pwa/vendor/world-atlas \
+	  && cp "$$tmp"/package/countries-50m.json pwa/vendor/world-atlas/countries-50m.json \
+	  && cp "$$tmp"/package/LICENSE pwa/vendor/world-atlas/LICENSE && rm -rf "$$tmp"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 /* The service worker only wires events; what to cache and how lives in sw/. */
-importScripts("/sw/cache.js", "/sw/routes.js");
+importScripts("/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd.js", "/sw/outbox.js");
 
 // Stamped by the server with a digest of the app's files (server/web/views.py).
 const VERSION = "dev";
@@ -27,6 +27,23 @@ self.addEventListener("message", (event) => {
   if (data.type === "SKIP_WAITING") event.waitUntil(self.skipWaiting());
   if (data.type === "VERSION" && event.ports[0]) event.ports[0].postMessage(VERSION);
 });
+
+// Queued SOS writes (pwa/sw/outbox.js): replayed when the network is back, even with the app
+// closed. A rejection asks the browser to try again later; entries kept for a 4xx do not.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== CompatriotOutbox.SYNC_TAG) return;
+  event.waitUntil(CompatriotOutbox.flush({ refreshToken: freshToken }).then((result) => {
+    if (result.offline) throw new Error("SOS outbox: network still unreachable");
+  }));
+});
+
+/** A new CSRF token: /api/config sets the cookie, which only the Cookie Store API can read here. */
+async function freshToken() {
+  await fetch("/api/config", { credentials: "same-origin", cache: "no-store" });
+  if (!self.cookieStore) return null;
+  const cookie = await self.cookieStore.get("csrf_token");
+  return cookie ? decodeURIComponent(cookie.value) : null;
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

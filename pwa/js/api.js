@@ -29,7 +29,7 @@ export function flattenErrors(tree, prefix = "", out = {}) {
   return out;
 }
 
-function cookie(name) {
+export function cookie(name) {
   const prefix = name + "=";
   const found = document.cookie.split("; ").find((part) => part.startsWith(prefix));
   return found ? decodeURIComponent(found.slice(prefix.length)) : null;

@@ -4,17 +4,19 @@ import { paintChrome, markCurrentTab } from "./chrome.js";
 import { preferredLocale, setLocale } from "./i18n.js";
 import { currentPath, dispatch, go, route, setFallback, start } from "./router.js";
 import { state, warmOfflineCopies } from "./state.js";
+import { startSos } from "./sos.js";
 import { registerServiceWorker } from "./sw-client.js";
 import { alertView, alertsView } from "./views/alerts.js";
 import { loginView, signupView } from "./views/auth.js";
 import { settingsView } from "./views/settings.js";
-import { sosView } from "./views/sos.js";
+import { sosView, wireSosControl } from "./views/sos.js";
 import { tripView } from "./views/trip.js";
 import { tripFormView } from "./views/trip-form.js";
 import { tripsView } from "./views/trips.js";
 import { welcomeView } from "./views/welcome.js";
 
-const FORMS = /^\/(signup|login|settings|trips\/new|trips\/\d+\/edit)$/;
+// Screens not redrawn when the network comes back (they keep what is typed, or update themselves).
+const FORMS = /^\/(signup|login|settings|sos|trips\/new|trips\/\d+\/edit)$/;
 let servedFromCache = false;
 
 function showConnectivity() {
@@ -30,6 +32,8 @@ async function loadSession() {
 }
 
 async function boot() {
+  // Wired before anything waits on the network: an SOS must never wait for a slow connection.
+  wireSosControl(document.getElementById("sos-button"), () => go("/sos"));
   try {
     state.config = await get("/api/config");
   } catch (error) {
@@ -45,6 +49,7 @@ async function boot() {
     // No catalog reachable: the built-in (English) strings are shown.
   }
   paintChrome();
+  startSos();
 
   onConnectivity((reached) => {
     servedFromCache = !reached;

@@ -13,9 +13,8 @@ export function paintChrome() {
   byId("tab-settings").textContent = _("Settings");
   byId("tabs").setAttribute("aria-label", _("Main"));
   byId("tabs").hidden = !state.user;
-  const sos = byId("sos-button");
-  sos.textContent = _("SOS");
-  sos.setAttribute("aria-label", _("SOS: emergency help"));
+  byId("sos-button-text").textContent = _("SOS");
+  byId("sos-button").setAttribute("aria-label", _("SOS: hold for 2 seconds to ask for help"));
   byId("offline").textContent = _("You are offline. Showing what was saved on this device.");
   byId("update-text").textContent = _("A new version of the app is ready.");
   byId("update-button").textContent = _("Update now");
@@ -24,6 +23,8 @@ export function paintChrome() {
 
 export function markCurrentTab() {
   const path = currentPath();
+  // The SOS screen has its own, larger control.
+  document.getElementById("sos-button").hidden = path === "/sos";
   for (const tab of document.querySelectorAll("#tabs a")) {
     const here = path.startsWith(tab.getAttribute("href").slice(1));
     if (here) tab.setAttribute("aria-current", "page");

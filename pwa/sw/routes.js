@@ -4,11 +4,13 @@
 /**
  * "network-only" | "network-first" | "shell" | "cache-first" | null (not ours: let it through).
  * API reads are network-first so a traveler sees fresh data online and the last copy offline;
- * signing in and out and the data export are never cached.
+ * signing in and out and the data export are never cached; the staff console is left alone.
  */
 function strategyFor(method, url, mode, origin) {
   if (method !== "GET" || url.origin !== origin) return null;
   const path = url.pathname;
+  // The staff console and its data are not the traveler app's: never served or kept by it.
+  if (path.startsWith("/console") || path.startsWith("/api/staff/")) return null;
   if (path.startsWith("/api/")) {
     if (path.startsWith("/api/auth/") || path === "/api/me/export") return "network-only";
     return "network-first";

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from babel import Locale
-from flask import Response, current_app, send_from_directory
+from flask import Response, current_app, redirect, send_from_directory
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -16,7 +16,7 @@ from server.web.schemas import CatalogOut, PublicConfigOut
 
 PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa"
 # Files that must be revalidated every time so an update is seen at once.
-NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest"}
+NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest", "console/index.html"}
 # Only the app's own kinds of files are served (not the icon script or READMEs).
 SERVED_SUFFIXES = {".html", ".js", ".css", ".png", ".svg", ".webmanifest", ".json", ".ico"}
 MIMETYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript"}
@@ -55,6 +55,17 @@ class Catalog(MethodView):
 @pages.route("/")
 def index():
     return _static("index.html")
+
+
+@pages.route("/console")
+def console_redirect():
+    return redirect("/console/", code=308)
+
+
+@pages.route("/console/")
+def console():
+    """The staff console (desktop-first, hash routes like the traveler app)."""
+    return _static("console/index.html")
 
 
 @pages.route("/sw.js")

@@ -74,8 +74,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": PHONE, "device_scale_factor": 1,
+def browser_context_args(browser_context_args, base_url):
+    # pytest-playwright's own browser_context_args is session-scoped and keeps the first
+    # base_url it saw; another live app (tests/browser/console) must not leak into these tests.
+    return {**browser_context_args, "base_url": base_url, "viewport": PHONE,
+            "device_scale_factor": 1,
             "has_touch": True, "is_mobile": True, "locale": "en-GB"}
 
 

@@ -10,6 +10,9 @@ def test_bad_phone_on_sign_up_is_explained_next_to_the_field(page, live_app, lan
     page.goto("/#/welcome")
     page.wait_for_selector("html[data-ready]")
     page.select_option(".language-picker select", language)
+    # The picker redraws the screen once the catalog is in: wait, or it redraws the form.
+    tag = language.replace("_", "-")
+    page.wait_for_function(f"() => document.documentElement.lang === '{tag}'")
     page.goto("/#/signup")
     page.wait_for_selector('[data-path="phone"]')
     page.fill('[data-path="email"]', f"bad-phone-{language}@example.org")

@@ -1,32 +1,282 @@
-// The emergency screen: numbers to call at once. Sending an SOS through the app is its own issue.
-import { get } from "../api.js";
-import { h, render, telLink } from "../dom.js";
+// The SOS screen: the cancel window, the honest state of my SOS, and calls and texts that work
+// with no data connection.
+import { h, nextId, render, telLink } from "../dom.js";
+import { formatDateTime } from "../format.js";
+import { holdToConfirm, progressRing } from "../hold.js";
 import { _ } from "../i18n.js";
+import { currentPath } from "../router.js";
 import { state } from "../state.js";
+import {
+  addMessage, cancelCountdown, cancelSos, caseToShow, lastFix, locate, onSosChange, outbox,
+  pendingCountdown, savedTrips, sendCountdownNow, setCountdownMessage, startCountdown,
+} from "../sos.js";
 
-/** Missions of my current and upcoming stays, each once. */
-async function myMissions() {
-  if (!state.user) return [];
-  const trips = await get("/api/trips").catch(() => []);
-  const seen = new Map();
-  for (const trip of trips.filter((t) => t.status !== "past")) {
-    for (const leg of trip.legs) {
-      if (leg.mission && !seen.has(leg.mission.id)) seen.set(leg.mission.id, leg.mission);
+const POLL_MS = 15 * 1000;
+let leavePrevious = () => {};
+
+/** Speak to screen readers at once (the shell's assertive live region). */
+export function announce(text) {
+  const live = document.getElementById("sos-live");
+  if (!live) return;
+  live.textContent = "";
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+/** Wire a hold-to-confirm SOS control; `onTap` defaults to explaining how to use it. */
+export function wireSosControl(button, onTap) {
+  holdToConfirm(button, {
+    onStart: () => announce(_("Keep holding to send an SOS.")),
+    onTap: () => {
+      announce(_("Hold the SOS button for 2 seconds to send an SOS."));
+      if (onTap) onTap();
+    },
+    onConfirm: () => {
+      startCountdown();
+      announce(_("Your SOS will be sent in a few seconds. Press Cancel to stop it."));
+      if (currentPath() !== "/sos") location.hash = "#/sos";
+    },
+  });
+}
+
+function bigSosButton(label) {
+  const button = h("button", { type: "button", class: "sos-hold", id: "sos-hold" },
+    progressRing(), h("span", {}, label));
+  wireSosControl(button);
+  return button;
+}
+
+// Who to call -------------------------------------------------------------------------------
+
+/** Responsible mission first: the case's, then my current stay's, then upcoming stays'. */
+function missions(trips, sosCase) {
+  const found = new Map();
+  const add = (mission) => {
+    if (mission && mission.emergency_phone && !found.has(mission.id)) found.set(mission.id, mission);
+  };
+  if (sosCase) add(sosCase.mission);
+  const today = new Date().toISOString().slice(0, 10);
+  const list = Array.isArray(trips) ? trips : [];
+  for (const status of ["current", "upcoming"]) {
+    for (const trip of list.filter((item) => item.status === status)) {
+      const legs = [...trip.legs].sort((a, b) => {
+        const here = (leg) => leg.start_date <= today && (!leg.end_date || leg.end_date >= today);
+        return Number(here(b)) - Number(here(a));
+      });
+      legs.forEach((leg) => add(leg.mission));
     }
   }
-  return [...seen.values()];
+  return [...found.values()];
+}
+
+function smsBody(fix) {
+  const name = state.user ? state.user.name : "";
+  if (!fix) return _("SOS: I need help. {name}. My position is not known.", { name });
+  const map = "https://www.openstreetmap.org/?mlat=" + fix.lat + "&mlon=" + fix.lon
+    + "#map=16/" + fix.lat + "/" + fix.lon;
+  return _("SOS: I need help. {name}. My position: {lat},{lon} (within {accuracy} m) {map}",
+           { name, lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy, map });
+}
+
+/** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
+function withNumber(template, number) {
+  const [before, after = ""] = template.split("{number}");
+  return [before, h("bdi", { dir: "ltr" }, number), after];
+}
+
+function contactList(list, fix) {
+  const hotline = state.config.hotline;
+  const texted = list.length ? list[0].emergency_phone : hotline;
+  const items = list.map((mission) => h("li", {},
+    h("span", {}, _("Call {mission} (emergency line)", { mission: mission.name })),
+    telLink(mission.emergency_phone)));
+  if (hotline) {
+    items.push(h("li", {}, h("span", {}, _("Call the global consular hotline")), telLink(hotline)));
+  }
+  if (texted) {
+    const href = "sms:" + texted.replace(/[^+\d]/g, "") + "?body=" + encodeURIComponent(smsBody(fix));
+    items.push(h("li", {}, h("span", {}, withNumber(fix ? _("Text my position to {number}")
+      : _("Send a text to {number}"), texted)),
+    h("a", { href, class: "sms", id: "sos-sms" }, _("Send a text message"))));
+  }
+  return h("ul", { class: "sos-calls" }, items);
+}
+
+// The panel: countdown, case state, or the big button ----------------------------------------
+
+function statusText(sosCase) {
+  if (sosCase.cancel_queued) {
+    return [_("You said you are safe."), _("Saved on this phone; the mission will be told as soon as there is a connection.")];
+  }
+  const mission = sosCase.mission ? sosCase.mission.name : _("the consular service");
+  switch (sosCase.state) {
+    case "queued":
+      return [_("Queued: saved on this phone, not sent yet."),
+        _("It will be sent by itself as soon as there is a connection. Call or text if you can.")];
+    case "open":
+      return [_("Sent: the consular service has your SOS."),
+        _("Stay where you are safe. Keep your phone on.")];
+    case "acknowledged":
+      return [_("Received by {mission}.", { mission }), _("They are handling your SOS.")];
+    case "resolved":
+      return [_("Resolved."), _("{mission} closed this SOS.", { mission })];
+    default:
+      return [_("Cancelled."), _("You told the mission you are safe.")];
+  }
+}
+
+function casePanel(sosCase, messageBox) {
+  const shownState = sosCase.cancel_queued ? "cancel-queued" : sosCase.state;
+  const [title, detail] = statusText(sosCase);
+  const closed = outbox.CLOSED.includes(sosCase.state) || sosCase.cancel_queued;
+  const parts = [
+    h("div", { class: "sos-state sos-state-" + shownState, "data-sos-state": shownState },
+      h("h2", { tabindex: "-1" }, title), h("p", {}, detail),
+      h("p", { class: "muted" }, _("Raised {time}", { time: formatDateTime(sosCase.raised_at) }))),
+  ];
+  if (sosCase.error && sosCase.state === "queued") {
+    parts.push(h("p", { class: "notice notice-error", role: "alert" },
+      _("The server did not accept it yet: {message}", { message: sosCase.error.message
+        || String(sosCase.error.status) }), " ", _("It stays saved on this phone and will be tried again.")));
+  }
+  if (sosCase.state === "queued") parts.push(messageBox);
+  else if (sosCase.message) parts.push(h("p", {}, _("Your message: {message}", { message: sosCase.message })));
+  if (!closed) parts.push(safeControl(sosCase));
+  else parts.push(bigSosButton(_("Hold to send a new SOS")));
+  return parts;
+}
+
+function safeControl(sosCase) {
+  const confirm = h("div", { class: "confirm", hidden: true, role: "group" },
+    h("p", {}, _("Tell the mission you no longer need help?")),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "button primary", id: "sos-safe-confirm",
+                    onclick: () => cancelSos(sosCase.uuid) }, _("Yes, I am safe")),
+      h("button", { type: "button", class: "button", onclick: () => { confirm.hidden = true; } },
+        _("No, I still need help"))));
+  return h("div", { class: "actions stacked" },
+    h("button", { type: "button", class: "button", id: "sos-safe", onclick: () => {
+      confirm.hidden = false;
+      confirm.querySelector("button").focus();
+    } }, _("I am safe now")), confirm);
+}
+
+const countdownTitle = (pending) => _("Sending your SOS in {seconds} s", { seconds: pending.left });
+
+function countdownPanel(pending, messageBox) {
+  return [
+    h("div", { class: "sos-countdown", "data-sos-state": "countdown" },
+      h("h2", {}, countdownTitle(pending)),
+      h("button", { type: "button", class: "button sos-cancel", id: "sos-cancel",
+                    onclick: () => {
+                      cancelCountdown();
+                      announce(_("Cancelled. No SOS was sent."));
+                    } }, _("Cancel")),
+      h("button", { type: "button", class: "button danger", id: "sos-send-now",
+                    onclick: () => sendCountdownNow() }, _("Send now"))),
+    messageBox,
+  ];
+}
+
+function idlePanel() {
+  return [
+    h("p", { class: "lead" }, _("In immediate danger, call the local emergency number first.")),
+    bigSosButton(_("Hold for 2 seconds to send an SOS")),
+    h("p", { class: "muted" }, _("Your SOS goes to the consular service with your position, even with no connection: it is saved on this phone and sent as soon as possible.")),
+  ];
+}
+
+function messageField(getCase) {
+  const id = nextId("sos-message");
+  const area = h("textarea", { id, maxlength: 1000, rows: 2, "data-path": "message" });
+  const saved = h("span", { class: "muted", "aria-live": "polite" });
+  area.addEventListener("input", () => {
+    setCountdownMessage(area.value);
+    saved.textContent = "";
+  });
+  area.addEventListener("change", async () => {
+    const sosCase = getCase();
+    if (sosCase && sosCase.state === "queued" && await addMessage(sosCase.uuid, area.value)) {
+      saved.textContent = _("Message saved; it goes with your SOS.");
+    }
+  });
+  return h("div", { class: "field" },
+    h("label", { for: id }, _("Message (optional)")),
+    area, h("p", { class: "hint" }, _("For example: what happened, how many people are with you.")),
+    saved);
 }
 
 export async function sosView() {
-  const missions = await myMissions();
-  const hotline = state.config.hotline;
+  const panel = h("div", { class: "sos-panel", id: "sos-panel" });
+  const calls = h("div", {});
+  let shown = null;
+  let signature = "";
+  const messageBox = messageField(() => shown);
   render(h("section", { class: "sos" },
-    h("h1", {}, _("Emergency help")),
-    h("p", { class: "lead" }, _("In immediate danger, call the local emergency number first. Then call us:")),
-    h("ul", { class: "sos-calls" },
-      missions.map((mission) => h("li", {},
-        h("span", {}, _("{mission}, emergency line", { mission: mission.name })),
-        telLink(mission.emergency_phone))),
-      hotline ? h("li", {}, h("span", {}, _("Global consular hotline")), telLink(hotline)) : null),
-    h("p", { class: "muted" }, _("Sending an SOS with your location from the app is coming soon."))));
+    h("h1", {}, _("Emergency help")), panel,
+    h("h2", {}, _("Call or text, even with no data connection")), calls));
+
+  // Never wait for the trips before offering the hotline: paint now, again once they come.
+  let trips = [];
+  savedTrips().then((found) => {
+    trips = found;
+    return paint();
+  }).catch(() => {});
+  let callsSignature = "";
+  const paint = async () => {
+    const pending = pendingCountdown();
+    shown = pending ? null : await caseToShow();
+    const fix = await lastFix();
+    if (shown && shown.mission) {
+      // The trips carry the mission's name in my language; the case only its default name.
+      const known = missions(trips, null).find((item) => item.id === shown.mission.id);
+      if (known) shown = { ...shown, mission: known };
+    }
+    const list = missions(trips, shown);
+    const nextCalls = JSON.stringify([list.map((m) => m.id), fix, state.config.hotline]);
+    if (nextCalls !== callsSignature) {
+      callsSignature = nextCalls;
+      calls.replaceChildren(contactList(list, fix));
+    }
+    const next = pending ? "countdown"
+      : shown ? [shown.uuid, shown.state, shown.cancel_queued, shown.error && shown.error.status].join(":")
+        : "idle";
+    if (next === signature) {
+      if (pending) panel.querySelector(".sos-countdown h2").textContent = countdownTitle(pending);
+      return;
+    }
+    const wasCountdown = signature === "countdown";
+    if (signature && shown) announce(statusText(shown)[0]);
+    signature = next;
+    const hadFocus = panel.contains(document.activeElement);
+    panel.replaceChildren(...(pending ? countdownPanel(pending, messageBox)
+      : shown ? casePanel(shown, messageBox) : idlePanel()));
+    if (pending && !wasCountdown) panel.querySelector("#sos-cancel").focus();
+    else if (hadFocus && !panel.contains(document.activeElement)) {
+      const heading = panel.querySelector("h2");
+      if (heading) heading.focus();
+    }
+  };
+  const off = onSosChange(() => paint().catch(() => {}));
+  // Ask the server how the case stands while this screen is open and online.
+  const poll = setInterval(() => {
+    if (navigator.onLine && shown && !["queued", ...outbox.CLOSED].includes(shown.state)) {
+      outbox.refreshCase(shown.uuid).catch(() => {});
+    }
+  }, POLL_MS);
+  const stop = () => {
+    off();
+    clearInterval(poll);
+    window.removeEventListener("hashchange", leave);
+  };
+  const leave = () => {
+    if (currentPath() !== "/sos") stop();
+  };
+  window.addEventListener("hashchange", leave);
+  leavePrevious();
+  leavePrevious = stop;
+  await paint();
+  if (shown && navigator.onLine && shown.state !== "queued") outbox.refreshCase(shown.uuid).catch(() => {});
+  // A current position for the text message (and the next SOS), unless location was refused.
+  const permission = await navigator.permissions?.query({ name: "geolocation" }).catch(() => null);
+  if (!permission || permission.state !== "denied") locate().catch(() => {});
 }

@@ -1,0 +1,137 @@
+"""The staff console in a real browser: its own live app (push allowed over plain HTTP to the
+local receiver), staff accounts made per test, travelers with devices made through the API."""
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date, timedelta
+
+import pyotp
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import ApiClient, make_test_app
+
+STAFF_PASSWORD = "a long staff password"
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def console_app(tmp_path_factory):
+    db_file = tmp_path_factory.mktemp("console-db") / "console.db"
+    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
+                        WTF_CSRF_ENABLED=True, PUSH_ALLOW_HTTP=True, PUSH_SERVICE_HOSTS=())
+    from flask_migrate import upgrade
+
+    from server.db import db
+    from server.embassies import services
+
+    with app.app_context():
+        upgrade(revision="heads")
+        missions, errors = services.validate_rows(services.read_rows(services.SAMPLE_FILE))
+        assert not errors, errors
+        services.upsert_missions(missions, is_sample=True)
+        db.session.commit()
+    app.test_client_class = ApiClient
+    yield app
+    worker = app.extensions.get("celery_worker")
+    if worker is not None:
+        worker.stop(in_sighandler=False)
+
+
+@pytest.fixture(scope="session")
+def console_server(console_app):
+    server = make_server("127.0.0.1", 0, console_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(console_server):
+    return console_server
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP, "device_scale_factor": 1,
+            "has_touch": False, "is_mobile": False, "locale": "en-GB"}
+
+
+@pytest.fixture
+def make_staff(console_app):
+    """Create a staff account (committed): returns its email. Each test uses fresh accounts,
+    so a TOTP code is never reused within its 30-second window."""
+
+    def _make(role="officer", embassy_key="fr-paris", name=None):
+        from server.db import db
+        from server.staff import services as staff
+
+        email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        with console_app.app_context():
+            staff.create_staff(email=email, name=name or f"{role.title()} {email[:6]}", role=role,
+                               password=STAFF_PASSWORD, embassy_key=embassy_key)
+            db.session.commit()
+        return email
+
+    return _make
+
+
+class Console:
+    """Drives the console the way a duty officer does."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, path="/console/"):
+        self.page.goto(path)
+        self.page.wait_for_selector("html[data-ready]")
+
+    def sign_in(self, email, password=STAFF_PASSWORD):
+        """First sign-in: password, then enrol the authenticator from the QR code's secret."""
+        page = self.page
+        self.open("/console/#/login")
+        page.fill('#login-form [data-path="email"]', email)
+        page.fill('#login-form [data-path="password"]', password)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#enrol-qr")
+        secret = page.text_content("#enrol-secret").strip()
+        page.fill('#enrol-form [data-path="totp"]', pyotp.TOTP(secret).now())
+        page.click("#enrol-form button[type=submit]")
+        page.wait_for_selector("#nav:not([hidden])")
+        page.wait_for_selector("section.alerts")
+        return secret
+
+
+@pytest.fixture
+def console(page):
+    return Console(page)
+
+
+def traveler_with_device(app, receiver, name, country="FR", city="Paris", person="Li Wei"):
+    """A traveler (through the API, as the PWA does) with a current trip and a push device."""
+    from tests.pushreceiver import make_subscription
+
+    client = app.test_client()
+    client.get("/api/config")
+    email = f"traveler-{uuid.uuid4().hex[:8]}@example.org"
+    signed = client.post("/api/auth/signup", json={
+        "email": email, "password": "correct horse battery", "name": person,
+        "phone": "+8613800138000", "language": "en"})
+    assert signed.status_code == 201, signed.json
+    today = date.today()
+    trip = client.post("/api/trips", json={
+        "purpose": "tourism",
+        "legs": [{"country": country, "city": city,
+                  "start_date": (today - timedelta(days=1)).isoformat(),
+                  "end_date": (today + timedelta(days=7)).isoformat()}],
+        "emergency_contact": {"name": "Wang Fang", "phone": "+8613900139000"}})
+    assert trip.status_code == 201, trip.json
+    subscription = make_subscription(receiver, name)
+    device = client.post("/api/devices", json={**subscription.as_json(), "language": "en"})
+    assert device.status_code in (200, 201), device.json
+    return client, trip.json

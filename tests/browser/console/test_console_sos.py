@@ -1,0 +1,60 @@
+"""The SOS queue: a case raised through the API appears within seconds, on the list and the
+map; its detail shows the traveler's contacts, trip and trail; it can be acknowledged."""
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.browser.console.conftest import traveler_with_device
+from tests.pushreceiver import PushReceiver
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def test_new_sos_appears_in_the_queue_within_seconds_and_is_acknowledged(
+        console, make_staff, console_app, artifacts):
+    console.sign_in(make_staff(name="Marc Laurent"))
+    page = console.page
+    page.goto("/console/#/sos")
+    page.wait_for_selector("#sos-map[data-ready]")
+    with PushReceiver() as receiver:
+        client, trip = traveler_with_device(console_app, receiver, "phone-sos")
+    raised = client.post("/api/sos", json={
+        "client_uuid": str(uuid.uuid4()), "raised_at": datetime.now(UTC).isoformat(),
+        "lat": 48.8606, "lon": 2.3376, "accuracy": 25, "trip_id": trip["id"],
+        "message": "Lost my passport and phone near the Louvre"})
+    assert raised.status_code == 201, raised.json
+    case_id = raised.json.get("id") or None
+    position = client.post(f"/api/sos/{raised.json['client_uuid']}/positions", json={
+        "recorded_at": datetime.now(UTC).isoformat(), "lat": 48.8584, "lon": 2.2945,
+        "accuracy": 15})
+    assert position.status_code in (200, 201), position.json
+    item = page.wait_for_selector("#case-list li[data-state='open']", timeout=8000)
+    case_id = case_id or int(item.get_attribute("data-id"))
+    assert page.locator(".sos-marker-open").count() >= 1
+    page.click(f"#case-list li[data-id='{case_id}'] a")
+    page.wait_for_selector("#case-state")
+    assert "Lost my passport" in page.text_content("#case-detail")
+    assert "+8613800138000" in page.text_content("#case-detail")
+    assert "Paris" in page.text_content("#case-detail")
+    assert page.locator(".sos-trail").count() == 1
+    page.fill("#case-note", "Called back; meeting at the consulate at 10:00.")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("#case-notes li")
+    page.click("#acknowledge")
+    page.wait_for_function(
+        "() => document.querySelector('#case-state')?.textContent === 'Acknowledged'")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts / "console-sos.png"))
+    from server.db import db
+    from server.sos.models import SosCase
+
+    with console_app.app_context():
+        case = db.session.get(SosCase, case_id)
+        assert case.state == "acknowledged" and case.acknowledged_by_id is not None
+        db.session.remove()
+    assert console.errors == []
+    DOCS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(artifacts / "console-sos.png", DOCS / "console-sos.png")
