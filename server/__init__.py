@@ -23,8 +23,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],
                                 x_proto=1, x_host=1)
     _init_extensions(app)
+    from server.validation import install_converters
+
+    install_converters(app)  # bounded <int:...> ids, before the routes use them
     _register_features(app)
-    from server import cli
+    from server import cli, ratelimit
+
+    ratelimit.install(app)  # after the routes: it limits them by endpoint
 
     cli.register(app)
     return app
@@ -61,12 +66,17 @@ def _register_features(app: Flask) -> None:
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places
+    from server.rollcall import payload as rollcall_payload
+    from server.rollcall import staff_views as rollcall_staff  # noqa: F401  (staff blueprint)
+    from server.rollcall import views as rollcall
     from server.sos import staff_views as sos_staff  # noqa: F401  (routes on the staff blueprint)
     from server.sos import views as sos
     from server.staff import views as staff_views  # noqa: F401  (routes on the staff blueprint)
     from server.trips import views as trips
     from server.web import views as web
 
-    for feature in (accounts, trips, embassies, places, devices, alerts, sos, staff, web):
+    for feature in (accounts, trips, embassies, places, devices, alerts, sos, rollcall, staff,
+                    web):
         api.register_blueprint(feature.blp)
+    rollcall_payload.register()  # roll calls ride on the alerts' fan-out
     app.register_blueprint(web.pages)

@@ -14,6 +14,26 @@ LOCALES = ROOT / "locales"
 embassies_cli = AppGroup("embassies", help="The directory of missions.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the catalogs (pybabel).")
+keys_cli = AppGroup("keys", help="Keys of the fields encrypted at rest.")
+
+
+@keys_cli.command("new-field-key")
+def new_field_key() -> None:
+    """Print a new key; put it first in FIELD_ENCRYPTION_KEYS (then rotate-fields)."""
+    from server.crypto import new_key
+
+    click.echo(new_key())
+
+
+@keys_cli.command("rotate-fields")
+def rotate_fields() -> None:
+    """Re-encrypt every encrypted field with the current (first) key, in one transaction."""
+    from server.crypto import rotate_all
+    from server.db import db
+
+    changed = rotate_all(db.session.connection())
+    db.session.commit()
+    click.echo(f"Re-encrypted {changed} rows with the current key.")
 
 
 @embassies_cli.command("import")
@@ -108,3 +128,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(embassies_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(keys_cli)

@@ -25,6 +25,21 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
 
 
+def _push_service_hosts(allow_http: bool) -> tuple[str, ...]:
+    """Set but empty means any host, and only counts with PUSH_ALLOW_HTTP (tests, benchmarks)."""
+    if allow_http and os.environ.get("PUSH_SERVICE_HOSTS") == "":
+        return ()
+    return _env_list("PUSH_SERVICE_HOSTS", PUSH_SERVICE_HOSTS)
+
+
+def _env_days(name: str, default: int | None) -> int | None:
+    """A retention period: a number, or "forever" / "none" / empty for no limit."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return None if raw.strip().lower() in ("", "none", "forever") else int(raw)
+
+
 def instance_secret(instance_path: str, filename: str,
                     make=lambda: secrets.token_urlsafe(48)) -> str:
     """Read a secret kept under ``instance/``, generating it on first run (mode 0600)."""
@@ -47,6 +62,14 @@ def vapid_private_key(instance_path: str) -> str:
     """The VAPID signing key (PEM, or raw b64url as py-vapid accepts), generated on first run."""
     return (os.environ.get("VAPID_PRIVATE_KEY")
             or instance_secret(instance_path, "vapid_private.pem", make=_new_vapid_pem))
+
+
+def field_encryption_keys(instance_path: str) -> tuple[str, ...]:
+    """Keys for the fields encrypted at rest, current first; generated on first run."""
+    from server.crypto import new_key, parse_keys
+
+    return parse_keys(os.environ.get("FIELD_ENCRYPTION_KEYS")
+                      or instance_secret(instance_path, "field_keys", make=new_key))
 
 
 def database_url(instance_path: str) -> str:
@@ -80,10 +103,20 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "TRUSTED_PROXIES": int(os.environ.get("COMPATRIOT_TRUSTED_PROXIES", 0)),
         "VAPID_PRIVATE_KEY": vapid_private_key(instance_path),
+        "FIELD_ENCRYPTION_KEYS": field_encryption_keys(instance_path),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:consular-alerts@example.org"),
-        "PUSH_SERVICE_HOSTS": _env_list("PUSH_SERVICE_HOSTS", PUSH_SERVICE_HOSTS),
+        "PUSH_ALLOW_HTTP": _env_bool("PUSH_ALLOW_HTTP"),
+        "PUSH_SERVICE_HOSTS": _push_service_hosts(_env_bool("PUSH_ALLOW_HTTP")),
         "STAFF_SESSION_IDLE_MINUTES": int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 30)),
         "STAFF_SESSION_MAX_HOURS": int(os.environ.get("STAFF_SESSION_MAX_HOURS", 12)),
+        # Rate-limit counters: unset means the Redis broker if there is one, else memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),  # 0: benchmarks only
+        # Retention (server/retention.py); None keeps that kind of data forever.
+        "RETENTION_TRIP_DAYS": _env_days("RETENTION_TRIP_DAYS", 90),
+        "RETENTION_POSITION_HOURS": _env_days("RETENTION_POSITION_HOURS", 48),
+        "RETENTION_SOS_DAYS": _env_days("RETENTION_SOS_DAYS", None),
+        "RETENTION_AUDIT_DAYS": _env_days("RETENTION_AUDIT_DAYS", None),
     }
 
 
@@ -111,9 +144,12 @@ class Defaults:
     CELERY_TASK_MODULES: list[str] = [  # each feature with background work adds its tasks module
         "server.alerts.tasks",
         "server.devices.tasks",
+        "server.rollcall.tasks",
+        "server.retention",
     ]
     CELERY_BEAT_SCHEDULE = {
         "alerts-sweep-pending": {"task": "alerts.sweep_pending", "schedule": 60.0},
+        "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
     }
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
@@ -124,6 +160,9 @@ class Defaults:
     PUSH_SWEEP_AFTER_SECONDS = 120  # pending and overdue this long: re-enqueued by the sweep
     ALERT_POSITION_MAX_AGE_HOURS = 24  # a device's consented position counts this long
     ALERT_MAX_HOURS = 24 * 30  # longest time from effective to expires
+    ROLLCALL_MAX_HOURS = 72  # longest time from starting a roll call to its deadline
+    ROLLCALL_REMIND_AFTER_MINUTES = 10  # a reminder is refused sooner after the last push
+    ROLLCALL_MAP_POINTS = 5000  # answer positions sent to the dashboard map
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
     # Sign-in back-off (travelers and staff): after LOGIN_LOCK_AFTER failures in a row the
@@ -132,3 +171,12 @@ class Defaults:
     LOGIN_LOCK_BASE_SECONDS = 60
     LOGIN_LOCK_MAX_SECONDS = 15 * 60
     TOTP_ISSUER = "Compatriot"
+    # Rate limits (server/ratelimit.py), "N per minute;M per hour" strings. Sign-in and sign-up
+    # count per address (the account lockout counts per account); the others per account.
+    # SOS is never limited.
+    RATELIMIT_SIGNIN = "20 per minute;200 per hour"  # traveler and staff sign-in, shared
+    RATELIMIT_SIGNUP = "10 per minute;50 per hour"
+    RATELIMIT_REAUTH = "5 per minute;30 per hour"  # password change, account deletion
+    RATELIMIT_STAFF_WRITE = "60 per minute"
+    RATELIMIT_STAFF_READ = "600 per minute"  # the console polls every 1-3 s
+    RATELIMIT_STAFF_SEARCH = "30 per minute"  # traveler search by name or phone

@@ -78,10 +78,12 @@ def install_engine_hooks(app) -> None:
 def install_request_boundary(app) -> None:
     """The request is the unit of work: commit once if it succeeded, else roll back.
 
-    A database that is briefly unavailable gives a 503 with Retry-After, never a 500.
+    A database that is briefly unavailable gives a 503 with Retry-After, never a 500; a row
+    changed by a concurrent request since it was read (version counter) gives a 409.
     """
     from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import ServiceUnavailable
+    from sqlalchemy.orm.exc import StaleDataError
+    from werkzeug.exceptions import Conflict, ServiceUnavailable
 
     from server.errors import error_response
 
@@ -89,6 +91,11 @@ def install_request_boundary(app) -> None:
         db.session.rollback()
         app.logger.warning("database unavailable: %s", exc)
         return error_response(ServiceUnavailable(retry_after=5))
+
+    def conflict(exc):
+        db.session.rollback()
+        app.logger.info("concurrent update refused: %s", exc)
+        return error_response(Conflict())
 
     @app.after_request
     def _commit(response):
@@ -99,6 +106,9 @@ def install_request_boundary(app) -> None:
             db.session.commit()
         except OperationalError as exc:
             return unavailable(exc)
+        except StaleDataError as exc:
+            return conflict(exc)
         return response
 
     app.register_error_handler(OperationalError, unavailable)
+    app.register_error_handler(StaleDataError, conflict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api, abort
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -77,6 +78,10 @@ class LocalizedApi(Api):
         code = error.code or 500
         if isinstance(error, CSRFError):
             data = {"message": CSRF_MESSAGE, "errors": {"headers": {"X-CSRFToken": [CSRF_MESSAGE]}}}
+        elif isinstance(error, RateLimitExceeded):
+            from server.ratelimit import retry_after  # the limit's text is not for people
+
+            data = {"headers": {"Retry-After": str(retry_after())}}
         message = data.get("message") or STATUS_MESSAGES.get(code) or error.name
         payload = {"code": code, "status": error.name, "message": localize(message)}
         errors = data.get("errors") or data.get("messages")

@@ -5,6 +5,7 @@ import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from werkzeug.routing import IntegerConverter
 
 from server.places import services as places
 
@@ -82,3 +83,22 @@ def language(**kwargs) -> fields.String:
 
     return fields.String(validate=validate.OneOf(
         LANGUAGES, error=_l("Must be one of: {choices}.")), **kwargs)
+
+
+class DatabaseInt(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what an id column holds (32-bit signed): a larger
+    number is simply no route (404), never an overflow in the database driver (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def install_converters(app) -> None:
+    """Before any route is added: every ``<int:...>`` becomes a bounded one, and the OpenAPI
+    document says so (``maximum``)."""
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
+    from server.extensions import api
+
+    app.url_map.converters["int"] = DatabaseInt
+    api.register_converter(DatabaseInt, integerconverter2paramschema)

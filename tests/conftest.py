@@ -17,6 +17,7 @@ from server.db import db
 from server.embassies.models import Embassy
 
 TEST_PASSWORD = "correct horse battery"
+TEST_FIELD_KEY = "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8="  # Fernet: 32 bytes, base64url
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -37,8 +38,13 @@ def make_test_app(tmp_path_factory, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        # Fixed, like the secret key: every app of the suite reads what another one wrote.
+        "FIELD_ENCRYPTION_KEYS": (TEST_FIELD_KEY,),
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1,
+        # Bulk tests sign many people up and in from one address; the real limits are
+        # proven by tests/security/test_rate_limits.py (the others stay as configured).
+        "RATELIMIT_SIGNIN": "10000 per minute", "RATELIMIT_SIGNUP": "10000 per minute",
     }
     config.update(overrides)
     os.environ["COMPATRIOT_INSTANCE_PATH"] = str(instance)
@@ -81,6 +87,17 @@ def _rollback(request):
             transaction.rollback()
             connection.close()
             engines[None] = engine
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate limits stay on in tests (sign-in and sign-up raised in make_test_app); each test
+    starts uncounted."""
+    if "app" in request.fixturenames:
+        from server import ratelimit
+
+        ratelimit.reset(request.getfixturevalue("app"))
+    yield
 
 
 class ApiClient(FlaskClient):

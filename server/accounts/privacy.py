@@ -14,11 +14,13 @@ EXPORTERS: dict[str, str] = {
     "trips": "server.trips.services:export_for_user",
     "sos": "server.sos.services:export_for_user",
     "devices": "server.devices.services:export_for_user",
+    "rollcall_answers": "server.rollcall.answers:export_for_user",
 }
 
 # Called when the user withdraws consent to location sharing.
 LOCATION_FORGETTERS: list[str] = [
     "server.devices.services:forget_locations",
+    "server.rollcall.answers:forget_locations",
 ]
 
 

@@ -78,6 +78,24 @@ def bounding_box(kind: str, lat=None, lon=None, radius_km=None, ring=None):
     return min_lat, max_lat, west.min_lon, east.max_lon
 
 
+def build_area(data: dict):
+    """An ``AlertArea`` from validated input, with the bounding box of a circle or polygon."""
+    from server.alerts.models import AlertArea
+
+    kind = data["kind"]
+    area = AlertArea(kind=kind)
+    if kind in ("country", "subdivision"):
+        area.code = data["code"]
+    elif kind == "circle":
+        area.lat, area.lon, area.radius_km = data["lat"], data["lon"], data["radius_km"]
+    else:
+        area.ring = [[float(lat), float(lon)] for lat, lon in data["ring"]]
+    box = bounding_box(kind, area.lat, area.lon, area.radius_km, area.ring)
+    if box:
+        area.min_lat, area.max_lat, area.min_lon, area.max_lon = box
+    return area
+
+
 def point_in(area, lat_col, lon_col):
     """SQL: the point (lat_col, lon_col) lies in the area (circle or polygon rows only)."""
     if area.min_lon <= area.max_lon:

@@ -20,12 +20,16 @@ from server.devices.models import Device
 from server.trips.models import Leg
 
 
+def leg_conditions(alert: Alert) -> tuple:
+    """SQL on ``Leg``: a stay in the area overlapping the alert's days (dates are whole days)."""
+    return (Leg.start_date <= alert.expires.date(),
+            or_(Leg.end_date.is_(None), Leg.end_date >= alert.effective.date()),
+            area_rules.place_condition(alert.areas, Leg.country, Leg.subdivision, Leg.lat,
+                                       Leg.lon))
+
+
 def _leg_user_ids(alert: Alert):
-    """Users with a leg overlapping the alert's days in the area (dates are whole days)."""
-    return select(Leg.user_id).where(
-        Leg.start_date <= alert.expires.date(),
-        or_(Leg.end_date.is_(None), Leg.end_date >= alert.effective.date()),
-        area_rules.place_condition(alert.areas, Leg.country, Leg.subdivision, Leg.lat, Leg.lon))
+    return select(Leg.user_id).where(*leg_conditions(alert))
 
 
 def _positioned(alert: Alert, now: datetime):
@@ -35,7 +39,7 @@ def _positioned(alert: Alert, now: datetime):
                                               Device.lat, Device.lon))
 
 
-def _language(alert: Alert):
+def language(alert: Alert):
     """SQL: the recipient's language if the alert has it, else the default (else any)."""
     languages = [t.language for t in alert.texts]
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -49,9 +53,17 @@ def audience(alert: Alert, now: datetime | None = None):
     """SELECT device_id, user_id, language: one row per device in the audience."""
     now = now or utcnow()
     return (select(Device.id.label("device_id"), Device.user_id,
-                   _language(alert).label("language"))
+                   language(alert).label("language"))
             .join(User, User.id == Device.user_id)
             .where(or_(Device.user_id.in_(_leg_user_ids(alert)), _positioned(alert, now))))
+
+
+def people(alert: Alert, now: datetime | None = None):
+    """SELECT user_id: each person in the area once (a stay there, or a fresh position)."""
+    now = now or utcnow()
+    return union(_leg_user_ids(alert),
+                 select(Device.user_id).join(User, User.id == Device.user_id)
+                 .where(_positioned(alert, now)))
 
 
 def preview(alert: Alert) -> dict:
@@ -60,15 +72,12 @@ def preview(alert: Alert) -> dict:
     devices = audience(alert, now).subquery()
     by_language = dict(db.session.execute(
         select(devices.c.language, func.count()).group_by(devices.c.language)).all())
-    people = union(_leg_user_ids(alert),
-                   select(Device.user_id).join(User, User.id == Device.user_id)
-                   .where(_positioned(alert, now))).subquery()
-    travelers = db.session.scalar(select(func.count()).select_from(people))
+    travelers = db.session.scalar(select(func.count()).select_from(people(alert, now).subquery()))
     return {"travelers": travelers, "devices": sum(by_language.values()),
             "by_language": by_language}
 
 
-def _insert_deliveries(alert: Alert, rows, device_col):
+def insert_deliveries(alert: Alert, rows, device_col) -> int:
     """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -91,7 +100,7 @@ def _insert_deliveries(alert: Alert, rows, device_col):
 
 def materialize(alert: Alert) -> int:
     """Create a pending delivery for every device in the audience that has none yet."""
-    return _insert_deliveries(alert, audience(alert), Device.id)
+    return insert_deliveries(alert, audience(alert), Device.id)
 
 
 def materialize_cancel(cancel: Alert, original: Alert) -> int:
@@ -99,4 +108,4 @@ def materialize_cancel(cancel: Alert, original: Alert) -> int:
     rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
         Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
         Delivery.state != "gone")
-    return _insert_deliveries(cancel, rows, Delivery.device_id)
+    return insert_deliveries(cancel, rows, Delivery.device_id)

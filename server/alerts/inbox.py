@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import get_locale
 from flask_smorest import abort
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from server.accounts.models import User
 from server.alerts.models import DELIVERY_STATES, PUBLIC_STATUSES, Alert, Delivery
@@ -13,7 +13,8 @@ from server.db import db, utcnow
 
 def _mine(user: User):
     """SQL: alerts with a delivery to the user (driven by the user's deliveries index)."""
-    return Alert.id.in_(select(Delivery.alert_id).where(Delivery.user_id == user.id))
+    return and_(Alert.kind == "alert",
+                Alert.id.in_(select(Delivery.alert_id).where(Delivery.user_id == user.id)))
 
 
 def _as_recipient(alert: Alert, language: str, clicked_at) -> dict:
@@ -88,5 +89,6 @@ def public_alert(alert_id: int) -> Alert:
 
 def recent_public(limit: int = 50) -> list[Alert]:
     return list(db.session.scalars(
-        select(Alert).where(Alert.sent_at.is_not(None), Alert.status.in_(PUBLIC_STATUSES))
+        select(Alert).where(Alert.kind == "alert", Alert.sent_at.is_not(None),
+                            Alert.status.in_(PUBLIC_STATUSES))
         .order_by(Alert.sent_at.desc(), Alert.id.desc()).limit(limit)))

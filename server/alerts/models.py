@@ -18,6 +18,9 @@ CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
 STATES = ("draft", "approved", "sending", "sent", "cancelled")
 TWO_PERSON_SEVERITIES = ("Extreme", "Severe")
 AREA_KINDS = ("country", "subdivision", "circle", "polygon")
+# "alert": a CAP alert. Other kinds are another feature's push riding on the same area rules
+# and fan-out (e.g. "rollcall"): never listed, approved, published or shown as alerts.
+KINDS = ("alert", "rollcall")
 DELIVERY_STATES = ("pending", "sent", "failed", "gone")
 
 
@@ -33,6 +36,7 @@ class Alert(db.Model):
     sender: Mapped[str] = mapped_column(String(254))
     status: Mapped[str] = mapped_column(String(10))
     msg_type: Mapped[str] = mapped_column(String(10), default="Alert")
+    kind: Mapped[str] = mapped_column(String(10), default="alert", server_default="alert")
     references_id: Mapped[int | None] = mapped_column(
         ForeignKey("alerts.id", ondelete="SET NULL"), index=True)
     category: Mapped[str] = mapped_column(String(10))
@@ -68,7 +72,8 @@ class Alert(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.sent_at is not None and self.status in PUBLIC_STATUSES
+        return (self.kind == "alert" and self.sent_at is not None
+                and self.status in PUBLIC_STATUSES)
 
     @property
     def thread_id(self) -> int:

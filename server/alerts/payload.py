@@ -6,6 +6,7 @@ and the app fetches the full text from ``/api/alerts/<id>`` when opened.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from server.alerts.models import Alert
@@ -14,13 +15,24 @@ from server.push.message import MAX_TTL
 
 ELLIPSIS = "…"
 
+# kind -> builder(alert, language, default) -> bytes, for alert rows that carry another
+# feature's push (see ``Alert.kind``); the feature registers its builder in ``create_app``.
+BUILDERS: dict[str, Callable[[Alert, str, str], bytes]] = {}
+
+
+def register(kind: str, builder: Callable[[Alert, str, str], bytes]) -> None:
+    BUILDERS[kind] = builder
+
 
 def _encode(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def payload(alert: Alert, language: str, default: str) -> bytes:
-    """``{alert_id, type, headline, body, severity, url, tag}`` in ``language``."""
+    """``{alert_id, type, headline, body, severity, url, tag}`` in ``language`` (another
+    kind's push: its registered builder's payload)."""
+    if alert.kind != "alert":
+        return BUILDERS[alert.kind](alert, language, default)
     text = alert.text_for(language, default)
     data = {"alert_id": alert.id, "type": alert.msg_type, "headline": text.headline,
             "body": text.description, "severity": alert.severity,

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from server.accounts.models import User
 from server.alerts import areas as area_rules
 from server.alerts import audience
-from server.alerts.models import Alert, AlertArea, AlertText, Delivery
+from server.alerts.models import Alert, AlertText, Delivery
 from server.audit import services as audit
 from server.db import db, utcnow
 from server.devices.services import after_commit
@@ -28,7 +28,7 @@ EDITABLE_STATES = ("draft", "approved")
 
 
 def _scoped(user: User):
-    query = select(Alert)
+    query = select(Alert).where(Alert.kind == "alert")
     if user.role != "admin":
         query = query.where(Alert.embassy_id == user.embassy_id)
     return query
@@ -69,21 +69,6 @@ def _check_jurisdiction(user: User, areas: list[dict]) -> None:
               errors={"json": {"areas": errors}})
 
 
-def _area(data: dict) -> AlertArea:
-    kind = data["kind"]
-    area = AlertArea(kind=kind)
-    if kind in ("country", "subdivision"):
-        area.code = data["code"]
-    elif kind == "circle":
-        area.lat, area.lon, area.radius_km = data["lat"], data["lon"], data["radius_km"]
-    else:
-        area.ring = [[float(lat), float(lon)] for lat, lon in data["ring"]]
-    box = area_rules.bounding_box(kind, area.lat, area.lon, area.radius_km, area.ring)
-    if box:
-        area.min_lat, area.max_lat, area.min_lon, area.max_lon = box
-    return area
-
-
 def _sender(user: User) -> str:
     embassy = db.session.get(Embassy, user.embassy_id) if user.embassy_id else None
     return embassy.email if embassy else current_app.config["VAPID_SUBJECT"].split(":", 1)[-1]
@@ -93,7 +78,7 @@ def _apply(alert: Alert, data: dict) -> None:
     if "texts" in data:
         alert.texts = [AlertText(**text) for text in data["texts"]]
     if "areas" in data:
-        alert.areas = [_area(area) for area in data["areas"]]
+        alert.areas = [area_rules.build_area(area) for area in data["areas"]]
     for key in ("status", "category", "event", "urgency", "severity", "certainty",
                 "effective", "expires"):
         if key in data and data[key] is not None:
@@ -117,6 +102,23 @@ def create_alert(user: User, data: dict) -> Alert:
     db.session.add(alert)
     db.session.flush()
     audit.record(user, "alert.create", alert, severity=alert.severity)
+    return alert
+
+
+def system_alert(user: User, kind: str, *, event: str, texts: list[dict], areas: list[dict],
+                 expires: datetime, references: Alert | None = None) -> Alert:
+    """An alert row carrying another feature's push (``kind`` != "alert"): the same areas,
+    audience SQL, deliveries and fan-out, sent at once by the feature that owns it."""
+    now = utcnow()
+    alert = Alert(identifier=str(uuid.uuid4()), embassy_id=user.embassy_id, sender=_sender(user),
+                  status="Actual", msg_type="Update" if references else "Alert", kind=kind,
+                  references_id=references.thread_id if references else None,
+                  category="Safety", event=event, urgency="Immediate", severity="Severe",
+                  certainty="Observed", effective=now, expires=expires, state="sending",
+                  drafted_by_id=user.id, approved_by_id=user.id, approved_at=now)
+    _apply(alert, {"texts": texts, "areas": areas})
+    db.session.add(alert)
+    db.session.flush()
     return alert
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.accounts.models import User
+from server.crypto import EncryptedFloat, EncryptedString
 from server.db import UTCDateTime, db, utcnow
 from server.embassies.models import Embassy
 from server.trips.models import Trip
@@ -32,15 +33,16 @@ class SosCase(db.Model):
     embassy_id: Mapped[int | None] = mapped_column(
         ForeignKey("embassies.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(12), default="open")
-    message: Mapped[str | None] = mapped_column(String(1000))
+    # The message and the position are encrypted at rest (server/crypto.py).
+    message: Mapped[str | None] = mapped_column(EncryptedString(1000))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     routed_by: Mapped[str] = mapped_column(String(10))
     country: Mapped[str | None] = mapped_column(String(2))
     subdivision: Mapped[str | None] = mapped_column(String(6))
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    accuracy: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(EncryptedFloat)
+    lon: Mapped[float | None] = mapped_column(EncryptedFloat)
+    accuracy: Mapped[float | None] = mapped_column(EncryptedFloat)
     position_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(200))
@@ -86,9 +88,9 @@ class SosPosition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("sos_cases.id", ondelete="CASCADE"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    lat: Mapped[float] = mapped_column(Float)
-    lon: Mapped[float] = mapped_column(Float)
-    accuracy: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(EncryptedFloat)  # encrypted at rest
+    lon: Mapped[float] = mapped_column(EncryptedFloat)
+    accuracy: Mapped[float | None] = mapped_column(EncryptedFloat)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("case_id", "recorded_at"),)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.crypto import EncryptedString
 from server.db import UTCDateTime, db, utcnow
 
 PURPOSES = ("tourism", "business", "study", "work", "family", "residence", "other")
@@ -17,8 +18,9 @@ class Trip(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(String(1000))
-    emergency_contact_name: Mapped[str] = mapped_column(String(200))
-    emergency_contact_phone: Mapped[str] = mapped_column(String(20))
+    # Encrypted at rest (server/crypto.py): read, never searched.
+    emergency_contact_name: Mapped[str] = mapped_column(EncryptedString(200))
+    emergency_contact_phone: Mapped[str] = mapped_column(EncryptedString(20))
     # Derived from the legs (kept for listing and retention queries); NULL end = resident abroad.
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, index=True)
@@ -83,9 +85,9 @@ class Companion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trip_id: Mapped[int] = mapped_column(ForeignKey("trips.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(EncryptedString(200))  # encrypted at rest
     relationship: Mapped[str | None] = mapped_column(String(50))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString(20))
     nationality: Mapped[str | None] = mapped_column(String(2))
 
     def __repr__(self) -> str:

@@ -8,7 +8,7 @@ from flask_smorest import abort
 from sqlalchemy import Select, or_, select
 
 from server.accounts.models import User
-from server.db import db
+from server.db import db, utcnow
 from server.errors import field_error
 from server.trips.models import Companion, Leg, Trip
 from server.trips.schemas import TripOut
@@ -77,6 +77,9 @@ def update_trip(user: User, trip_id: int, data: dict) -> Trip:
         field_error("version", _l("This trip was changed elsewhere. Reload it and try again."),
                     status=409)
     _apply(trip, data)
+    # Always UPDATE the trip row, so its version moves (and a concurrent edit is detected)
+    # even when only legs or companions changed.
+    trip.updated_at = utcnow()
     db.session.flush()
     return trip
 

@@ -8,6 +8,8 @@ import { alertsView } from "./views/alerts.js";
 import { composerView } from "./views/composer.js";
 import { deliveryView } from "./views/delivery.js";
 import { loginView } from "./views/login.js";
+import { rollcallView } from "./views/rollcall.js";
+import { rollcallNewView, rollcallsView } from "./views/rollcalls.js";
 import { sosView } from "./views/sos.js";
 import { auditView } from "./views/audit.js";
 import { travelersView } from "./views/travelers.js";
@@ -66,6 +68,9 @@ async function boot() {
   route("/alerts/:id/delivery", guarded(deliveryView));
   route("/sos", guarded(sosView));
   route("/sos/:id", guarded(sosView));
+  route("/rollcalls", guarded(rollcallsView));
+  route("/rollcalls/new", guarded(rollcallNewView));
+  route("/rollcalls/:id", guarded(rollcallView));
   route("/travelers", guarded(travelersView));
   route("/audit", guarded(auditView));
   setFallback(() => go("/"));

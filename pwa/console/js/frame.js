@@ -10,6 +10,7 @@ export function paintFrame() {
   document.getElementById("nav").setAttribute("aria-label", _("Sections"));
   document.getElementById("nav-alerts").textContent = _("Alerts");
   document.getElementById("nav-sos").textContent = _("SOS queue");
+  document.getElementById("nav-rollcalls").textContent = _("Roll calls");
   document.getElementById("nav-travelers").textContent = _("Travelers");
   document.getElementById("nav-audit").textContent = _("Audit log");
   document.getElementById("language-label").textContent = _("Language");

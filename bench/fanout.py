@@ -1,0 +1,286 @@
+"""Fan-out throughput: the naive pywebpush loop, the crypto floor, and the project's fan-out
+through real Celery workers on Redis against PostgreSQL, over HTTP and over TLS, in one run.
+
+    .venv/bin/python -m bench.fanout --devices 100000          # the issue's size
+    .venv/bin/python -m bench.fanout --devices 5000 --naive 300 --crypto 3000   # < 1 minute
+
+(a) naive: ``server.push.naive_send`` (``pywebpush.webpush()``: new connection, new JWT per
+message), one after the other, on a sample of ``--naive`` devices; (b) crypto floor:
+``server.push.encrypt`` only (ECDH + HKDF + AES-GCM, no HTTP); (c) the real tasks of
+``server/alerts/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2): materialize
+with INSERT ... SELECT, batches of 500 ids, claim, push, record. The push service is
+``bench/receiver.py`` in its own process (answers 201). Sender CPU is the CPU time of the
+sending processes (psutil), peak RSS is VmHWM.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bench import common, pgdb, synth
+
+PAYLOAD = (b'{"alert_id":1,"type":"Alert","headline":"Stay indoors","body":"Protests downtown; '
+           b'avoid the area around the parliament and follow the instructions of the local '
+           b'authorities.","severity":"Severe","url":"/alerts/1","tag":"alert-1"}')
+
+
+def start_receiver(tls: tuple[str, str] | None) -> tuple[subprocess.Popen, int]:
+    command = [sys.executable, "-m", "bench.receiver"] + (["--tls", *tls] if tls else [])
+    proc = subprocess.Popen(command, cwd=common.ROOT, stdout=subprocess.PIPE, text=True)  # noqa: S603
+    line = proc.stdout.readline()
+    return proc, int(line.split()[1])
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+# -- (a) and (b), each in a child process of its own so CPU and RSS are its own --------------
+
+
+def _naive_child(origin: str, count: int, ca_file: str | None, vapid_key: str, queue) -> None:
+    from server.push import PushMessage, naive_send
+
+    if ca_file:
+        os.environ["REQUESTS_CA_BUNDLE"] = ca_file
+    keys = synth.key_pool(50)
+    messages = [PushMessage(id=i, endpoint=f"{origin}/push/{i}", p256dh=keys[i % 50][0],
+                            auth=keys[i % 50][1], payload=PAYLOAD, ttl=3600, urgency="high",
+                            topic="alert-1") for i in range(count)]
+    cpu, started = time.process_time(), time.perf_counter()
+    results = [naive_send(m, vapid_key, "mailto:bench@example.org") for m in messages]
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sent = sum(r.outcome == "sent" for r in results)
+    queue.put({"sent": sent, "wall": wall, "cpu": cpu, "rss": common.self_peak_rss_mb()})
+
+
+def _crypto_child(count: int, queue) -> None:
+    from server.push import encrypt
+
+    keys = synth.key_pool(50)
+    cpu, started = time.process_time(), time.perf_counter()
+    for i in range(count):
+        encrypt(PAYLOAD, *keys[i % 50])
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    queue.put({"sent": count, "wall": wall, "cpu": cpu, "rss": common.self_peak_rss_mb()})
+
+
+def in_child(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    proc = context.Process(target=target, args=(*args, queue))
+    proc.start()
+    result = queue.get(timeout=3600)
+    proc.join(30)
+    return result
+
+
+# -- (c) the project's fan-out through Celery workers -----------------------------------------
+
+
+class Workers:
+    def __init__(self, count: int, env: dict, logdir: Path) -> None:
+        self.procs, self.logs = [], []
+        for i in range(count):
+            log = logdir / f"worker-{count}-{i}.log"
+            command = [sys.executable, "-m", "celery", "-A", "server.celery_app:celery",
+                       "worker", "--pool", "solo", "--loglevel", "WARNING",
+                       "--hostname", f"bench{count}-{i}-{os.getpid()}@%h", "--without-gossip",
+                       "--without-mingle", "--without-heartbeat"]
+            out = open(log, "wb")  # noqa: SIM115
+            self.procs.append(subprocess.Popen(command, cwd=common.ROOT,  # noqa: S603
+                                               env={**os.environ, **env}, stdout=out,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+            self.logs.append((log, out))
+
+    def wait_ready(self, env: dict, timeout: float = 60) -> None:
+        # --loglevel WARNING hides "ready": ask the broker who consumes instead.
+        deadline = time.monotonic() + timeout
+        command = [sys.executable, "-m", "celery", "-A", "server.celery_app:celery", "inspect",
+                   "ping", "--timeout", "2"]
+        while time.monotonic() < deadline:
+            out = subprocess.run(command, cwd=common.ROOT, env={**os.environ, **env},  # noqa: S603
+                                 capture_output=True, text=True, timeout=60).stdout
+            if len(re.findall(r"pong", out)) >= len(self.procs):
+                return
+            time.sleep(0.5)
+        raise RuntimeError("workers did not start: " + self.logs[0][0].read_text()[-2000:])
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        for _, out in self.logs:
+            out.close()
+
+
+def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdir: Path,
+                  verbose: bool) -> dict:
+    from sqlalchemy import func, select, text
+
+    from server.alerts import tasks
+    from server.alerts.models import Alert, Delivery
+    from server.db import db
+    from server.devices.tasks import bound
+
+    with app.app_context():
+        db.session.execute(text("UPDATE devices SET endpoint = :o || '/push/' || id"),
+                           {"o": origin})
+        alert = common.create_alert([{"kind": "country", "code": "TH"}], severity="Severe")
+        alert_id = alert.id
+        db.session.commit()
+    pool = Workers(workers, env, logdir)
+    try:
+        pool.wait_ready(env)
+        meter = common.ProcessMeter([p.pid for p in pool.procs])
+        machine_cpu = psutil.cpu_times()
+        started = time.perf_counter()
+        with app.app_context():
+            bound(tasks.send_alert).delay(alert_id)
+        materialized = None
+        deadline = started + 3600
+        while time.perf_counter() < deadline:
+            time.sleep(0.25)
+            with app.app_context():
+                state = db.session.scalar(select(Alert.state).where(Alert.id == alert_id))
+                if state == "sent" and materialized is None:
+                    materialized = time.perf_counter() - started
+                rows = dict(db.session.execute(
+                    select(Delivery.state, func.count()).where(Delivery.alert_id == alert_id)
+                    .group_by(Delivery.state)).all())
+                db.session.rollback()
+            if verbose:
+                print(f"    {time.perf_counter() - started:6.1f} s {rows}", flush=True)
+            if sum(rows.values()) >= devices and not rows.get("pending"):
+                break
+        wall = time.perf_counter() - started
+        cpu = meter.cpu()
+        after = psutil.cpu_times()
+        busy = sum(getattr(after, f) - getattr(machine_cpu, f)
+                   for f in ("user", "system", "nice", "irq", "softirq"))
+        rss = meter.peak_rss_mb()
+    finally:
+        pool.stop()
+    return {"sent": rows.get("sent", 0), "other": {k: v for k, v in rows.items() if k != "sent"},
+            "wall": wall, "cpu": cpu, "rss": max(rss), "rss_each": rss,
+            "materialize": materialized or float("nan"),
+            "machine_busy": busy / (wall * psutil.cpu_count())}
+
+
+def prepare_database(url: str, devices: int, reuse: bool) -> None:
+    pgdb.ensure(url)
+    if reuse and synth.table_count(url, "devices") == devices:
+        print(f"  reusing {devices} devices in {pgdb.database_of(url)}")
+        return
+    synth.reset_schema(url)
+    app = common.make_app(common.bench_env(url), migrate=True)
+    del app
+    synth.generate_present(url, devices, "TH")
+
+
+def row(name: str, result: dict) -> str:
+    n = result["sent"]
+    return (f"| {name} | {n:,} | {result['wall']:.1f} | {n / result['wall']:,.0f} | "
+            f"{result['cpu'] / max(n, 1) * 1e6:,.0f} | {result['rss']:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--devices", type=int, default=100_000, help="recipients of (c)")
+    parser.add_argument("--naive", type=int, default=2000, help="sample size of (a) over HTTP")
+    parser.add_argument("--naive-tls", type=int, default=None,
+                        help="sample size of (a) over TLS (default: --naive / 4)")
+    parser.add_argument("--crypto", type=int, default=20_000, help="messages of (b)")
+    parser.add_argument("--workers", default="1,2", help="worker counts for (c)")
+    parser.add_argument("--transports", default="http,tls")
+    parser.add_argument("--database-url", default=pgdb.with_database(
+        common.DEFAULT_SERVER, "compatriot_bench_fanout"))
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--reuse", action="store_true", help="keep the devices of a former run")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    naive_tls = args.naive_tls or max(50, args.naive // 4)
+
+    from server.push import generate_vapid_keypair
+
+    vapid_key = generate_vapid_keypair()[0]
+    print(f"machine: {common.machine()}")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
+    cert, key = __import__("bench.receiver", fromlist=["self_signed"]).self_signed(str(tmp))
+    receivers = {}
+    try:
+        for transport in args.transports.split(","):
+            proc, port = start_receiver((cert, key) if transport == "tls" else None)
+            scheme = "https" if transport == "tls" else "http"
+            receivers[transport] = (proc, f"{scheme}://127.0.0.1:{port}")
+        lines = ["| sender | messages | seconds | messages/s | sender CPU µs/message | "
+                 "peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+
+        print(f"(b) crypto floor: {args.crypto} messages on one core")
+        floor = in_child(_crypto_child, args.crypto)
+        lines.append(row("(b) crypto floor, 1 core", floor))
+        print("  " + lines[-1], flush=True)
+
+        naive = {}
+        for transport, (_, origin) in receivers.items():
+            count = args.naive if transport == "http" else naive_tls
+            print(f"(a) naive pywebpush loop over {transport}: a sample of {count}")
+            naive[transport] = in_child(_naive_child, origin, count,
+                                        cert if transport == "tls" else None, vapid_key)
+            lines.append(row(f"(a) naive loop, {transport}", naive[transport]))
+            print("  " + lines[-1], flush=True)
+
+        print(f"(c) Celery fan-out: {args.devices} devices in {args.database_url}")
+        prepare_database(args.database_url, args.devices, args.reuse)
+        env = common.bench_env(args.database_url, args.broker, vapid_key)
+        env["SSL_CERT_FILE"] = cert  # the workers trust the receiver's self-signed certificate
+        app = common.make_app(env)
+        extra = []
+        for transport, (_, origin) in receivers.items():
+            for workers in [int(w) for w in args.workers.split(",")]:
+                result = celery_fanout(app, env, origin, workers, args.devices, tmp,
+                                       args.verbose)
+                name = f"(c) Celery, {workers} worker{'s' if workers > 1 else ''}, {transport}"
+                lines.append(row(name, result))
+                speedup = (result["sent"] / result["wall"]) / (
+                    naive[transport]["sent"] / naive[transport]["wall"])
+                cpu_ratio = (result["cpu"] / max(result["sent"], 1)) / (
+                    floor["cpu"] / floor["sent"])
+                extra.append(f"- {name}: {speedup:,.1f}x the naive loop; sender CPU "
+                             f"{cpu_ratio:.2f}x the crypto floor; materialization "
+                             f"{result['materialize']:.1f} s; machine CPU busy "
+                             f"{result['machine_busy']:.0%}, {common.load()}; RSS per worker "
+                             f"{', '.join(f'{r:.0f}' for r in result['rss_each'])} MB; "
+                             f"not sent: {result['other'] or 'none'}")
+                print("  " + lines[-1] + "\n  " + extra[-1], flush=True)
+        print("\n" + "\n".join(lines) + "\n\n" + "\n".join(extra))
+    finally:
+        for proc, _ in receivers.values():
+            stop(proc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""CSV for the call centre (who to phone: no answer or needing help, with contacts, stay,
+emergency contact and last known position) and the evacuation list. Both are audited; the
+call-centre list holds only travelers in the officer's jurisdiction."""
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import case, or_, select
+
+from server.accounts.models import User
+from server.audit import services as audit
+from server.db import db
+from server.devices.models import Device
+from server.rollcall import dashboard
+from server.rollcall.models import RollCall, RollCallRecipient
+from server.staff.scope import place_filter
+from server.trips.models import Leg, Trip
+
+R = RollCallRecipient
+CALL_CENTRE_COLUMNS = (
+    "status", "name", "phone", "email", "answered_at", "party_size", "wants_evacuation",
+    "country", "subdivision", "city", "stay_from", "stay_to", "emergency_contact_name",
+    "emergency_contact_phone", "last_lat", "last_lon", "last_accuracy_m", "last_position_at",
+    "last_position_source")
+EVACUATION_COLUMNS = ("country", "city", "people", "party")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Validated E.164 numbers start with "+" and are not formulas; every other text is guarded.
+PHONE_COLUMNS = {CALL_CENTRE_COLUMNS.index("phone"),
+                 CALL_CENTRE_COLUMNS.index("emergency_contact_phone")}
+
+
+def _cell(value, phone: bool = False) -> str:
+    """Text a spreadsheet will not run as a formula (names and cities are typed by people)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) and not phone else text
+
+
+def _csv(columns, rows) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # spreadsheets then read the UTF-8 names correctly
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _device_fix(column):
+    """SQL: a column of the traveler's latest consented device position."""
+    return (select(column).where(Device.user_id == R.user_id, Device.position_at.is_not(None))
+            .order_by(Device.position_at.desc()).limit(1).scalar_subquery())
+
+
+def call_centre_rows(staff: User, rollcall: RollCall) -> list[tuple]:
+    """No answer or needing help, in the staff member's jurisdiction, by place and name."""
+    query = (
+        select(case((R.answer.is_(None), "no_answer"), else_=R.answer), User.name, User.phone,
+               User.email, R.answered_at, R.party_size, R.wants_evacuation, R.country,
+               R.subdivision, R.city, Leg.start_date, Leg.end_date,
+               Trip.emergency_contact_name, Trip.emergency_contact_phone,
+               R.lat, R.lon, R.accuracy, _device_fix(Device.lat).label("fix_lat"),
+               _device_fix(Device.lon).label("fix_lon"),
+               _device_fix(Device.accuracy).label("fix_accuracy"),
+               _device_fix(Device.position_at).label("fix_at"),
+               Leg.lat.label("leg_lat"), Leg.lon.label("leg_lon"))
+        .join(User, User.id == R.user_id)
+        .outerjoin(Leg, Leg.id == R.leg_id).outerjoin(Trip, Trip.id == Leg.trip_id)
+        .where(R.rollcall_id == rollcall.id, or_(R.answer.is_(None), R.answer == "help"),
+               place_filter(staff, R.country, R.subdivision))
+        .order_by(R.answer.is_(None), R.country, R.city, User.name, R.id))
+    rows = []
+    for r in db.session.execute(query):
+        if r.lat is not None:
+            position = (r.lat, r.lon, r.accuracy, r.answered_at, "answer")
+        elif r.fix_lat is not None:
+            position = (r.fix_lat, r.fix_lon, r.fix_accuracy, r.fix_at, "device")
+        elif r.leg_lat is not None:
+            position = (r.leg_lat, r.leg_lon, None, None, "trip")
+        else:
+            position = (None, None, None, None, "")
+        rows.append(tuple(_cell(v, i in PHONE_COLUMNS)
+                          for i, v in enumerate((*r[:14], *position))))
+    return rows
+
+
+def call_centre_csv(staff: User, rollcall: RollCall) -> str:
+    rows = call_centre_rows(staff, rollcall)
+    audit.record(staff, "rollcall.export", rollcall, rows=len(rows))
+    return _csv(CALL_CENTRE_COLUMNS, rows)
+
+
+def evacuation_csv(staff: User, rollcall: RollCall) -> str:
+    figures = dashboard.evacuation(rollcall)
+    audit.record(staff, "rollcall.evacuation_export", rollcall, people=figures["people"])
+    rows = [(_cell(c["country"]), _cell(c["city"] or "unknown"), c["people"], c["party"])
+            for c in figures["by_city"]]
+    return _csv(EVACUATION_COLUMNS, rows)

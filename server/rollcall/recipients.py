@@ -1,0 +1,76 @@
+"""Who is asked, set-based: the alerts' audience SQL picks the people, one INSERT ... SELECT
+makes a recipient row each, and deliveries go to every device of those people."""
+from __future__ import annotations
+
+from sqlalchemy import and_, func, literal, select
+
+from server.accounts.models import User
+from server.alerts import audience
+from server.alerts.models import Alert
+from server.db import UTCDateTime, db, utcnow
+from server.devices.models import Device
+from server.rollcall.models import RollCall, RollCallRecipient
+from server.trips.models import Leg
+
+
+def _insert():
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def materialize(rollcall: RollCall, alert: Alert) -> int:
+    """One recipient per person in the area (no device needed: the call centre phones them),
+    with their first stay in the area (city for the dashboard) or, positioned only, the
+    country of their latest fix. Idempotent: existing recipients are kept."""
+    now = utcnow()
+    people = audience.people(alert, now).subquery()
+    chosen = select(
+        people.c.user_id,
+        select(func.min(Leg.id)).where(Leg.user_id == people.c.user_id,
+                                       *audience.leg_conditions(alert))
+        .scalar_subquery().label("leg_id"),
+        select(func.min(Device.id)).where(Device.user_id == people.c.user_id)
+        .scalar_subquery().label("device_id"),
+    ).subquery()
+    fix_country = (select(Device.position_country)
+                   .where(Device.user_id == chosen.c.user_id, Device.position_at.is_not(None))
+                   .order_by(Device.position_at.desc()).limit(1).scalar_subquery())
+    rows = (select(literal(rollcall.id), chosen.c.user_id, chosen.c.device_id, chosen.c.leg_id,
+                   func.coalesce(Leg.country, fix_country), Leg.subdivision, Leg.city,
+                   literal(now, UTCDateTime()), literal(False))
+            .outerjoin(Leg, Leg.id == chosen.c.leg_id))
+    statement = _insert()(RollCallRecipient).from_select(
+        ["rollcall_id", "user_id", "device_id", "leg_id", "country", "subdivision", "city",
+         "created_at", "late"], rows).on_conflict_do_nothing(
+        index_elements=["rollcall_id", "user_id"])
+    return db.session.execute(statement).rowcount
+
+
+def _devices(rollcall: RollCall, alert: Alert, unanswered_only: bool):
+    """SELECT device_id, user_id, language for every device of the recipients."""
+    joined = and_(RollCallRecipient.user_id == Device.user_id,
+                  RollCallRecipient.rollcall_id == rollcall.id)
+    query = (select(Device.id, Device.user_id, audience.language(alert).label("language"))
+             .join(User, User.id == Device.user_id).join(RollCallRecipient, joined))
+    if unanswered_only:
+        query = query.where(RollCallRecipient.answer.is_(None))
+    return query
+
+
+def materialize_deliveries(rollcall: RollCall, alert: Alert) -> int:
+    """Pending deliveries of ``alert`` (the question, or a reminder: then only to those who
+    have not answered) through the alerts' own delivery table and fan-out."""
+    reminder = alert.id != rollcall.alert_id
+    return audience.insert_deliveries(alert, _devices(rollcall, alert, reminder), Device.id)
+
+
+def preview(alert: Alert) -> dict:
+    """Before starting: people in the area and the devices the question would go to."""
+    people = audience.people(alert).subquery()
+    travelers = db.session.scalar(select(func.count()).select_from(people))
+    devices = db.session.scalar(select(func.count()).select_from(Device).where(
+        Device.user_id.in_(select(people.c.user_id))))
+    return {"travelers": travelers, "devices": devices}

@@ -1,0 +1,147 @@
+"""Roll-call rules for staff: start in scope, remind those who have not answered, close.
+
+A roll call is an alert row of kind "rollcall" (area, question per language, deliveries and
+fan-out are the alerts') plus a ``RollCall`` row. Services flush; the request commits, and
+pushing starts only once it has.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
+from sqlalchemy import false, or_, select, update
+
+from server.accounts.models import User
+from server.alerts import areas as area_rules
+from server.alerts import services as alert_services
+from server.alerts.models import Alert, Delivery
+from server.audit import services as audit
+from server.db import db, utcnow
+from server.devices.services import after_commit
+from server.errors import field_error
+from server.rollcall import recipients
+from server.rollcall.models import RollCall
+
+EVENT = "Roll call"
+REMINDER_MIN_TTL = timedelta(hours=1)
+
+
+def _scoped(user: User):
+    """Roll calls of the user's mission; an admin's: all."""
+    query = select(RollCall)
+    if user.role == "admin":
+        return query
+    if user.embassy_id is None:
+        return query.where(false())
+    return query.where(RollCall.embassy_id == user.embassy_id)
+
+
+def list_rollcalls(user: User, state: str | None, limit: int) -> list[RollCall]:
+    query = _scoped(user)
+    if state:
+        query = query.where(RollCall.state == state)
+    return list(db.session.scalars(query.order_by(RollCall.id.desc()).limit(limit)))
+
+
+def get_rollcall(user: User, rollcall_id: int) -> RollCall:
+    """A roll call of the user's mission (any, for admins), else 404."""
+    found = db.session.scalar(_scoped(user).where(RollCall.id == rollcall_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _check(user: User, data: dict) -> None:
+    errors = area_rules.jurisdiction_problems(user, data["areas"])
+    if errors:
+        abort(403, message=_l("You may only ask places in your mission's jurisdiction."),
+              errors={"json": {"areas": errors}})
+    now, hours = utcnow(), current_app.config["ROLLCALL_MAX_HOURS"]
+    if data["deadline"] <= now:
+        field_error("deadline", _l("This time has already passed."))
+    if data["deadline"] - now > timedelta(hours=hours):
+        field_error("deadline", _l("A roll call lasts at most {hours} hours.").format(
+            hours=hours))
+
+
+def preview(user: User, data: dict) -> dict:
+    """Who the roll call would ask: the alerts' area rules, nothing stored."""
+    _check(user, data)
+    alert = Alert(effective=utcnow(), expires=data["deadline"],
+                  areas=[area_rules.build_area(area) for area in data["areas"]])
+    return recipients.preview(alert)
+
+
+def _push(alert_id: int) -> None:
+    from server.celery_app import enqueue
+    from server.devices.tasks import bound
+    from server.rollcall import tasks
+
+    after_commit(lambda: enqueue(bound(tasks.send), alert_id))
+
+
+def start(user: User, data: dict) -> RollCall:
+    """Ask everyone in the area now; recipients and pushes are made in the background."""
+    _check(user, data)
+    texts = [{"language": t["language"], "headline": t["question"][:160],
+              "description": t["question"]} for t in data["texts"]]
+    alert = alert_services.system_alert(user, "rollcall", event=EVENT, texts=texts,
+                                        areas=data["areas"], expires=data["deadline"])
+    rollcall = RollCall(alert_id=alert.id, embassy_id=user.embassy_id, created_by_id=user.id,
+                        state="sending", deadline=data["deadline"], last_pushed_at=utcnow(),
+                        reminders=0)
+    rollcall.alert = alert
+    db.session.add(rollcall)
+    db.session.flush()
+    audit.record(user, "rollcall.start", rollcall, alert_id=alert.id,
+                 deadline=data["deadline"].isoformat(), areas=len(data["areas"]))
+    _push(alert.id)
+    return rollcall
+
+
+def remind(user: User, rollcall_id: int, min_minutes: int | None) -> RollCall:
+    """Push the question again to those who have not answered, unless the last push is
+    more recent than ``min_minutes`` (default ``ROLLCALL_REMIND_AFTER_MINUTES``)."""
+    rollcall = get_rollcall(user, rollcall_id)
+    if rollcall.state == "closed":
+        abort(409, message=_l("This roll call is closed."))
+    wait = timedelta(minutes=current_app.config["ROLLCALL_REMIND_AFTER_MINUTES"]
+                     if min_minutes is None else min_minutes)
+    now = utcnow()
+    if rollcall.last_pushed_at and now - rollcall.last_pushed_at < wait:
+        abort(409, message=_l("The last push went out less than {minutes} minutes ago.").format(
+            minutes=int(wait.total_seconds() // 60)))
+    original = rollcall.alert
+    texts = [{"language": t.language, "headline": t.headline, "description": t.description}
+             for t in original.texts]
+    reminder = alert_services.system_alert(
+        user, "rollcall", event=EVENT, texts=texts, areas=[], references=original,
+        expires=max(rollcall.deadline, now + REMINDER_MIN_TTL))
+    rollcall.last_pushed_at, rollcall.reminders = now, rollcall.reminders + 1
+    db.session.flush()
+    audit.record(user, "rollcall.remind", rollcall, alert_id=reminder.id)
+    _push(reminder.id)
+    return rollcall
+
+
+def close(user: User, rollcall_id: int) -> RollCall:
+    """Stop asking: pushes not sent yet are dropped; later answers are kept, marked late."""
+    rollcall = get_rollcall(user, rollcall_id)
+    if rollcall.state == "closed":
+        abort(409, message=_l("This roll call is closed."))
+    rollcall.state, rollcall.closed_at, rollcall.closed_by_id = "closed", utcnow(), user.id
+    db.session.execute(
+        update(Delivery).where(Delivery.alert_id.in_(thread_alert_ids(rollcall)),
+                               Delivery.state == "pending")
+        .values(state="failed", next_attempt_at=None))
+    db.session.flush()
+    audit.record(user, "rollcall.close", rollcall)
+    return rollcall
+
+
+def thread_alert_ids(rollcall: RollCall):
+    """SQL: the ids of the question's alert row and of its reminders."""
+    return select(Alert.id).where(or_(Alert.id == rollcall.alert_id,
+                                      Alert.references_id == rollcall.alert_id))

@@ -1,0 +1,36 @@
+"""Sending a roll call (or a reminder): recipients and deliveries set-based, then the alerts'
+own batched fan-out (retries, sweep, gone devices) does the pushing."""
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import select
+
+from server.alerts.models import Alert
+from server.alerts.tasks import enqueue_pending
+from server.db import db, utcnow
+from server.rollcall import recipients
+from server.rollcall.models import RollCall
+
+
+@shared_task(name="rollcall.send")
+def send(alert_id: int) -> None:
+    """Materialize (idempotent: a re-run adds nothing) and fan out one roll-call push."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.kind != "rollcall":
+        return
+    rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == alert.thread_id))
+    if rollcall is None or rollcall.state == "closed":
+        return
+    asked = 0
+    if alert.id == rollcall.alert_id:
+        asked = recipients.materialize(rollcall, alert)
+    pushes = recipients.materialize_deliveries(rollcall, alert)
+    if alert.state != "sent":
+        alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
+    if rollcall.state == "sending":
+        rollcall.state = "open"
+    db.session.commit()
+    current_app.logger.info("roll call %s (alert %s): %s recipients, %s pushes", rollcall.id,
+                            alert_id, asked, pushes)
+    enqueue_pending(alert_id)
