@@ -1,0 +1,366 @@
+"""SOS under a crisis surge: gunicorn (4 workers) on PostgreSQL, an open-loop aiohttp load of
+SOS raises and alert-inbox reads on loopback, while an alert fans out to fake devices through
+2 Celery workers on Redis to the loopback push receiver.
+
+    .venv/bin/python -m bench.sos_surge --seconds 10 --sos-rate 50 --read-rate 100 \
+        --fanout-devices 5000                                           # < 1 minute
+    .venv/bin/python -m bench.sos_surge --seconds 60 --sos-rate 200 --read-rate 500 \
+        --fanout-devices 100000                                         # the issue's size
+
+Travelers (with a current trip in Thailand) and their devices are bulk-loaded with COPY
+(``bench/synth.py``); their sessions are made with the app's own session serializer, exactly
+what ``login_user`` puts in the cookie (sign-in is rate limited per address, and signing in
+thousands of travelers is not what is measured), CSRF token included. The load is open loop:
+request i starts at ``start + i / rate`` whatever the server does, so a slow server shows as
+latency, not as a lower rate. Latency is measured from the scheduled start (coordinated
+omission included). Every SOS has a fresh client_uuid; at the end the cases in the database
+are compared with the accepted (201/200) answers: none may be missing.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+from bench import common, fanout, pgdb, synth
+
+UA = "compatriot-sos-surge/1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sessions(app, user_ids: list[int]) -> list[tuple[str, str]]:
+    """(Cookie header, X-CSRFToken) per traveler, as ``login_user`` + ``generate_csrf`` make."""
+    from flask import g, session
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+
+    from server.accounts.models import User
+    from server.db import db
+
+    out = []
+    name = app.config["SESSION_COOKIE_NAME"]
+    serializer = app.session_interface.get_signing_serializer(app)
+    with app.app_context():
+        users = {u.id: u for u in db.session.query(User).filter(User.id.in_(user_ids))}
+        for uid in user_ids:
+            with app.test_request_context("/api/sos", method="POST", headers={"User-Agent": UA},
+                                          environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+                g.pop("csrf_token", None)  # one app context: generate_csrf caches in g
+                login_user(users[uid])
+                token = generate_csrf()
+                cookie = serializer.dumps(dict(session))
+            out.append((f"{name}={cookie}", token))
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def summary(name: str, latencies: list[float]) -> str:
+    ms = [v * 1000 for v in latencies]
+    return (f"{name}: n={len(ms)} p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} "
+            f"ms, p99 {percentile(ms, 99):.1f} ms, max {max(ms, default=float('nan')):.1f} ms")
+
+
+async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rate: float,
+                read_rate: float, timeout: float) -> dict:
+    import aiohttp
+
+    result = {"sos_lat": [], "sos_service": [], "sos_status": Counter(), "accepted": set(),
+              "read_lat": [], "read_status": Counter(), "sent_uuids": set(), "lag": [],
+              "bodies": {}}
+    connector = aiohttp.TCPConnector(limit=1000, force_close=True)  # gunicorn sync: no keep-alive
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    loop = asyncio.get_running_loop()
+    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout,
+                                     headers={"User-Agent": UA}) as http:
+
+        async def one_sos(i: int, scheduled: float) -> None:
+            cookie, csrf = creds[i % len(creds)]
+            client_uuid = str(uuid.uuid4())
+            result["sent_uuids"].add(client_uuid)
+            body = {"client_uuid": client_uuid,
+                    "raised_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "message": "Help: caught in the protest downtown"}
+            if i % 3:  # two thirds with a position near Bangkok
+                body["lat"], body["lon"] = 13.75 + (i % 100) / 1000, 100.50 + (i % 70) / 1000
+            started = loop.time()
+            result["lag"].append(started - scheduled)
+            try:
+                async with http.post(f"{base}/api/sos", json=body,
+                                     headers={"Cookie": cookie, "X-CSRFToken": csrf}) as resp:
+                    text = await resp.read()
+                    status = resp.status
+                    if status >= 400:
+                        result["bodies"].setdefault(status, text[:300])
+            except TimeoutError:
+                status = "timeout"
+            except aiohttp.ClientError as exc:
+                status = type(exc).__name__
+            done = loop.time()
+            result["sos_status"][status] += 1
+            if status in (200, 201):
+                result["accepted"].add(client_uuid)
+                result["sos_lat"].append(done - scheduled)
+                result["sos_service"].append(done - started)
+
+        async def one_read(i: int, scheduled: float) -> None:
+            cookie, _ = creds[(i * 7) % len(creds)]
+            try:
+                async with http.get(f"{base}/api/alerts?limit=20",
+                                    headers={"Cookie": cookie}) as resp:
+                    await resp.read()
+                    status = resp.status
+            except TimeoutError:
+                status = "timeout"
+            except aiohttp.ClientError as exc:
+                status = type(exc).__name__
+            result["read_status"][status] += 1
+            if status == 200:
+                result["read_lat"].append(loop.time() - scheduled)
+
+        async def stream(rate: float, fire) -> list[asyncio.Task]:
+            tasks, count = [], int(rate * seconds)
+            start = loop.time() + 0.1
+            for i in range(count):
+                scheduled = start + i / rate
+                delay = scheduled - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(fire(i, scheduled)))
+            return tasks
+
+        # Warm-up (not measured): every gunicorn worker imports and connects on its first requests.
+        for round_ in range(3):
+            await asyncio.gather(*[one_sos(round_ * 8 + i, loop.time()) for i in range(8)],
+                                 *[one_read(i, loop.time()) for i in range(16)])
+        result["warmup"] = set(result["accepted"])
+        for key in ("sos_lat", "sos_service", "read_lat", "lag"):
+            result[key].clear()
+        for key in ("sos_status", "read_status"):
+            result[key].clear()
+        result["accepted"].clear()
+        await asyncio.sleep(0.5)
+
+        started = time.perf_counter()
+        streams = await asyncio.gather(stream(sos_rate, one_sos), stream(read_rate, one_read))
+        result["offered_wall"] = time.perf_counter() - started
+        await asyncio.gather(*[t for tasks in streams for t in tasks])
+        result["wall"] = time.perf_counter() - started
+    return result
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + log.read_text()[-2000:])
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer: " + log.read_text()[-2000:])
+
+
+def deliveries(url: str, alert_id: int) -> dict:
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute("SELECT state, count(*) FROM deliveries WHERE alert_id = %s "
+                                 "GROUP BY state", (alert_id,)).fetchall())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sos-rate", type=float, default=200, help="SOS raised per second")
+    parser.add_argument("--read-rate", type=float, default=500, help="GET /api/alerts per second")
+    parser.add_argument("--fanout-devices", type=int, default=100_000,
+                        help="devices the concurrent alert fans out to (0: no fan-out; at "
+                        "least 1.3 x --travelers are loaded, and all get the alert)")
+    parser.add_argument("--travelers", type=int, default=2000,
+                        help="travelers raising SOS and reading their inbox (round robin)")
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--celery-workers", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=30, help="per request, seconds")
+    parser.add_argument("--database-url", default=pgdb.with_database(
+        common.DEFAULT_SERVER, "compatriot_bench_sos"))
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/11")
+    args = parser.parse_args()
+
+    from server.crypto import new_key
+    from server.push import generate_vapid_keypair
+
+    print(f"machine: {common.machine()}", flush=True)
+    url = args.database_url
+    tmp = Path(tempfile.mkdtemp(prefix="bench-sos-"))
+    env = common.bench_env(url, args.broker, generate_vapid_keypair()[0], str(tmp / "instance"))
+    env.update({"FIELD_ENCRYPTION_KEYS": new_key(), "RATELIMIT_ENABLED": "0"})
+    full_env = {**os.environ, **env}
+
+    print(f"database {pgdb.database_of(url)}: fresh, flask db upgrade heads", flush=True)
+    pgdb.ensure(url, fresh=True)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "db", "upgrade", "heads"],
+                   cwd=common.ROOT, env=full_env, check=True, capture_output=True)  # noqa: S603
+    devices = max(args.fanout_devices, int(args.travelers * 1.3) + 10)
+    synth.generate_present(url, devices, "TH", log=lambda m: print(m, flush=True))
+    from server.crypto import encrypt
+
+    keys = (env["FIELD_ENCRYPTION_KEYS"],)
+    with psycopg.connect(url) as conn:
+        # bench/synth.py writes the emergency contact in clear; the app keeps it encrypted.
+        conn.execute("UPDATE trips SET emergency_contact_name = %s, emergency_contact_phone = %s",
+                     (encrypt("Home contact", keys), encrypt("+8613900139000", keys)))
+        users = [r[0] for r in conn.execute(
+            "SELECT id FROM users ORDER BY id LIMIT %s", (args.travelers,))]
+    app = common.make_app(env)
+    creds = sessions(app, users)
+    print(f"  {len(creds)} traveler sessions", flush=True)
+
+    procs: list[subprocess.Popen] = []
+    pool = None
+    receiver = None
+    try:
+        alert_id = None
+        if args.fanout_devices:
+            receiver, port = fanout.start_receiver(None)
+            origin = f"http://127.0.0.1:{port}"
+            with psycopg.connect(url) as conn:
+                conn.execute("UPDATE devices SET endpoint = %s || '/push/' || id", (origin,))
+            with app.app_context():
+                from server.db import db
+
+                alert_id = common.create_alert([{"kind": "country", "code": "TH"}],
+                                               severity="Severe").id
+                db.session.commit()
+            pool = fanout.Workers(args.celery_workers, env, tmp)
+            pool.wait_ready(env)
+
+        port = free_port()
+        log = tmp / "gunicorn.log"
+        out = open(log, "wb")  # noqa: SIM115
+        procs.append(subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "--workers", str(args.web_workers), "--bind",
+             f"127.0.0.1:{port}", "--backlog", "2048", "wsgi:app"],
+            cwd=common.ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True))
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/api/alerts", procs[0], log)
+        meter = common.ProcessMeter([p.pid for p in procs])
+        load_before = common.load()
+
+        fan_started = time.perf_counter()
+        if alert_id:
+            from server.alerts import tasks
+            from server.devices.tasks import bound
+
+            with app.app_context():
+                bound(tasks.send_alert).delay(alert_id)
+        done_at: dict = {}
+        if alert_id:
+            import threading
+
+            def watch() -> None:  # when the fan-out finished, polled every 0.5 s
+                while not done_at and time.perf_counter() - fan_started < 900:
+                    rows = deliveries(url, alert_id)
+                    if sum(rows.values()) >= devices and not rows.get("pending"):
+                        done_at["t"] = time.perf_counter() - fan_started
+                    time.sleep(0.5)
+
+            threading.Thread(target=watch, daemon=True).start()
+        print(f"surge: {args.seconds:g} s, {args.sos_rate:g} SOS/s, {args.read_rate:g} reads/s"
+              f", fan-out of {args.fanout_devices} devices running", flush=True)
+        result = asyncio.run(surge(base, creds, args.seconds, args.sos_rate, args.read_rate,
+                                   args.timeout))
+        load_after = common.load()
+        web_cpu = meter.cpu()
+        fan_during = deliveries(url, alert_id) if alert_id else {}
+
+        # No SOS lost: every accepted client_uuid is a case, and nothing else is.
+        with psycopg.connect(url) as conn:
+            stored = {r[0] for r in conn.execute("SELECT client_uuid FROM sos_cases")}
+        stored -= result["warmup"]
+        lost = result["accepted"] - stored
+        unacknowledged = stored - result["accepted"]
+
+        fan_wall = None
+        if alert_id:
+            deadline = time.perf_counter() + 600
+            while time.perf_counter() < deadline:
+                rows = deliveries(url, alert_id)
+                if sum(rows.values()) >= devices and not rows.get("pending"):
+                    break
+                time.sleep(0.5)
+            time.sleep(0.6)
+            fan_wall = done_at.get("t", time.perf_counter() - fan_started)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, 15)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, 9)
+                    proc.wait(10)
+        if pool:
+            pool.stop()
+        if receiver:
+            fanout.stop(receiver)
+
+    sos_n = int(args.sos_rate * args.seconds)
+    print()
+    print(f"offered {sos_n} SOS + {int(args.read_rate * args.seconds)} reads in "
+          f"{result['offered_wall']:.1f} s; all answered after {result['wall']:.1f} s")
+    print(summary("SOS latency (from scheduled start)", result["sos_lat"]))
+    print(summary("SOS latency (from send)", result["sos_service"]))
+    print(summary("inbox read latency (from scheduled start)", result["read_lat"]))
+    print(f"generator lag: p99 {percentile(result['lag'], 99) * 1000:.1f} ms, "
+          f"max {max(result['lag'], default=0) * 1000:.1f} ms")
+    print(f"SOS answers: {dict(result['sos_status'])}")
+    print(f"read answers: {dict(result['read_status'])}")
+    for status, body in result["bodies"].items():
+        print(f"  first SOS {status} body: {body!r}")
+    print(f"warm-up (not counted): {len(result['warmup'])} SOS accepted and stored")
+    print(f"SOS accepted {len(result['accepted'])}, cases in DB {len(stored)}, "
+          f"accepted but missing {len(lost)}, stored but not acknowledged {len(unacknowledged)}"
+          f" -> {'NO SOS LOST' if not lost else 'SOS LOST'}")
+    print(f"web CPU {web_cpu:.1f} s over {result['wall']:.1f} s "
+          f"({web_cpu / result['wall']:.2f} cores)")
+    if alert_id:
+        print(f"fan-out: at the end of the surge {fan_during}; complete {fan_wall:.1f} s after "
+              f"it was queued (the surge started with it and lasted {result['wall']:.1f} s): "
+              f"{deliveries_summary(rows)}")
+    print(f"load before the surge: {load_before}; after: {load_after}")
+
+
+def deliveries_summary(rows: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(rows.items()))
+
+
+if __name__ == "__main__":
+    main()
