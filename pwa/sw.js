@@ -1,5 +1,6 @@
 /* The service worker only wires events; what to cache and how lives in sw/. */
-importScripts("/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd.js", "/sw/outbox.js");
+importScripts("/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd.js", "/sw/outbox.js",
+              "/sw/notify.js");
 
 // Stamped by the server with a digest of the app's files (server/web/views.py).
 const VERSION = "dev";
@@ -28,14 +29,46 @@ self.addEventListener("message", (event) => {
   if (data.type === "VERSION" && event.ports[0]) event.ports[0].postMessage(VERSION);
 });
 
-// Queued SOS writes (pwa/sw/outbox.js): replayed when the network is back, even with the app
-// closed. A rejection asks the browser to try again later; entries kept for a 4xx do not.
+// Queued writes (pwa/sw/outbox.js: SOS, roll-call answers, clicks): replayed when the network
+// is back, even with the app closed. A rejection asks the browser to try again later; entries
+// kept for a 4xx do not.
 self.addEventListener("sync", (event) => {
   if (event.tag !== CompatriotOutbox.SYNC_TAG) return;
   event.waitUntil(CompatriotOutbox.flush({ refreshToken: freshToken }).then((result) => {
-    if (result.offline) throw new Error("SOS outbox: network still unreachable");
+    if (result.offline) throw new Error("outbox: network still unreachable");
   }));
 });
+
+// Web Push (pwa/sw/notify.js): alerts, roll calls, "your SOS was received".
+self.addEventListener("push", (event) => {
+  event.waitUntil(CompatriotNotify.onPush(event.data));
+});
+
+// A tap on a notification or on one of its buttons ("I am safe" answers without opening the app).
+self.addEventListener("notificationclick", (event) => {
+  // Started before waitUntil: a constructed event (the tests) refuses waitUntil.
+  const work = CompatriotNotify.onClick(event.notification, event.action, flushOutbox);
+  try {
+    event.waitUntil(work);
+  } catch (error) {
+    work.catch(() => {});
+  }
+});
+
+// The push service replaced the subscription: register the new one (queued if offline).
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(CompatriotNotify.resubscribe(event.oldSubscription, event.newSubscription,
+                                               flushOutbox));
+});
+
+/** Send what the outbox holds; when the network is down, Background Sync tries again. */
+async function flushOutbox() {
+  const result = await CompatriotOutbox.flush({ refreshToken: freshToken });
+  if (result.left && self.registration.sync) {
+    await self.registration.sync.register(CompatriotOutbox.SYNC_TAG).catch(() => {});
+  }
+  return result;
+}
 
 /** A new CSRF token: /api/config sets the cookie, which only the Cookie Store API can read here. */
 async function freshToken() {

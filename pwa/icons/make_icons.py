@@ -66,7 +66,8 @@ def color_at(x: float, y: float, maskable: bool) -> tuple[int, int, int, int]:
     return (*BLUE, 255)
 
 
-def render(size: int, maskable: bool) -> bytes:
+def render(size: int, maskable: bool, paint=None) -> bytes:
+    paint = paint or color_at
     rows = []
     n = SAMPLES * SAMPLES
     for py in range(size):
@@ -75,7 +76,7 @@ def render(size: int, maskable: bool) -> bytes:
             acc = [0, 0, 0, 0]
             for sy in range(SAMPLES):
                 for sx in range(SAMPLES):
-                    r, g, b, a = color_at((px + (sx + 0.5) / SAMPLES) / size,
+                    r, g, b, a = paint((px + (sx + 0.5) / SAMPLES) / size,
                                           (py + (sy + 0.5) / SAMPLES) / size, maskable)
                     acc[0] += r * a
                     acc[1] += g * a
@@ -98,12 +99,43 @@ def png(width: int, height: int, raw: bytes) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+# Notification icons by CAP severity: a warning sign (white "!" on a colour disc) that reads
+# at a glance in a crowded notification shade; colours follow the usual alerting scale.
+SEVERITY = {"extreme": (150, 0, 24), "severe": (214, 64, 0), "moderate": (196, 132, 0),
+            "minor": (11, 61, 145), "info": (90, 98, 112)}
+
+
+def _exclamation(x: float, y: float) -> bool:
+    stem = abs(x - 0.5) <= 0.065 and 0.2 <= y <= 0.6
+    dot = (x - 0.5) ** 2 + (y - 0.74) ** 2 <= 0.075 ** 2
+    return stem or dot
+
+
+def severity_color(colour: tuple[int, int, int]):
+    def color_at_severity(x: float, y: float, _maskable: bool) -> tuple[int, int, int, int]:
+        if (x - 0.5) ** 2 + (y - 0.5) ** 2 > 0.48 ** 2:
+            return (0, 0, 0, 0)
+        return (*WHITE, 255) if _exclamation(x, y) else (*colour, 255)
+    return color_at_severity
+
+
+def badge_color(x: float, y: float, _maskable: bool) -> tuple[int, int, int, int]:
+    """The status-bar badge (Android shows only its alpha): the shield with the star cut out."""
+    ex, ey = 0.5 + (x - 0.5) / 1.5, 0.52 + (y - 0.5) / 1.5
+    return (*WHITE, 255) if _shield(ex, ey) and not _star(ex, ey) else (0, 0, 0, 0)
+
+
 def main() -> None:
     for name, size, maskable in (("icon-192.png", 192, False), ("icon-512.png", 512, False),
                                  ("icon-maskable-512.png", 512, True),
                                  ("apple-touch-icon.png", 180, True)):
         (HERE / name).write_bytes(render(size, maskable))
         print(name)
+    for severity, colour in SEVERITY.items():
+        (HERE / f"severity-{severity}.png").write_bytes(render(96, False, severity_color(colour)))
+        print(f"severity-{severity}.png")
+    (HERE / "badge.png").write_bytes(render(72, False, badge_color))
+    print("badge.png")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@ import { paintChrome, markCurrentTab } from "./chrome.js";
 import { preferredLocale, setLocale } from "./i18n.js";
 import { currentPath, dispatch, go, route, setFallback, start } from "./router.js";
 import { state, warmOfflineCopies } from "./state.js";
+import { checkPush } from "./push.js";
 import { startSos } from "./sos.js";
 import { registerServiceWorker } from "./sw-client.js";
 import { alertView, alertsView } from "./views/alerts.js";
 import { loginView, signupView } from "./views/auth.js";
+import { rollcallView } from "./views/rollcall.js";
 import { settingsView } from "./views/settings.js";
 import { sosView, wireSosControl } from "./views/sos.js";
 import { tripView } from "./views/trip.js";
@@ -73,10 +75,20 @@ async function boot() {
   route("/trips/:id/edit", tripFormView);
   route("/alerts", alertsView);
   route("/alerts/:id", alertView);
+  route("/rollcalls/:id", rollcallView);
   route("/settings", settingsView);
   route("/sos", sosView);
   setFallback(() => go("/"));
   window.addEventListener("hashchange", markCurrentTab);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      const kind = event.data && event.data.type === "PUSH" && event.data.kind;
+      const path = currentPath();
+      if ((kind === "rollcall" && path === "/trips") || (kind === "alert" && path === "/alerts")) {
+        dispatch();
+      }
+    });
+  }
   await start();
   document.documentElement.dataset.ready = "true";
 
@@ -84,7 +96,7 @@ async function boot() {
     const bar = document.getElementById("update");
     bar.hidden = false;
     document.getElementById("update-button").onclick = activate;
-  }, warmOfflineCopies).catch(() => {});
+  }, warmOfflineCopies).then(() => checkPush()).catch(() => {});
 }
 
 boot();

@@ -32,7 +32,7 @@ export async function refreshToken() {
   return csrfToken();
 }
 
-function uuid4() {
+export function uuid4() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;

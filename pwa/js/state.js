@@ -19,6 +19,8 @@ export function requireUser() {
 /** Fetch what must be readable offline, so the service worker keeps a copy. */
 export function warmOfflineCopies() {
   const paths = ["/api/config", "/api/i18n/" + locale() + ".json"];
-  if (state.user) paths.push("/api/me", "/api/trips", "/api/places/countries");
+  if (state.user) {
+    paths.push("/api/me", "/api/trips", "/api/places/countries", "/api/alerts", "/api/rollcalls");
+  }
   return Promise.all(paths.map((path) => get(path).catch(() => null)));
 }

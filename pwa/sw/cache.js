@@ -14,9 +14,16 @@ const SHELL_FILES = [
   "/icons/icon-512.png",
   "/icons/icon-maskable-512.png",
   "/icons/apple-touch-icon.png",
+  "/icons/badge.png",
+  "/icons/severity-extreme.png",
+  "/icons/severity-severe.png",
+  "/icons/severity-moderate.png",
+  "/icons/severity-minor.png",
+  "/icons/severity-info.png",
   "/vendor/idb.js",
   "/vendor/idb.umd.js",
   "/sw/outbox.js",
+  "/sw/notify.js",
   "/js/app.js",
   "/js/chrome.js",
   "/js/api.js",
@@ -30,6 +37,7 @@ const SHELL_FILES = [
   "/js/format.js",
   "/js/hold.js",
   "/js/sos.js",
+  "/js/push.js",
   "/js/views/welcome.js",
   "/js/views/auth.js",
   "/js/views/trips.js",
@@ -38,6 +46,8 @@ const SHELL_FILES = [
   "/js/views/alerts.js",
   "/js/views/settings.js",
   "/js/views/sos.js",
+  "/js/views/push-prompt.js",
+  "/js/views/rollcall.js",
 ];
 
 function shellCacheName(version) {

@@ -2,9 +2,10 @@
  * service worker (importScripts). Classic-script safe: no import/export; it attaches
  * `self.CompatriotOutbox`. Needs `self.idb` (pwa/vendor/idb.umd.js) loaded first.
  *
- * Every write the server must get (an SOS, a position, "I am safe now") is an entry stored
- * here before any network call, and deleted only once the server answered 2xx. `cases` is this
- * phone's view of its SOS cases, so the screen can say honestly what the server has.
+ * Every write the server must get (an SOS, a position, "I am safe now", a roll-call answer, a
+ * notification click, a push subscription made by the worker) is an entry stored here before
+ * any network call, and deleted only once the server answered 2xx. `cases` is this phone's view
+ * of its SOS cases, so the screen can say honestly what the server has.
  */
 /* global idb */
 (function attach(scope) {
@@ -13,7 +14,10 @@
   const DB_NAME = "compatriot-outbox";
   const SYNC_TAG = "sos-outbox";
   const CLOSED = ["resolved", "cancelled"];
-  const ORDER = { sos: 0, position: 1, cancel: 2 };
+  const ORDER = { sos: 0, "rollcall-answer": 1, position: 2, cancel: 3, device: 4,
+                  "device-delete": 5, click: 6 };
+  // Not about an SOS case: sent on their own, and a 404 means "not for me" (dropped).
+  const STANDALONE = ["rollcall-answer", "device", "device-delete", "click"];
   let dbPromise = null;
   const listeners = new Set();
   const channel = "BroadcastChannel" in scope ? new scope.BroadcastChannel(DB_NAME) : null;
@@ -120,6 +124,33 @@
   const queueCancel = (uuid, token) => queueFollowUp(
     "cancel", uuid, "/api/sos/" + uuid + "/cancel", undefined, token);
 
+  /** A write that is not about an SOS case; the same key twice is one entry (a double tap). */
+  async function queueRequest(kind, key, url, body, extra) {
+    const { token, language, ...more } = extra || {};
+    await (await db()).put("entries", {
+      key: kind + ":" + key, kind, case: null, created_at: new Date().toISOString(), url, body,
+      csrf: token || null, language: language || null, not_before: 0, attempts: 0, error: null,
+      ...more,
+    });
+    changed();
+  }
+
+  /** A roll-call answer ({answer, answered_at, client_uuid, ...} as the API takes it). */
+  const queueRollcallAnswer = (rollcallId, answer, extra) => queueRequest(
+    "rollcall-answer", answer.client_uuid, "/api/rollcalls/" + rollcallId + "/answer", answer,
+    { ...extra, rollcall_id: rollcallId });
+
+  /** "The traveler opened this alert from its notification" (the first click counts). */
+  const queueClick = (alertId, extra) => queueRequest(
+    "click", String(alertId), "/api/alerts/" + alertId + "/click", undefined, extra);
+
+  /** A push subscription to register (the worker re-subscribed on its own). */
+  const queueDevice = (subscription, extra) => queueRequest(
+    "device", "current", "/api/devices", subscription, extra);
+
+  /** What the server last said about my answer to a roll call (the in-app prompt shows it). */
+  const rollcallAnswered = (rollcallId) => getMeta("rollcall:" + rollcallId);
+
   async function entries() {
     const all = await (await db()).getAll("entries");
     return all.sort((a, b) => (ORDER[a.kind] - ORDER[b.kind])
@@ -170,7 +201,7 @@
     if (entry.language) headers["Accept-Language"] = entry.language.replace("_", "-");
     if (entry.body !== undefined) headers["Content-Type"] = "application/json";
     const response = await fetcher(entry.url, {
-      method: "POST", headers, credentials: "same-origin",
+      method: entry.method || "POST", headers, credentials: "same-origin",
       body: entry.body === undefined ? undefined : JSON.stringify(entry.body),
     });
     const body = await response.json().catch(() => null);
@@ -217,6 +248,11 @@
         if (entry.kind === "sos") waiting.add(entry.case);
         continue;
       }
+      if (STANDALONE.includes(entry.kind)) {
+        if (await settleStandalone(entry, answer)) result.sent += 1;
+        else result.left += 1;
+        continue;
+      }
       const closed = answer.status === 409 && entry.kind !== "sos";
       if (answer.ok || closed) {
         await (await db()).delete("entries", entry.key);
@@ -237,6 +273,41 @@
     return result;
   }
 
+  /** After the server answered a standalone entry: true when it is done with (sent or moot). */
+  async function settleStandalone(entry, answer) {
+    const database = await db();
+    if (!answer.ok && answer.status !== 404) {
+      await markError(entry, answer.status, (answer.body && answer.body.message) || "");
+      return false;
+    }
+    await database.delete("entries", entry.key);
+    if (answer.ok && entry.kind === "rollcall-answer" && answer.body) {
+      await setMeta("rollcall:" + entry.rollcall_id, answer.body);
+      if (answer.body.sos_case) await trackCase(answer.body.sos_case, entry.body);
+    } else if (answer.ok && entry.kind === "device" && answer.body) {
+      const push = (await getMeta("push")) || {};
+      const old = push.device_id;
+      await setMeta("push", { ...push, device_id: answer.body.id,
+                              endpoint: answer.body.endpoint });
+      if (old && old !== answer.body.id) {
+        await queueRequest("device-delete", String(old), "/api/devices/" + old, undefined,
+                           { method: "DELETE" });
+      }
+    }
+    return true;
+  }
+
+  /** "I need help" in a roll call opened an SOS case on the server: follow it like our own. */
+  async function trackCase(uuid, answer) {
+    const database = await db();
+    if (await database.get("cases", uuid)) return;
+    await database.put("cases", {
+      uuid, user_id: null, raised_at: answer.answered_at, message: null, lat: answer.lat || null,
+      lon: answer.lon || null, accuracy: answer.accuracy || null, trip_id: null, state: "open",
+      mission: null, cancel_queued: false, error: null, updated_at: new Date().toISOString(),
+    });
+  }
+
   /** Ask the server for a case's state; false when that was not possible. */
   async function refreshCase(uuid, fetcher = scope.fetch.bind(scope)) {
     try {
@@ -253,6 +324,7 @@
 
   scope.CompatriotOutbox = {
     SYNC_TAG, CLOSED, onChange, setToken, getMeta, setMeta, queueSos, updateQueuedSos,
-    queuePosition, queueCancel, entries, cases, getCase, applyServerCase, flush, refreshCase,
+    queuePosition, queueCancel, queueRollcallAnswer, queueClick, queueDevice, rollcallAnswered,
+    entries, cases, getCase, applyServerCase, flush, refreshCase,
   };
 }(self));

@@ -34,8 +34,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     db_file = tmp_path_factory.mktemp("browser-db") / "browser.db"
+    # Push subscriptions the tests make point at a local receiver over plain HTTP.
     app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
-                        WTF_CSRF_ENABLED=True)
+                        WTF_CSRF_ENABLED=True, PUSH_ALLOW_HTTP=True, PUSH_SERVICE_HOSTS=())
     from flask_migrate import upgrade
 
     from server.db import db
@@ -47,7 +48,10 @@ def live_app(tmp_path_factory):
         assert not errors, errors
         services.upsert_missions(missions, is_sample=True)
         db.session.commit()
-    return app
+    yield app
+    worker = app.extensions.get("celery_worker")
+    if worker is not None:
+        worker.stop(in_sighandler=False)
 
 
 @pytest.fixture(scope="session")

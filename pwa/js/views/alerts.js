@@ -43,6 +43,7 @@ export async function alertsView() {
     h("a", { href: "#/alerts/" + alert.id, class: "card-link" },
       h("span", { class: "badge severity-" + String(alert.severity).toLowerCase() },
         severityLabel(alert.severity)),
+      alert.cancelled ? h("span", { class: "badge badge-cancelled" }, _("Cancelled")) : null,
       h("strong", { class: "card-title" }, alert.headline),
       h("span", { class: "muted" }, formatDateTime(alert.sent_at)))))));
 }
@@ -66,6 +67,7 @@ export async function alertView({ id }) {
     h("p", {}, h("span", { class: "badge severity-" + String(alert.severity).toLowerCase() },
       severityLabel(alert.severity)), " ", alert.event || ""),
     h("h1", {}, alert.headline),
+    alert.cancelled ? notice(_("This alert was cancelled.")) : null,
     h("p", { class: "muted" }, _("Sent {time}", { time: formatDateTime(alert.sent_at) })),
     alert.description ? h("p", { class: "pre-line" }, alert.description) : null,
     alert.instruction ? [h("h2", {}, _("What to do")),

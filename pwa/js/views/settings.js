@@ -6,7 +6,9 @@ import { field, formStatus, input, select, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
-import { forgetAll, getPref, setPref } from "../store.js";
+import { disablePush, enablePush, languageChanged, pushEnabled } from "../push.js";
+import { forgetAll } from "../store.js";
+import { pushBlocker, pushError } from "./push-prompt.js";
 
 function switchControl(label, hint, checked, onchange) {
   const control = input({ type: "checkbox", role: "switch", checked, onchange });
@@ -37,6 +39,7 @@ export async function settingsView() {
     try {
       state.user = await patch("/api/me", { language: code });
       await setLocale(code);
+      languageChanged(code).catch(() => {});
       warmOfflineCopies();
       paintChrome();
       await dispatch();
@@ -46,11 +49,33 @@ export async function settingsView() {
     }
   } });
 
+  const enabled = await pushEnabled();
+  const blocker = pushBlocker();
   const notifications = switchControl(_("Safety alerts on this device"),
-    _("For now this only remembers your choice on this device; alerts are not sent to phones yet."),
-    await getPref("notifications", false).catch(() => false),
-    (event) => setPref("notifications", event.target.checked).then(
-      () => say(_("Saved on this device.")), failed));
+    (!enabled && blocker) || _("Alerts and “Are you safe?” questions from your embassy arrive as notifications, even when the app is closed."),
+    enabled,
+    async (event) => {
+      const box = event.target;
+      box.disabled = true;
+      try {
+        if (box.checked) {
+          await enablePush();
+          say(_("Safety alerts are on for this phone."));
+        } else {
+          await disablePush();
+          say(_("Safety alerts are off for this phone."));
+        }
+      } catch (error) {
+        box.checked = !box.checked;
+        say(pushError(error), "error");
+      } finally {
+        box.disabled = !box.checked && Boolean(pushBlocker());  // e.g. permission now denied
+      }
+    });
+  const toggle = notifications.querySelector("input");
+  toggle.id = "push-toggle";
+  notifications.querySelector("label").setAttribute("for", "push-toggle");
+  if (!enabled && blocker) toggle.disabled = true;
 
   const consent = switchControl(_("Share my location in an emergency"),
     _("Lets the consular service see where you are when you ask for help, so they can reach you faster."),
@@ -76,6 +101,7 @@ export async function settingsView() {
     const password = deleteForm.querySelector('[data-path="password"]').value;
     try {
       await del("/api/me", { password });
+      await disablePush().catch(() => {});
       await signedOut();
     } catch (error) {
       if (!error.fields) throw error;
@@ -92,6 +118,8 @@ export async function settingsView() {
                           class: "button" }, _("Download my data")))),
     section(_("Sign out"), h("button", { type: "button", class: "button", onclick: async () => {
       try {
+        // This phone stops getting my alerts before I leave it (it may be someone else's next).
+        await disablePush().catch(() => {});
         await post("/api/auth/logout");
         await signedOut();
       } catch (error) {

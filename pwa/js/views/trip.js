@@ -5,6 +5,7 @@ import { dateRange, destinations, missionKind, purposeLabel } from "../format.js
 import { _ } from "../i18n.js";
 import { go } from "../router.js";
 import { requireUser, state } from "../state.js";
+import { pushPrompt } from "./push-prompt.js";
 
 /** The trip from the API, else (offline, never opened before) from the saved list of trips. */
 export async function loadTrip(id) {
@@ -37,6 +38,7 @@ export async function tripView({ id }) {
     trip.legs.map(legSection),
     hotlineSection(),
     contactsSection(trip),
+    await pushPrompt(),
     actions(trip));
 }
 

@@ -1,14 +1,18 @@
-// My trips: the list, newest first as the API gives them.
+// My trips: the list, newest first as the API gives them; above it, any roll call to answer
+// and, once there is a trip, the offer to turn on safety alerts.
 import { get } from "../api.js";
 import { h, notice, render } from "../dom.js";
 import { dateRange, destinations, tripStatus } from "../format.js";
 import { _ } from "../i18n.js";
 import { requireUser } from "../state.js";
+import { pushPrompt } from "./push-prompt.js";
+import { rollcallCards } from "./rollcall.js";
 
 export async function tripsView() {
   if (!requireUser()) return;
   const heading = h("h1", {}, _("My trips"));
   const add = h("a", { href: "#/trips/new", class: "button primary" }, _("Add a trip"));
+  const prompting = rollcallCards(() => tripsView());
   let trips;
   try {
     trips = await get("/api/trips");
@@ -18,11 +22,14 @@ export async function tripsView() {
       : error.message, "error"));
     return;
   }
+  const prompts = await prompting;
   if (!trips.length) {
-    render(heading, notice(_("No trips yet. Add one so your embassy knows where you are.")), add);
+    render(heading, prompts,
+           notice(_("No trips yet. Add one so your embassy knows where you are.")), add);
     return;
   }
-  render(heading, add, h("ul", { class: "cards", id: "trip-list" }, trips.map(tripCard)));
+  render(heading, prompts, await pushPrompt(), add,
+         h("ul", { class: "cards", id: "trip-list" }, trips.map(tripCard)));
 }
 
 function tripCard(trip) {

@@ -12,7 +12,7 @@ export function welcomeView() {
   render(h("section", { class: "welcome" },
     h("img", { src: "/icons/icon-192.png", alt: "", width: 96, height: 96, class: "emblem" }),
     h("h1", {}, _("Help from home, wherever you travel")),
-    h("p", { class: "lead" }, _("Register your trips so your embassy can reach you in a crisis, get safety alerts for where you are, and call for help with one tap, even offline.")),
+    h("p", { class: "lead" }, _("Register your trips so your embassy can reach you in a crisis, get safety alerts for where you are, and call for help by holding the SOS button, even offline.")),
     h("div", { class: "actions stacked" },
       h("a", { href: "#/signup", class: "button primary" }, _("Create an account")),
       h("a", { href: "#/login", class: "button" }, _("Sign in"))),
