@@ -47,6 +47,35 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def insert_once(row, find_existing):
+    """Insert a row guarded by a unique key: ``(row, True)``, or ``(existing, False)`` when an
+    earlier or concurrent request (a replay) inserted it first.
+
+    SQLite (WAL) refuses to upgrade a transaction that has read an older snapshot
+    (SQLITE_BUSY_SNAPSHOT, no waiting) while one whose first statement writes waits for the
+    lock: so on SQLite the read-only part of the request is ended first (nothing has been
+    written yet), and after losing the race the transaction is ended at once to release the
+    one write lock for the other replays.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        db.session.commit()
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        if sqlite:
+            db.session.rollback()
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return row, True
+
+
 def install_engine_hooks(app) -> None:
     """SQLite: enforce foreign keys and load the geo SQL functions on every connection."""
     from sqlalchemy import event

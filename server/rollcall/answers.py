@@ -9,10 +9,9 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import User
-from server.db import db, utcnow
+from server.db import db, insert_once, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
@@ -97,19 +96,11 @@ def answer(user: User, rollcall_id: int, data: dict) -> tuple[dict, bool]:
             wants_evacuation=data["wants_evacuation"], lat=data["lat"], lon=data["lon"],
             accuracy=data["accuracy"], answered_at=answered_at, received_at=now,
             late=rollcall.state == "closed" or answered_at > rollcall.deadline)
-        sos._begin_write()
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                db.session.flush()
-        except IntegrityError:
-            sos._lost_race()
-            found = _by_uuid(client_uuid)
-            if found is None:
-                raise
-            row, created = _replay(user, rollcall, found), False
-        else:
+        row, created = insert_once(row, lambda: _by_uuid(client_uuid))
+        if created:
             _apply_latest(recipient.id, row)
+        else:
+            row = _replay(user, rollcall, row)
     if row.answer == "help" and row.sos_case_id is None:
         _escalate(user, rollcall, recipient.id, row)
     db.session.flush()

@@ -12,12 +12,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from sqlalchemy import Select, case, false, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from server.accounts.models import User
 from server.audit import services as audit
-from server.db import db, utcnow
+from server.db import db, insert_once, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
 from server.sos import routing
@@ -30,28 +29,6 @@ FLOOD_REASON = "many_recent_cases"
 CLOSED_MESSAGE = _l("This SOS is closed.")
 PUSH_TITLE = _l("SOS received")
 PUSH_BODY = _l("Your SOS was received by {mission}.")
-
-
-def _sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
-def _begin_write() -> None:
-    """End the read-only part of the request so the next INSERT opens the write transaction.
-
-    SQLite (WAL) refuses to upgrade a transaction that has read an older snapshot
-    (SQLITE_BUSY_SNAPSHOT, no waiting); a transaction whose first statement writes waits for
-    the lock instead. Nothing has been written yet, so this commit only ends the reads.
-    """
-    if _sqlite():
-        db.session.commit()
-
-
-def _lost_race() -> None:
-    """After losing the INSERT race: SQLite holds its one write lock to the end of the
-    transaction, so end it now (nothing was written) and let the other replays through."""
-    if _sqlite():
-        db.session.rollback()
 
 
 def _by_uuid(client_uuid: str) -> SosCase | None:
@@ -95,18 +72,9 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         lon=data["lon"], accuracy=data["accuracy"],
         position_at=data["raised_at"] if has_position else None,
         flagged=flag_reason is not None, flag_reason=flag_reason, received_at=utcnow())
-    _begin_write()
-    try:
-        with db.session.begin_nested():
-            sos = SosCase(**values)
-            db.session.add(sos)
-            db.session.flush()
-    except IntegrityError:
-        _lost_race()
-        found = _by_uuid(client_uuid)
-        if found is None:
-            raise
-        return _own(user_id, found), False
+    sos, created = insert_once(SosCase(**values), lambda: _by_uuid(client_uuid))
+    if not created:
+        return _own(user_id, sos), False
     if has_position:
         db.session.add(SosPosition(case_id=sos.id, recorded_at=data["raised_at"],
                                    lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
@@ -144,18 +112,10 @@ def add_position(user: User, client_uuid, data: dict) -> tuple[SosPosition, bool
     found = _position(case_id, data["recorded_at"])
     if found is not None:
         return found, False
-    _begin_write()
-    try:
-        with db.session.begin_nested():
-            position = SosPosition(case_id=case_id, **data)
-            db.session.add(position)
-            db.session.flush()
-    except IntegrityError:
-        _lost_race()
-        found = _position(case_id, data["recorded_at"])
-        if found is None:
-            raise
-        return found, False
+    position, created = insert_once(SosPosition(case_id=case_id, **data),
+                                    lambda: _position(case_id, data["recorded_at"]))
+    if not created:
+        return position, False
     sos = db.session.get(SosCase, case_id)
     if sos.position_at is None or position.recorded_at >= sos.position_at:
         sos.lat, sos.lon, sos.accuracy = position.lat, position.lon, position.accuracy
