@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,10 +32,12 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    db_file = tmp_path_factory.mktemp("browser-db") / "browser.db"
-    # Push subscriptions the tests make point at a local receiver over plain HTTP.
+@contextmanager
+def running_app(tmp_path_factory, name: str):
+    """A live app on its own SQLite file, migrated and holding the sample missions; its
+    in-process Celery worker is stopped afterwards. Push subscriptions the tests make point
+    at a local receiver over plain HTTP."""
+    db_file = tmp_path_factory.mktemp(f"{name}-db") / f"{name}.db"
     app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
                         WTF_CSRF_ENABLED=True, PUSH_ALLOW_HTTP=True, PUSH_SERVICE_HOSTS=())
     from flask_migrate import upgrade
@@ -48,20 +51,37 @@ def live_app(tmp_path_factory):
         assert not errors, errors
         services.upsert_missions(missions, is_sample=True)
         db.session.commit()
-    yield app
-    worker = app.extensions.get("celery_worker")
-    if worker is not None:
-        worker.stop(in_sighandler=False)
+    try:
+        yield app
+    finally:
+        worker = app.extensions.get("celery_worker")
+        if worker is not None:
+            worker.stop(in_sighandler=False)
+
+
+@contextmanager
+def serving(app):
+    """Serve ``app`` from a thread on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    with running_app(tmp_path_factory, "browser") as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
 def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

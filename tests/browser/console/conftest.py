@@ -2,15 +2,14 @@
 local receiver), staff accounts made per test, travelers with devices made through the API."""
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date, timedelta
 
 import pyotp
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import ApiClient, make_test_app
+from tests.browser.conftest import running_app, serving
+from tests.conftest import ApiClient
 
 STAFF_PASSWORD = "a long staff password"
 DESKTOP = {"width": 1280, "height": 800}
@@ -18,35 +17,15 @@ DESKTOP = {"width": 1280, "height": 800}
 
 @pytest.fixture(scope="session")
 def console_app(tmp_path_factory):
-    db_file = tmp_path_factory.mktemp("console-db") / "console.db"
-    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
-                        WTF_CSRF_ENABLED=True, PUSH_ALLOW_HTTP=True, PUSH_SERVICE_HOSTS=())
-    from flask_migrate import upgrade
-
-    from server.db import db
-    from server.embassies import services
-
-    with app.app_context():
-        upgrade(revision="heads")
-        missions, errors = services.validate_rows(services.read_rows(services.SAMPLE_FILE))
-        assert not errors, errors
-        services.upsert_missions(missions, is_sample=True)
-        db.session.commit()
-    app.test_client_class = ApiClient
-    yield app
-    worker = app.extensions.get("celery_worker")
-    if worker is not None:
-        worker.stop(in_sighandler=False)
+    with running_app(tmp_path_factory, "console") as app:
+        app.test_client_class = ApiClient
+        yield app
 
 
 @pytest.fixture(scope="session")
 def console_server(console_app):
-    server = make_server("127.0.0.1", 0, console_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(console_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
