@@ -2,7 +2,9 @@
 
 - Trips (with their stays and companions) are deleted ``RETENTION_TRIP_DAYS`` after they end;
   a trip without an end (resident abroad) is kept while it lasts.
-- A device's last position is forgotten ``RETENTION_POSITION_HOURS`` after it was taken.
+- A device's last position is forgotten ``RETENTION_POSITION_HOURS`` after it was taken; the
+  positions sent with roll-call answers, that long after the roll call closed (the answers
+  and counts stay; a "help" answer's position lives on in its SOS case).
 - Closed SOS cases are anonymized ``RETENTION_SOS_DAYS`` after they closed: the case stays
   (mission, country, state, times: the statistics) without the person, the message, the
   position trail or the notes. Open cases are never touched.
@@ -21,6 +23,7 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
 from server.devices.models import Device
+from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos.models import SosCase, SosNote, SosPosition
 from server.trips.models import Trip
 
@@ -38,8 +41,21 @@ def stale_positions(now: datetime, hours: int) -> int:
     cutoff = now - timedelta(hours=hours)
     return db.session.execute(
         update(Device).where(Device.position_at.is_not(None), Device.position_at < cutoff)
-        .values(lat=None, lon=None, accuracy=None, position_at=None, position_country=None)
+        .values(**Device.NO_POSITION)
         .execution_options(synchronize_session=False)).rowcount
+
+
+def closed_rollcall_positions(now: datetime, hours: int) -> int:
+    """Forget the positions of answers to roll calls closed before the cutoff; returns how
+    many answers lost theirs."""
+    cutoff = now - timedelta(hours=hours)
+    closed = select(RollCall.id).where(RollCall.state == "closed", RollCall.closed_at < cutoff)
+    counts = [db.session.execute(
+        update(model).where(model.rollcall_id.in_(closed), model.lat.is_not(None))
+        .values(lat=None, lon=None, accuracy=None)
+        .execution_options(synchronize_session=False)).rowcount
+        for model in (RollCallAnswer, RollCallRecipient)]
+    return counts[0]
 
 
 def closed_sos_cases(now: datetime, days: int) -> int:
@@ -76,6 +92,8 @@ def apply(now: datetime | None = None, audit_log: bool = True) -> dict[str, int]
         done["trips"] = expired_trips(now.date(), cfg["RETENTION_TRIP_DAYS"])
     if cfg["RETENTION_POSITION_HOURS"] is not None:
         done["positions"] = stale_positions(now, cfg["RETENTION_POSITION_HOURS"])
+        done["rollcall_positions"] = closed_rollcall_positions(
+            now, cfg["RETENTION_POSITION_HOURS"])
     if cfg["RETENTION_SOS_DAYS"] is not None:
         done["sos_cases"] = closed_sos_cases(now, cfg["RETENTION_SOS_DAYS"])
     if audit_log and cfg["RETENTION_AUDIT_DAYS"] is not None:

@@ -71,9 +71,10 @@ class DeviceOut(BaseSchema):
     user_agent = fields.String(allow_none=True)
     created_at = fields.DateTime()
     last_seen_at = fields.DateTime()
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
-    accuracy = fields.Float(allow_none=True)
+    # The exact fix (decrypted), not the coarse cell the audience SQL uses.
+    lat = fields.Float(allow_none=True, attribute="exact.lat")
+    lon = fields.Float(allow_none=True, attribute="exact.lon")
+    accuracy = fields.Float(allow_none=True, attribute="exact.accuracy")
     position_at = fields.DateTime(allow_none=True)
 
 

@@ -57,10 +57,8 @@ def set_position(user: User, device_id: int, data: dict) -> Device:
     now = utcnow()
     recorded: datetime = min(data.get("recorded_at") or now, now)
     if device.position_at is None or recorded >= device.position_at:
-        device.lat, device.lon = data["lat"], data["lon"]
-        device.accuracy = data.get("accuracy")
-        device.position_at = recorded
-        device.position_country = country_at(data["lat"], data["lon"])
+        device.place(data["lat"], data["lon"], data.get("accuracy"), recorded,
+                     country_at(data["lat"], data["lon"]))
     device.last_seen_at = now
     db.session.flush()
     return device
@@ -73,8 +71,8 @@ def clear_position(user: User, device_id: int) -> None:
 
 def forget_locations(user: User) -> None:
     """Location consent withdrawn: delete every position of every device of the user."""
-    db.session.execute(update(Device).where(Device.user_id == user.id).values(
-        lat=None, lon=None, accuracy=None, position_at=None, position_country=None))
+    db.session.execute(update(Device).where(Device.user_id == user.id)
+                       .values(**Device.NO_POSITION))
 
 
 def export_for_user(user: User) -> list[dict]:

@@ -38,7 +38,8 @@ def by_city(rollcall: RollCall) -> list[dict]:
 
 
 def points(rollcall: RollCall) -> list[dict]:
-    """Where answers came from (the latest position each traveler sent), for the map."""
+    """Where answers came from (the latest position each traveler sent), for the map.
+    Positions are encrypted at rest: SQL only picks the rows, Python decrypts them."""
     rows = db.session.execute(
         select(R.lat, R.lon, R.answer).where(R.rollcall_id == rollcall.id, R.lat.is_not(None))
         .limit(current_app.config["ROLLCALL_MAP_POINTS"]))

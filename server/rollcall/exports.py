@@ -56,7 +56,8 @@ def _csv(columns, rows) -> str:
 
 
 def _device_fix(column):
-    """SQL: a column of the traveler's latest consented device position."""
+    """SQL: a column of the traveler's latest consented device position (``Device.fix`` is
+    the exact one, decrypted when read; ``Device.lat`` / ``lon`` are only its coarse cell)."""
     return (select(column).where(Device.user_id == R.user_id, Device.position_at.is_not(None))
             .order_by(Device.position_at.desc()).limit(1).scalar_subquery())
 
@@ -68,9 +69,7 @@ def call_centre_rows(staff: User, rollcall: RollCall) -> list[tuple]:
                User.email, R.answered_at, R.party_size, R.wants_evacuation, R.country,
                R.subdivision, R.city, Leg.start_date, Leg.end_date,
                Trip.emergency_contact_name, Trip.emergency_contact_phone,
-               R.lat, R.lon, R.accuracy, _device_fix(Device.lat).label("fix_lat"),
-               _device_fix(Device.lon).label("fix_lon"),
-               _device_fix(Device.accuracy).label("fix_accuracy"),
+               R.lat, R.lon, R.accuracy, _device_fix(Device.fix).label("fix"),
                _device_fix(Device.position_at).label("fix_at"),
                Leg.lat.label("leg_lat"), Leg.lon.label("leg_lon"))
         .join(User, User.id == R.user_id)
@@ -82,8 +81,8 @@ def call_centre_rows(staff: User, rollcall: RollCall) -> list[tuple]:
     for r in db.session.execute(query):
         if r.lat is not None:
             position = (r.lat, r.lon, r.accuracy, r.answered_at, "answer")
-        elif r.fix_lat is not None:
-            position = (r.fix_lat, r.fix_lon, r.fix_accuracy, r.fix_at, "device")
+        elif r.fix is not None:
+            position = (r.fix["lat"], r.fix["lon"], r.fix["accuracy"], r.fix_at, "device")
         elif r.leg_lat is not None:
             position = (r.leg_lat, r.leg_lon, None, None, "trip")
         else:

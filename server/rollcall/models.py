@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.alerts.models import Alert
+from server.crypto import EncryptedFloat
 from server.db import UTCDateTime, db, utcnow
 
 STATES = ("sending", "open", "closed")
@@ -59,9 +60,9 @@ class RollCallRecipient(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     party_size: Mapped[int | None] = mapped_column(Integer)
     wants_evacuation: Mapped[bool | None] = mapped_column(Boolean)
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    accuracy: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(EncryptedFloat)  # encrypted at rest
+    lon: Mapped[float | None] = mapped_column(EncryptedFloat)
+    accuracy: Mapped[float | None] = mapped_column(EncryptedFloat)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     sos_case_id: Mapped[int | None] = mapped_column(
         ForeignKey("sos_cases.id", ondelete="SET NULL"))
@@ -88,9 +89,9 @@ class RollCallAnswer(db.Model):
     answer: Mapped[str] = mapped_column(String(4))
     party_size: Mapped[int] = mapped_column(Integer, default=1)
     wants_evacuation: Mapped[bool] = mapped_column(Boolean, default=False)
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    accuracy: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(EncryptedFloat)  # encrypted at rest
+    lon: Mapped[float | None] = mapped_column(EncryptedFloat)
+    accuracy: Mapped[float | None] = mapped_column(EncryptedFloat)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     late: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -86,11 +86,9 @@ def create_traveler(receiver):
             device = Device(user_id=user.id, endpoint=sub.endpoint, p256dh=sub.p256dh,
                             auth=sub.auth, language=device_language)
             if position:
-                device.lat, device.lon = position
-                device.position_at = utcnow() - position_age
                 from server.embassies.services import country_at
 
-                device.position_country = country_at(*position)
+                device.place(*position, None, utcnow() - position_age, country_at(*position))
             db.session.add(device)
             made.append((device, name))
         db.session.flush()

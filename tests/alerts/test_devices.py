@@ -90,7 +90,7 @@ def test_position_needs_consent_and_is_forgotten_when_consent_is_withdrawn(
     export = client.get("/api/me/export").json
     assert export["devices"][0]["lat"] == 48.85
     client.patch("/api/me", json={"location_consent": False})
-    row = db.session.execute(select(Device.lat, Device.lon, Device.accuracy, Device.position_at,
+    row = db.session.execute(select(Device.lat, Device.lon, Device.fix, Device.position_at,
                                     Device.position_country)).one()
     assert tuple(row) == (None, None, None, None, None)
 

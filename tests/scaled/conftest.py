@@ -7,6 +7,7 @@ drops and recreates the public schema of TEST_DATABASE_URL.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -86,9 +87,13 @@ def web_server(scaled_app):
 
 
 class Worker:
-    """``celery -A server.celery_app:celery worker`` in its own process group."""
+    """``celery -A server.celery_app:celery worker`` in its own process group.
 
-    def __init__(self, settings: dict, instance: Path, log: Path) -> None:
+    ``config``: settings a fault test shortens (see worker_app.py); ``beat``: run the beat
+    schedule inside the worker (``-B``), as a small deployment does."""
+
+    def __init__(self, settings: dict, instance: Path, log: Path, config: dict | None = None,
+                 beat: bool = False) -> None:
         self.log = log
         env = {**os.environ,
                "DATABASE_URL": settings["database_url"],
@@ -96,12 +101,14 @@ class Worker:
                "SECRET_KEY": settings["secret_key"],
                "VAPID_PRIVATE_KEY": settings["vapid_private_key"],
                "PUSH_ALLOW_HTTP": "1", "PUSH_SERVICE_HOSTS": "",
-               "COMPATRIOT_INSTANCE_PATH": str(instance)}
+               "COMPATRIOT_INSTANCE_PATH": str(instance),
+               "SCALED_WORKER_CONFIG": json.dumps(config or {})}
         env.pop("TEST_DATABASE_URL", None)
-        command = [sys.executable, "-m", "celery", "-A", "server.celery_app:celery", "worker",
+        app = "tests.scaled.worker_app:celery" if config else "server.celery_app:celery"
+        command = [sys.executable, "-m", "celery", "-A", app, "worker",
                    "--loglevel", "INFO", "--concurrency", "2", "--hostname",
                    f"scaled-test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip",
-                   "--without-mingle", "--without-heartbeat"]
+                   "--without-mingle", "--without-heartbeat", *(["-B"] if beat else [])]
         self._out = open(log, "wb")  # noqa: SIM115  (closed in stop())
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._out,  # noqa: S603
                                         stderr=subprocess.STDOUT, start_new_session=True)
@@ -119,6 +126,11 @@ class Worker:
             time.sleep(0.1)
         self.stop()
         pytest.fail(f"the Celery worker did not start:\n{self.output()[-4000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group (the main process and its pool): no shutdown at all."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
 
     def stop(self) -> None:
         """SIGTERM to the group (warm shutdown), SIGKILL if it lingers; never left running."""
@@ -142,3 +154,32 @@ def celery_worker(scaled_settings, scaled_app, tmp_path_factory, request):
     request.addfinalizer(worker.stop)
     worker.wait_ready(WORKER_START_SECONDS)
     return worker
+
+
+def add_traveler(receiver, country: str, languages: list[str]) -> list[tuple[int, str, str]]:
+    """A traveler made in the database, staying in ``country``, with one device per language
+    subscribed at ``receiver``: [(device id, subscription name, language)]."""
+    from server.accounts.models import User
+    from server.devices.models import Device
+    from server.trips.models import Leg, Trip
+    from tests.alerts.conftest import here
+    from tests.pushreceiver import make_subscription
+
+    user = User(email=f"t-{uuid.uuid4().hex[:8]}@example.org", password_hash="x",
+                name="Traveler", language="en", role="traveler")
+    db.session.add(user)
+    db.session.flush()
+    _, _, _, _, start, end = here(country)
+    trip = Trip(user_id=user.id, purpose="tourism", emergency_contact_name="W",
+                emergency_contact_phone="+8613900139000", start_date=start, end_date=end)
+    trip.legs = [Leg(user_id=user.id, country=country, start_date=start, end_date=end)]
+    db.session.add(trip)
+    made = []
+    for language in languages:
+        sub = make_subscription(receiver, f"{country}-{uuid.uuid4().hex[:10]}")
+        device = Device(user_id=user.id, endpoint=sub.endpoint, p256dh=sub.p256dh,
+                        auth=sub.auth, language=language)
+        db.session.add(device)
+        db.session.flush()
+        made.append((device.id, sub.name, language))
+    return made

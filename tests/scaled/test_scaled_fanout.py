@@ -9,16 +9,14 @@ import uuid
 import pytest
 import requests
 
-from server.accounts.models import User
 from server.alerts.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
-from server.devices.models import Device
 from server.staff import services as staff
-from server.trips.models import Leg, Trip
 from tests.alerts.conftest import STAFF_PASSWORD, alert_body, here
 from tests.conftest import TEST_PASSWORD, leg, trip_body
 from tests.pushreceiver import PushReceiver, make_subscription
+from tests.scaled.conftest import add_traveler
 from tests.staff_auth import secret_of
 
 pytestmark = pytest.mark.scaled
@@ -52,26 +50,6 @@ def _sign_in_admin(base: str) -> Browser:
     return browser
 
 
-def _traveler(receiver, country: str, languages: list[str]) -> list[tuple[str, str]]:
-    """A traveler made in the database with one device per language: [(name, language)]."""
-    user = User(email=f"t-{uuid.uuid4().hex[:8]}@example.org", password_hash="x",
-                name="Traveler", language="en", role="traveler")
-    db.session.add(user)
-    db.session.flush()
-    _, _, _, _, start, end = here(country)
-    trip = Trip(user_id=user.id, purpose="tourism", emergency_contact_name="W",
-                emergency_contact_phone="+8613900139000", start_date=start, end_date=end)
-    trip.legs = [Leg(user_id=user.id, country=country, start_date=start, end_date=end)]
-    db.session.add(trip)
-    made = []
-    for language in languages:
-        sub = make_subscription(receiver, f"{country}-{uuid.uuid4().hex[:10]}")
-        db.session.add(Device(user_id=user.id, endpoint=sub.endpoint, p256dh=sub.p256dh,
-                              auth=sub.auth, language=language))
-        made.append((sub.name, language))
-    return made
-
-
 def _states(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(db.select(Delivery.state)))
@@ -89,8 +67,10 @@ def test_alert_fans_out_through_a_celery_worker_process_to_every_device(
                                password=STAFF_PASSWORD)
             inside = []
             for languages in (["en"], ["zh_Hans", "en"], ["ar"], ["zh_Hans"]) * 6:
-                inside += _traveler(receiver, "FR", languages)
-            outside = _traveler(receiver, "DE", ["en", "zh_Hans"])
+                inside += [(name, lang) for _, name, lang in
+                           add_traveler(receiver, "FR", languages)]
+            outside = [(name, lang) for _, name, lang in
+                       add_traveler(receiver, "DE", ["en", "zh_Hans"])]
             db.session.commit()
 
         # One traveler the way the app does it: sign up, add a trip, subscribe.

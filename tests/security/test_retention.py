@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server import retention
 from server.accounts.models import User
@@ -13,8 +13,18 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
 from server.devices.models import Device
+from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos.models import SosCase, SosNote, SosPosition
 from server.trips.models import Companion, Leg, Trip
+from tests.rollcall.conftest import (  # noqa: F401  (fixtures)
+    answer_body,
+    as_traveler,
+    create_traveler,
+    push_config,
+    receiver,
+    start,
+    traveler,
+)
 
 NOW = utcnow().replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=400)
 TODAY = NOW.date()
@@ -41,8 +51,8 @@ def _trip(user, end: date | None) -> int:
 
 def _device(user, taken_hours_ago: float) -> int:
     device = Device(user_id=user.id, endpoint=f"https://fcm.googleapis.com/x/{uuid.uuid4()}",
-                    p256dh="k", auth="a", lat=48.85, lon=2.35, accuracy=20,
-                    position_at=NOW - timedelta(hours=taken_hours_ago), position_country="FR")
+                    p256dh="k", auth="a")
+    device.place(48.8566, 2.3522, 20, NOW - timedelta(hours=taken_hours_ago), "FR")
     db.session.add(device)
     db.session.flush()
     return device.id
@@ -101,8 +111,10 @@ def test_retention_deletes_and_anonymizes_what_is_due(app, monkeypatch):
                                    .where(Companion.trip_id == old_trip))
     assert legs == companions == 0
     assert db.session.get(Device, stale).lat is None
-    assert db.session.get(Device, stale).position_at is None
-    assert db.session.get(Device, fresh).lat == 48.85
+    assert (db.session.get(Device, stale).fix, db.session.get(Device, stale).position_at) == (
+        None, None)
+    assert db.session.get(Device, fresh).lat == 48.86  # the cell
+    assert db.session.get(Device, fresh).exact == {"lat": 48.8566, "lon": 2.3522, "accuracy": 20}
     for case_id in (old_case, old_cancelled):
         case = db.session.get(SosCase, case_id)
         assert (case.user_id, case.user_name, case.user_phone, case.user_email, case.message,
@@ -113,9 +125,10 @@ def test_retention_deletes_and_anonymizes_what_is_due(app, monkeypatch):
         case = db.session.get(SosCase, case_id)
         assert case.user_name == "Ret" and case.message and len(case.positions) == 1
     assert not _exists(AuditEvent, old_event_id) and _exists(AuditEvent, recent_event_id)
-    assert done == {"trips": 1, "positions": 1, "sos_cases": 2, "audit_events": 1}
-    assert retention.apply(now=NOW) == {"trips": 0, "positions": 0, "sos_cases": 0,
-                                        "audit_events": 0}
+    assert done == {"trips": 1, "positions": 1, "rollcall_positions": 0, "sos_cases": 2,
+                    "audit_events": 1}
+    assert retention.apply(now=NOW) == {"trips": 0, "positions": 0, "rollcall_positions": 0,
+                                        "sos_cases": 0, "audit_events": 0}
 
 
 def test_none_keeps_forever_and_the_defaults_keep_sos_and_audit(app, monkeypatch):
@@ -161,3 +174,34 @@ def test_the_task_commits_and_survives_an_audit_purge_refusal(app, monkeypatch):
     done = retention.apply_retention.run()
     assert done["trips"] == 1 and "audit_events" not in done
     assert not _exists(Trip, old)
+
+
+def _positions(model, rollcall_id: int) -> list:
+    return db.session.execute(select(model.answer, model.lat, model.lon, model.accuracy)
+                              .where(model.rollcall_id == rollcall_id)).all()
+
+
+def test_roll_call_answer_positions_go_after_the_roll_call_closed(
+        app, monkeypatch, staff_client, traveler, as_traveler):  # noqa: F811  (fixtures)
+    monkeypatch.setitem(app.config, "RETENTION_POSITION_HOURS", 48)
+    staff, _ = staff_client("officer", "fr-paris")
+    user, _ = traveler("FR")
+    calls = {}
+    for name, closed_hours_ago in (("old", 49), ("recent", 47), ("open", None)):
+        rollcall = start(staff)["id"]
+        answered = as_traveler(user).post(f"/api/rollcalls/{rollcall}/answer", json=answer_body(
+            "safe", lat=48.8566, lon=2.3522, accuracy=5))
+        assert answered.status_code == 201, answered.json
+        if closed_hours_ago is not None:
+            db.session.execute(update(RollCall).where(RollCall.id == rollcall).values(
+                state="closed", closed_at=NOW - timedelta(hours=closed_hours_ago)))
+        calls[name] = rollcall
+    db.session.commit()
+
+    assert retention.apply(now=NOW)["rollcall_positions"] == 1
+    db.session.expire_all()
+    for model in (RollCallAnswer, RollCallRecipient):
+        assert _positions(model, calls["old"]) == [("safe", None, None, None)]  # answer kept
+        for kept in ("recent", "open"):
+            assert _positions(model, calls[kept]) == [("safe", 48.8566, 2.3522, 5.0)]
+    assert retention.apply(now=NOW)["rollcall_positions"] == 0
