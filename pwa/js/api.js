@@ -36,17 +36,25 @@ export function cookie(name) {
 }
 
 const listeners = new Set();
-/** Be told whether the last request reached the server (false: offline or served from cache). */
+/**
+ * Be told whether the last request reached the server (false: offline or served from cache);
+ * the second argument says whether it was a background request (see `api`).
+ */
 export function onConnectivity(listener) {
   listeners.add(listener);
 }
-function report(online) {
-  for (const listener of listeners) listener(online);
+function report(online, background) {
+  for (const listener of listeners) listener(online, background);
 }
 
-/** Call the API; resolves with the JSON body (null for 204), rejects with an ApiError. */
-export async function api(method, path, body) {
+/**
+ * Call the API; resolves with the JSON body (null for 204), rejects with an ApiError.
+ * `background`: polling, not a person's action; the server does not count it as activity
+ * (a staff session still ends after its idle time while a screen polls).
+ */
+export async function api(method, path, body, { background = false } = {}) {
   const headers = { Accept: "application/json", "Accept-Language": languageTag() };
+  if (background) headers["X-Compatriot-Background"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (WRITES.has(method)) {
     const token = cookie("csrf_token");
@@ -59,16 +67,18 @@ export async function api(method, path, body) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
-    report(false);
+    report(false, background);
     throw new ApiError(0, null, true);
   }
-  report(!response.headers.get("X-Compatriot-From-Cache"));
+  report(!response.headers.get("X-Compatriot-From-Cache"), background);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
 
 export const get = (path) => api("GET", path);
+/** A GET made by polling: see `api`'s `background`. */
+export const getInBackground = (path) => api("GET", path, undefined, { background: true });
 export const post = (path, body) => api("POST", path, body);
 export const patch = (path, body) => api("PATCH", path, body);
 export const del = (path, body) => api("DELETE", path, body);

@@ -76,6 +76,9 @@ def _sender(user: User) -> str:
 
 def _apply(alert: Alert, data: dict) -> None:
     if "texts" in data:
+        if alert.texts:  # the old rows go first: one text per (alert, language)
+            alert.texts.clear()
+            db.session.flush()
         alert.texts = [AlertText(**text) for text in data["texts"]]
     if "areas" in data:
         alert.areas = [area_rules.build_area(area) for area in data["areas"]]

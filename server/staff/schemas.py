@@ -47,6 +47,8 @@ class StaffMeOut(BaseSchema):
         "description": "The session ends at this time without activity."})
     expires_at = fields.DateTime(allow_none=True, metadata={
         "description": "The session ends at this time whatever the activity."})
+    now = fields.DateTime(metadata={
+        "description": "The server's time: the deadlines above are on its clock."})
 
 
 class SignInOut(StaffMeOut):

@@ -1,4 +1,6 @@
 """Staff sign-in, who am I, staff account management (admins), travelers in jurisdiction."""
+from datetime import UTC, datetime
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import abort
@@ -25,7 +27,8 @@ def _me(user) -> dict:
     if user.role != "admin":
         scope = user.embassy.jurisdiction if user.embassy else []
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
-            "embassy": user.embassy, "jurisdiction": scope, **sessions.deadlines()}
+            "embassy": user.embassy, "jurisdiction": scope, **sessions.deadlines(),
+            "now": datetime.fromtimestamp(sessions.clock(), UTC)}
 
 
 def _problems_as_422(call, *args, **kwargs):

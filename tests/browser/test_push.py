@@ -307,3 +307,51 @@ def answers(live_app, rollcall_id):
             .where(RollCallAnswer.rollcall_id == rollcall_id)).all()
         db.session.remove()
         return [tuple(row) for row in rows]
+
+
+# Chromium never fires pushsubscriptionchange here (no push service): the test dispatches one in
+# the worker. waitUntil throws on a constructed event, but the handler starts its work first.
+SUBSCRIPTION_CHANGE = """async ([old, fresh]) => {
+  const asSubscription = (sub, options) => sub && ({ endpoint: sub.endpoint, options,
+    toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }) });
+  if (!fresh) {  // the handler subscribes again itself: with the old subscription's key
+    self.PushManager.prototype.subscribe = async function subscribe(options) {
+      self.subscribedWith = btoa(String.fromCharCode(...new Uint8Array(
+        options.applicationServerKey)));
+      return asSubscription(old.next, options);
+    };
+  }
+  const event = new ExtendableEvent("pushsubscriptionchange");
+  Object.defineProperty(event, "oldSubscription", { value: asSubscription(old,
+    { applicationServerKey: Uint8Array.from(atob(old.key), (c) => c.charCodeAt(0)).buffer }) });
+  Object.defineProperty(event, "newSubscription", { value: asSubscription(fresh, {}) });
+  self.dispatchEvent(event);
+}"""
+
+
+def test_a_changed_push_subscription_registers_the_device_again_from_the_worker(
+        page, context, traveler, subscription, receiver, live_app):
+    from server.devices.keys import public_key
+
+    ready(page, traveler)
+    enable_alerts_in_settings(page)
+    email = email_of(traveler)
+    assert devices_of(live_app, email) == [(subscription.endpoint, "en")]
+    with live_app.app_context():
+        key = public_key()
+    raw_key = base64.b64encode(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))).decode()
+    worker = context.service_workers[0]
+
+    # The browser hands over the new subscription.
+    renewed = make_subscription(receiver, f"renewed-{uuid.uuid4().hex[:8]}")
+    old = {**subscription.as_json(), "key": raw_key}
+    worker.evaluate(SUBSCRIPTION_CHANGE, [old, renewed.as_json()])
+    wait_until(lambda: (renewed.endpoint, "en") in devices_of(live_app, email),
+               what="the renewed subscription registered")
+
+    # No new subscription given: the worker subscribes again with the old one's server key.
+    again = make_subscription(receiver, f"again-{uuid.uuid4().hex[:8]}")
+    worker.evaluate(SUBSCRIPTION_CHANGE, [{**old, "next": again.as_json()}, None])
+    wait_until(lambda: (again.endpoint, "en") in devices_of(live_app, email),
+               what="the worker's own subscription registered")
+    assert worker.evaluate("() => self.subscribedWith") == raw_key

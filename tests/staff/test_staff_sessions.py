@@ -81,3 +81,18 @@ def test_traveler_sessions_are_not_affected(client, signup, clock):
     signup(client)
     clock(60 * 24)
     assert client.get("/api/me").status_code == 200
+
+
+def test_me_gives_the_deadlines_with_the_servers_time(staff_client, clock, app):
+    """The console warns before the idle limit: it needs the deadlines on the server's clock."""
+    from datetime import datetime
+
+    client, _ = staff_client("officer", "fr-paris")
+    me = client.get("/api/staff/me").json
+    now = datetime.fromisoformat(me["now"])
+    idle = datetime.fromisoformat(me["idle_expires_at"]) - now
+    assert idle.total_seconds() == app.config["STAFF_SESSION_IDLE_MINUTES"] * 60
+    clock(10)
+    background = client.get("/api/staff/me", headers={sessions.BACKGROUND_HEADER: "1"}).json
+    assert background["idle_expires_at"] == me["idle_expires_at"]  # polling is not activity
+    assert datetime.fromisoformat(background["now"]) > now

@@ -116,3 +116,22 @@ def test_traveler_accounts_are_not_managed_here(staff_client, signup, client):
     response = admin.patch(f"/api/staff/users/{traveler['id']}", json={"role": "admin"})
     assert response.status_code == 404
     assert db.session.get(User, traveler["id"]).role == "traveler"
+
+
+def test_only_admins_list_create_or_change_staff(staff_client, create_mission, signup, client):
+    paris = create_mission("fr-paris", "FR", ["FR"])
+    _, colleague = staff_client("officer", "fr-paris")
+    signup(client)
+    for role in ("officer", "viewer"):
+        caller, _ = staff_client(role, "fr-paris")
+        assert caller.get("/api/staff/users").status_code == 403
+        assert caller.get(f"/api/staff/users/{colleague.id}").status_code == 403
+        made = caller.post("/api/staff/users", json=_body(email=f"{role}.made@example.org",
+                                                          role="admin", embassy_id=paris.id))
+        assert made.status_code == 403
+        assert caller.patch(f"/api/staff/users/{colleague.id}",
+                            json={"disabled": True}).status_code == 403
+    for caller in (client, client.application.test_client()):  # a traveler, nobody
+        assert caller.get("/api/staff/users").status_code in (401, 403)
+    assert not db.session.scalars(select(User).where(User.email.like("%.made@example.org"))).all()
+    assert db.session.get(User, colleague.id).disabled is False

@@ -15,8 +15,12 @@ async function names() {
   return countryNames;
 }
 
-/** Areas as the API takes them (the region names are only for the list). */
-export const apiAreas = (areas) => areas.map(({ name, ...area }) => area);
+/**
+ * Areas as the API takes them: the region names are only for the list, and a saved area comes
+ * back with null for the fields of the other kinds, which the API does not take.
+ */
+export const apiAreas = (areas) => areas.map(({ name, ...area }) => Object.fromEntries(
+  Object.entries(area).filter(([, value]) => value !== null && value !== undefined)));
 
 /** Jurisdiction: null = everywhere (admin); else "full" | "part" | null for a country. */
 export function coverage(a2) {

@@ -2,6 +2,7 @@
 import { ApiError, get, post } from "/js/api.js";
 import { preferredLocale, setLocale } from "/js/i18n.js";
 import { currentPath, go, route, setFallback, start, dispatch } from "/js/router.js";
+import { trackSession, watchActivity } from "./expiry.js";
 import { markSection, paintFrame } from "./frame.js";
 import { loadMe, session } from "./session.js";
 import { alertsView } from "./views/alerts.js";
@@ -11,6 +12,7 @@ import { loginView } from "./views/login.js";
 import { rollcallView } from "./views/rollcall.js";
 import { rollcallNewView, rollcallsView } from "./views/rollcalls.js";
 import { sosView } from "./views/sos.js";
+import { staffView } from "./views/staff.js";
 import { auditView } from "./views/audit.js";
 import { travelersView } from "./views/travelers.js";
 
@@ -30,7 +32,8 @@ async function boot() {
   } catch (error) {
     // Keep the built-in English defaults.
   }
-  await loadMe();
+  trackSession(await loadMe());
+  watchActivity();
   const supported = session.config.languages.map((lang) => lang.code);
   try {
     await setLocale(preferredLocale(supported, session.config.default_language));
@@ -47,14 +50,18 @@ async function boot() {
   document.getElementById("sign-out").addEventListener("click", async () => {
     await post("/api/staff/auth/logout").catch(() => {});
     session.me = null;
+    trackSession(null);
     paintFrame();
     go("/login");
   });
 
-  // A session that ended (idle, or its time is up): back to sign-in.
+  // A session that ended (idle, or its time is up): back to sign-in, which says so.
   window.addEventListener("unhandledrejection", (event) => {
     if (event.reason instanceof ApiError && event.reason.status === 401 && session.me) {
+      event.preventDefault();
       session.me = null;
+      session.expired = true;
+      trackSession(null);
       paintFrame();
       go("/login");
     }
@@ -66,6 +73,7 @@ async function boot() {
   route("/alerts/new", guarded(composerView));
   route("/alerts/:id", guarded(composerView));
   route("/alerts/:id/delivery", guarded(deliveryView));
+  route("/alerts/:id/update", guarded((params) => composerView({ updates: params.id })));
   route("/sos", guarded(sosView));
   route("/sos/:id", guarded(sosView));
   route("/rollcalls", guarded(rollcallsView));
@@ -73,6 +81,7 @@ async function boot() {
   route("/rollcalls/:id", guarded(rollcallView));
   route("/travelers", guarded(travelersView));
   route("/audit", guarded(auditView));
+  route("/staff", guarded(staffView));
   setFallback(() => go("/"));
   window.addEventListener("hashchange", markSection);
   if (!session.me && !PUBLIC.has(currentPath())) history.replaceState(null, "", "#/login");

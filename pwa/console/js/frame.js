@@ -13,12 +13,14 @@ export function paintFrame() {
   document.getElementById("nav-rollcalls").textContent = _("Roll calls");
   document.getElementById("nav-travelers").textContent = _("Travelers");
   document.getElementById("nav-audit").textContent = _("Audit log");
+  document.getElementById("nav-staff").textContent = _("Staff accounts");
   document.getElementById("language-label").textContent = _("Language");
   document.getElementById("sign-out").textContent = _("Sign out");
   const me = session.me;
   document.getElementById("nav").hidden = !me;
   document.getElementById("who").hidden = !me;
   document.getElementById("nav-audit").hidden = !me || me.role !== "admin";
+  document.getElementById("nav-staff").hidden = !me || me.role !== "admin";
   if (me) {
     document.getElementById("who-text").textContent = _("{name} · {role} · {mission}", {
       name: me.name || me.email || "", role: roleLabel(me.role),

@@ -7,6 +7,7 @@ export const session = {
   config: { languages: [{ code: "en", name: "English", dir: "ltr" }], default_language: "en",
             ministry_name: "" },
   me: null,  // GET /api/staff/me: {id, name, email, role, embassy: {id, name}, jurisdiction}
+  expired: false,  // the last session ended by itself (the sign-in screen says so)
 };
 
 export async function loadMe() {

@@ -150,3 +150,69 @@ def test_wrong_code_is_shown_at_the_code_and_repeated_failures_lock_with_the_wai
     assert "try again in" in page.text_content("#lockout")
     assert page.is_disabled("#login-form button[type=submit]")
     assert console.errors == []
+
+
+def _wait_sent(app, alert_id, timeout=15.0):
+    import time
+
+    from server.alerts.models import Alert
+    from server.db import db
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            alert = db.session.get(Alert, alert_id)
+            state, msg_type, references = alert.state, alert.msg_type, alert.references_id
+            db.session.remove()
+        if state == "sent" or time.monotonic() > deadline:
+            return state, msg_type, references
+        time.sleep(0.2)
+
+
+def test_update_of_a_sent_alert_opens_the_composer_prefilled_and_needs_approval(
+        console, make_staff, console_app, artifacts):
+    from tests.alerts.conftest import alert_body
+    from tests.alerts.helpers import create_and_send
+    from tests.staff_auth import enrol
+
+    drafter, colleague = make_staff(name="Chen Jing"), make_staff(name="Marie Dubois")
+    api = console_app.test_client()
+    api.get("/api/config")
+    enrol(api, colleague)
+    original = create_and_send(api, alert_body(severity="Moderate", event="Flooding"))
+    assert _wait_sent(console_app, original["id"])[0] == "sent"
+
+    console.sign_in(drafter)
+    page = console.page
+    page.goto(f"/console/#/alerts/{original['id']}")
+    page.click("#update-alert")
+    page.wait_for_selector("#update-note")
+    page.wait_for_selector("#composer-map[data-ready]")
+    assert page.input_value('[data-path="event"]') == "Flooding"
+    assert page.input_value("#panel-en [data-field='headline']") == "Stay indoors"
+    assert page.locator("#area-list li[data-kind='country']").count() == 1
+    page.fill("#panel-en [data-field='headline']", "Flood water rising: move to higher floors")
+    page.select_option("#severity", "Severe")
+    page.click("#save-draft")
+    page.wait_for_function("() => /^#\\/alerts\\/\\d+$/.test(location.hash)")
+    update_id = int(page.evaluate("() => location.hash.split('/')[2]"))
+    assert update_id != original["id"]
+    page.wait_for_selector("#two-person")
+    assert page.locator("#send").count() == 0  # the two-person rule holds for updates too
+    assert f"update to alert {original['id']}" in page.text_content("h1")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts / "console-update.png"))
+    # A saved draft opened again saves again (its areas come back with nulls for other kinds).
+    page.reload()
+    page.wait_for_selector("#composer-map[data-ready]")
+    page.click("#save-draft")
+    page.wait_for_selector("#composer-form .notice-success")
+
+    assert api.post(f"/api/staff/alerts/{update_id}/approve").status_code == 200
+    page.reload()
+    page.wait_for_selector("#send")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#send")
+    page.wait_for_selector("#delivery-chart")
+    assert _wait_sent(console_app, update_id) == ("sent", "Update", original["id"])
+    assert console.errors == []

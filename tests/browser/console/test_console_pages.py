@@ -17,6 +17,15 @@ def test_admin_sees_travelers_and_the_audit_log(console, make_staff, artifacts):
     assert "staff.sign_in" in page.text_content("#audit-table") or \
         "staff.totp_enrol" in page.text_content("#audit-table")
     page.screenshot(path=str(artifacts / "console-audit.png"))
+    page.goto("/console/#/rollcalls")
+    page.wait_for_selector("section.rollcalls")
+    page.screenshot(path=str(artifacts / "console-rollcalls.png"))
+    page.goto("/console/#/rollcalls/new")
+    page.wait_for_selector("#composer-map[data-ready]")
+    page.screenshot(path=str(artifacts / "console-rollcall-new.png"))
+    page.goto("/console/#/staff")
+    page.wait_for_selector("#staff-table tbody tr")
+    page.screenshot(path=str(artifacts / "console-staff-list.png"))
     assert console.errors == []
 
 

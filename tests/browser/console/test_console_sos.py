@@ -58,3 +58,44 @@ def test_new_sos_appears_in_the_queue_within_seconds_and_is_acknowledged(
     assert console.errors == []
     DOCS.mkdir(parents=True, exist_ok=True)
     shutil.copy(artifacts / "console-sos.png", DOCS / "console-sos.png")
+
+
+def test_sos_from_the_phone_reaches_the_queue_and_the_acknowledgement_reaches_the_phone(
+        console, make_staff, console_app, browser, base_url, artifacts):
+    from tests.browser.conftest import PHONE, Traveler
+    from tests.browser.test_sos import LOUVRE, hold, wait_state
+
+    console.sign_in(make_staff(name="Marc Laurent"))
+    desk = console.page
+    desk.goto("/console/#/sos")
+    desk.wait_for_selector("#sos-map[data-ready]")
+
+    phone_context = browser.new_context(
+        base_url=base_url, viewport=PHONE, device_scale_factor=1, has_touch=True, is_mobile=True,
+        locale="en-GB", geolocation=LOUVRE, permissions=["geolocation", "background-sync"])
+    phone = phone_context.new_page()
+    traveler = Traveler(phone)
+    traveler.sign_up(name="Li Wei")
+    traveler.add_trip(country="FR", city="Paris")
+    phone.clock.install()  # the SOS screen asks the server every 15 s: time is moved below
+    hold(phone, "#sos-button")
+    phone.click("#sos-send-now")
+    wait_state(phone, "open")
+
+    # Polling brings it to the desk within seconds, on the list and the map.
+    item = desk.wait_for_selector("#case-list li[data-state='open']:has-text('Li Wei')",
+                                  timeout=8000)
+    case_id = item.get_attribute("data-id")
+    assert desk.locator(".sos-marker-open").count() >= 1
+    desk.click(f"#case-list li[data-id='{case_id}'] a")
+    desk.wait_for_selector("#acknowledge")
+    desk.click("#acknowledge")
+    desk.wait_for_function(
+        "() => document.querySelector('#case-state')?.textContent === 'Acknowledged'")
+
+    phone.clock.fast_forward(16_000)
+    wait_state(phone, "acknowledged")
+    assert "Received by Embassy in France (sample)." in phone.locator("#sos-panel").inner_text()
+    phone.screenshot(path=str(artifacts / "console-sos-phone-acknowledged.png"))
+    phone_context.close()
+    assert console.errors == []

@@ -21,10 +21,36 @@ function defaults() {
            areas: [], state: "draft" };
 }
 
-export async function composerView({ id }) {
+/** A new draft of a CAP Update: the sent alert's fields, texts and area, to be changed. */
+function updateOf(original) {
+  const now = new Date();
+  const expires = new Date(original.expires) > now ? original.expires
+    : new Date(now.getTime() + 24 * 3600 * 1000).toISOString();
+  return { ...defaults(), status: original.status, category: original.category,
+           event: original.event, urgency: original.urgency, severity: original.severity,
+           certainty: original.certainty, expires, texts: original.texts, areas: original.areas,
+           msg_type: "Update", references: original.id, updates: original };
+}
+
+/** `id`: an alert to open; `updates`: a sent alert to write an update of; neither: new. */
+export async function composerView({ id, updates }) {
   const show = screen();
-  let alert = id ? await get("/api/staff/alerts/" + encodeURIComponent(id)).catch(() => null)
-    : defaults();
+  const load = (alertId) => get("/api/staff/alerts/" + encodeURIComponent(alertId))
+    .catch(() => null);
+  let alert;
+  if (updates) {
+    const original = await load(updates);
+    alert = original && original.sent_at && original.state !== "cancelled" && canAct()
+      ? updateOf(original) : null;
+  } else {
+    alert = id ? await load(id) : defaults();
+  }
+  if (!alert && updates) {
+    show(h("section", {}, h("h1", {}, _("Send an update")),
+      notice(_("Only a sent alert of your mission can be updated."), "error"),
+      h("p", {}, h("a", { href: "#/alerts" }, _("Back to alerts")))));
+    return;
+  }
   if (!alert) {
     show(h("section", {}, h("h1", {}, _("Alert not found")),
       h("p", {}, h("a", { href: "#/alerts" }, _("Back to alerts")))));
@@ -87,9 +113,10 @@ export async function composerView({ id }) {
     const data = body(editor ? editor.areas() : alert.areas || []);
     try {
       alert = alert.id ? await patch("/api/staff/alerts/" + alert.id, data)
-        : await post("/api/staff/alerts", data);
+        : await post("/api/staff/alerts", alert.msg_type === "Update"
+          ? { ...data, msg_type: "Update", references: alert.references } : data);
       history.replaceState(null, "", "#/alerts/" + alert.id);
-      heading.textContent = _("Alert {id}: {event}", { id: alert.id, event: alert.event });
+      heading.textContent = title();
       document.title = heading.textContent;
       status.replaceChildren(notice(_("Draft saved."), "success"));
       paintWorkflow();
@@ -210,6 +237,10 @@ export async function composerView({ id }) {
             : _("Cancel this alert?")) }, _("Cancel alert")));
       }
     }
+    if (alert.id && canAct() && alert.sent_at && alert.state !== "cancelled") {
+      buttons.push(h("a", { class: "button", href: "#/alerts/" + alert.id + "/update",
+                            id: "update-alert" }, _("Send an update")));
+    }
     if (alert.sent_at || alert.state === "sending") {
       buttons.push(h("a", { class: "button", href: "#/alerts/" + alert.id + "/delivery",
                             id: "view-delivery" }, _("Delivery")));
@@ -217,10 +248,24 @@ export async function composerView({ id }) {
     workflow.replaceChildren(...lines, h("div", { class: "actions" }, buttons));
   }
 
-  const heading = h("h1", {}, alert.id ? _("Alert {id}: {event}", { id: alert.id, event: alert.event })
-    : _("New alert"));
+  function title() {
+    if (alert.msg_type === "Update") {
+      return alert.id ? _("Alert {id}: update to alert {original}", { id: alert.id,
+                                                                     original: alert.references })
+        : _("Update to alert {original}: {event}", { original: alert.references,
+                                                     event: alert.event });
+    }
+    return alert.id ? _("Alert {id}: {event}", { id: alert.id, event: alert.event })
+      : _("New alert");
+  }
+  const heading = h("h1", {}, title());
+  // An update says what it updates; recipients see it replace the earlier notification.
+  const updateNote = alert.msg_type === "Update" ? h("p", { class: "notice notice-info",
+    id: "update-note" }, _("This is an update (CAP Update) of alert {original}: it goes out under the same approval rules, and replaces the earlier notification on the phones that received it.",
+    { original: alert.references }), " ",
+  h("a", { href: "#/alerts/" + alert.references }, _("Open the original alert"))) : null;
   // One form around the whole screen, so errors are listed at the top, next to the title.
-  form.append(heading, status,
+  form.append(heading, updateNote, status,
     h("div", { class: "composer-grid" },
       h("div", { class: "composer-map" }, mapPane),
       h("div", { class: "composer-side" },

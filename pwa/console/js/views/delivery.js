@@ -1,5 +1,5 @@
 // Live delivery of one alert: progress by state and a chart over time, polled without reload.
-import { get } from "/js/api.js";
+import { get, getInBackground } from "/js/api.js";
 import { h } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
@@ -77,12 +77,12 @@ export async function deliveryView({ id }) {
 
   let interval = FAST_MS;
   const stop = poll(async () => {
-    const stats = await get("/api/staff/alerts/" + alert.id + "/deliveries");
+    const stats = await getInBackground("/api/staff/alerts/" + alert.id + "/deliveries");
     samples.push({ t: Date.now(), ...stats });
     if (samples.length > 600) samples.splice(0, samples.length - 600);
     sessionStorage.setItem("console.delivery." + alert.id, JSON.stringify(samples));
     if (alert.state === "sending" || stats.pending > 0) {
-      alert = await get("/api/staff/alerts/" + alert.id);
+      alert = await getInBackground("/api/staff/alerts/" + alert.id);
       stateEl.className = "badge state-" + alert.state;
       stateEl.textContent = stateLabel(alert.state);
     }

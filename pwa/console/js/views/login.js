@@ -5,7 +5,8 @@ import { field, formStatus, input, showErrors, clearErrors } from "/js/forms.js"
 import { _, languageTag } from "/js/i18n.js";
 import { go } from "/js/router.js";
 import { paintFrame } from "../frame.js";
-import { loadMe, screen } from "../session.js";
+import { expired, trackSession } from "../expiry.js";
+import { loadMe, screen, session } from "../session.js";
 
 /** POST JSON with the CSRF header; like api() but also hands back the response headers. */
 export async function postRaw(path, body) {
@@ -83,7 +84,8 @@ export function loginView() {
   }
 
   async function signedIn() {
-    await loadMe();
+    trackSession(await loadMe());
+    session.expired = false;
     paintFrame();
     go("/alerts");
   }
@@ -169,5 +171,6 @@ export function loginView() {
   show(h("section", { class: "login" },
     h("h1", {}, _("Staff sign-in")),
     h("p", { class: "muted" }, _("For embassy and consulate staff. Every action is recorded.")),
+    session.expired ? expired() : null,
     form, enrolment));
 }

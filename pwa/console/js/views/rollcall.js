@@ -1,7 +1,7 @@
 // A roll call live: accounted / need help / no answer, by city, on the map, over time;
 // remind those who have not answered, close it, download the lists. Polled, never reloaded.
 /* global L */
-import { get, post } from "/js/api.js";
+import { get, getInBackground, post } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
@@ -182,7 +182,8 @@ export async function rollcallView({ id }) {
   }
 
   async function refresh() {
-    const [fresh, evac] = await Promise.all([get(url), get(url + "/evacuation")]);
+    const [fresh, evac] = await Promise.all([getInBackground(url),
+                                           getInBackground(url + "/evacuation")]);
     board = fresh;
     paint();
     paintEvacuation(evac);

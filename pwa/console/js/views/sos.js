@@ -1,6 +1,6 @@
 // The SOS queue: a list and a map, polled every few seconds; a case with its trail and notes.
 /* global L */
-import { get, patch } from "/js/api.js";
+import { get, getInBackground, patch } from "/js/api.js";
 import { h, notice, telLink } from "/js/dom.js";
 import { formatDate, formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
@@ -80,7 +80,7 @@ export async function sosView({ id }) {
   }
 
   async function refresh() {
-    cases = await get("/api/staff/sos?limit=200");
+    cases = await getInBackground("/api/staff/sos?limit=200");
     const ids = new Set(cases.map((c) => c.id));
     if (known) {
       const fresh = cases.filter((c) => !known.has(c.id));
@@ -108,7 +108,8 @@ export async function sosView({ id }) {
       return;
     }
     try {
-      openCase = await get("/api/staff/sos/" + openId);
+      // A refresh by polling is not the officer's activity; opening a case is.
+      openCase = await (quiet ? getInBackground : get)("/api/staff/sos/" + openId);
     } catch (error) {
       detail.replaceChildren(notice(_("This case cannot be shown."), "error"));
       return;
