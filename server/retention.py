@@ -7,7 +7,8 @@
   and counts stay; a "help" answer's position lives on in its SOS case).
 - Closed SOS cases are anonymized ``RETENTION_SOS_DAYS`` after they closed: the case stays
   (mission, country, state, times: the statistics) without the person, the message, the
-  position trail or the notes. Open cases are never touched.
+  position trail or the notes (the name is a neutral marker, shown through ``shown_name`` in
+  the reader's language). Open cases are never touched.
 - Audit events are deleted ``RETENTION_AUDIT_DAYS`` after they were written.
 ``None`` keeps that kind forever. A Celery beat task runs it every hour.
 """
@@ -17,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from celery import shared_task
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import and_, delete, or_, select, update
 
 from server.audit import services as audit
@@ -27,7 +29,12 @@ from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos.models import SosCase, SosNote, SosPosition
 from server.trips.models import Trip
 
-ANONYMIZED = "(anonymized)"
+ANONYMIZED = "(anonymized)"  # stored in place of the name: a marker, not a text to show
+
+
+def shown_name(user_name: str) -> str:
+    """A case's traveler name as shown: an anonymized case says so in the reader's language."""
+    return gettext("Anonymized traveler") if user_name == ANONYMIZED else user_name
 
 
 def expired_trips(today: date, days: int) -> int:

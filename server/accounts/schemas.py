@@ -7,6 +7,8 @@ PASSWORD = dict(
     required=True, load_only=True,
     validate=validate.Length(min=10, max=128,
                              error=_l("Must be between {min} and {max} characters.")))
+# A password typed to prove who one is: any length is checked against the hash, up to a bound.
+GIVEN_PASSWORD = dict(required=True, load_only=True, validate=validate.Length(max=128))
 
 
 class SignupIn(BaseSchema):
@@ -18,8 +20,10 @@ class SignupIn(BaseSchema):
 
 
 class LoginIn(BaseSchema):
+    """Email and password (travelers; staff add their authenticator code)."""
+
     email = fields.String(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    password = fields.String(**GIVEN_PASSWORD)
 
 
 class ProfilePatch(BaseSchema):
@@ -30,12 +34,12 @@ class ProfilePatch(BaseSchema):
 
 
 class PasswordChangeIn(BaseSchema):
-    current_password = fields.String(required=True, validate=validate.Length(max=128))
+    current_password = fields.String(**GIVEN_PASSWORD)
     new_password = fields.String(**PASSWORD)
 
 
 class PasswordConfirmIn(BaseSchema):
-    password = fields.String(required=True, validate=validate.Length(max=128))
+    password = fields.String(**GIVEN_PASSWORD)
 
 
 class UserOut(BaseSchema):

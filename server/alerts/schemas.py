@@ -50,6 +50,33 @@ class AreaIn(BaseSchema):
             raise ValidationError(errors)
 
 
+def areas_field() -> fields.List:
+    """The areas of an alert or a roll call: the same schema, the same limits."""
+    return fields.List(fields.Nested(AreaIn), required=True, validate=validate.Length(
+        min=1, max=MAX_AREAS, error=_l("Give between {min} and {max} areas.")))
+
+
+def texts_field(text_schema) -> fields.List:
+    """One text per language (see ``language_problems``), for an alert or a roll call."""
+    return fields.List(fields.Nested(text_schema), required=True, validate=validate.Length(
+        min=1, max=20, error=_l("Give between {min} and {max} languages.")))
+
+
+def language_problems(texts) -> dict:
+    """What is wrong with the languages of a list of texts: a language given twice (by index),
+    or no text in the default language (``_schema``). Empty: nothing."""
+    seen, errors = set(), {}
+    for index, item in enumerate(texts or []):
+        if item["language"] in seen:
+            errors[index] = {"language": [_l("This language is given twice.")]}
+        seen.add(item["language"])
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if texts and default not in seen:
+        errors["_schema"] = [_l("Give the text in the default language ({language}) "
+                                "too.").format(language=default)]
+    return errors
+
+
 class TextIn(BaseSchema):
     language = language(required=True)
     headline = text(160, required=True, min_length=1)
@@ -72,27 +99,15 @@ class AlertIn(BaseSchema):
     effective = fields.AwareDateTime(default_timezone=UTC, load_default=None, allow_none=True,
                                      metadata={"description": "Default: now."})
     expires = fields.AwareDateTime(default_timezone=UTC, required=True)
-    texts = fields.List(fields.Nested(TextIn), required=True, validate=validate.Length(
-        min=1, max=20, error=_l("Give between {min} and {max} languages.")))
-    areas = fields.List(fields.Nested(AreaIn), required=True, validate=validate.Length(
-        min=1, max=MAX_AREAS, error=_l("Give between {min} and {max} areas.")))
+    texts = texts_field(TextIn)
+    areas = areas_field()
 
     @validates_schema
     def check_alert(self, data, partial=False, **_kwargs):
         errors = {}
-        texts = data.get("texts")
+        texts = language_problems(data.get("texts"))
         if texts:
-            seen = set()
-            for index, item in enumerate(texts):
-                if item["language"] in seen:
-                    errors.setdefault("texts", {})[index] = {
-                        "language": [_l("This language is given twice.")]}
-                seen.add(item["language"])
-            default = current_app.config["BABEL_DEFAULT_LOCALE"]
-            if default not in seen:
-                errors.setdefault("texts", {}).setdefault("_schema", []).append(
-                    _l("Give the text in the default language ({language}) too.").format(
-                        language=default))
+            errors["texts"] = texts
         if data.get("msg_type") == "Update" and not data.get("references") and not partial:
             errors["references"] = [_l("An update names the alert it updates.")]
         if errors:
@@ -125,14 +140,11 @@ class AreaOut(BaseSchema):
     ring = fields.List(fields.List(fields.Float()), allow_none=True)
 
 
-class AlertOut(BaseSchema):
+class CapInfoOut(BaseSchema):
+    """The CAP fields of an alert that staff and its recipients both see."""
+
     id = fields.Integer()
-    identifier = fields.String()
-    embassy_id = fields.Integer(allow_none=True)
-    sender = fields.String()
-    status = fields.String()
     msg_type = fields.String()
-    references = fields.Integer(attribute="references_id", allow_none=True)
     category = fields.String()
     event = fields.String()
     urgency = fields.String()
@@ -140,51 +152,54 @@ class AlertOut(BaseSchema):
     certainty = fields.String()
     effective = fields.DateTime()
     expires = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class AlertOut(CapInfoOut):
+    identifier = fields.String()
+    embassy_id = fields.Integer(allow_none=True)
+    sender = fields.String()
+    status = fields.String()
+    references = fields.Integer(attribute="references_id", allow_none=True)
     state = fields.String()
     needs_second_person = fields.Boolean()
     drafted_by_id = fields.Integer(allow_none=True)
     approved_by_id = fields.Integer(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
-    sent_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     texts = fields.List(fields.Nested(TextOut))
     areas = fields.List(fields.Nested(AreaOut))
 
 
-class InboxAlertOut(BaseSchema):
+class InboxAlertOut(CapInfoOut, TextOut):
     """An alert as its recipient sees it: in their language, with their click."""
 
-    id = fields.Integer()
-    msg_type = fields.String()
     references = fields.Integer(allow_none=True)
-    category = fields.String()
-    event = fields.String()
-    urgency = fields.String()
-    severity = fields.String()
-    certainty = fields.String()
-    effective = fields.DateTime()
-    expires = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
     cancelled = fields.Boolean()
-    language = fields.String()
-    headline = fields.String()
-    description = fields.String()
-    instruction = fields.String(allow_none=True)
-    web = fields.String(allow_none=True)
     clicked_at = fields.DateTime(allow_none=True)
 
 
-class AudienceOut(BaseSchema):
+class ReachOut(BaseSchema):
+    """Whom a push to an area would reach (an alert, a roll call)."""
+
     travelers = fields.Integer(metadata={"description": "People in the area (trip or position)."})
-    devices = fields.Integer(metadata={"description": "Devices the alert would be pushed to."})
+    devices = fields.Integer(metadata={"description": "Devices it would be pushed to."})
+
+
+class AudienceOut(ReachOut):
     by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class DeliveryStatsOut(BaseSchema):
+class PushesOut(BaseSchema):
+    """Pushes by delivery state (an alert's, a roll call's)."""
+
     total = fields.Integer()
     pending = fields.Integer()
     sent = fields.Integer()
     failed = fields.Integer()
     gone = fields.Integer()
+
+
+class DeliveryStatsOut(PushesOut):
     clicked = fields.Integer()

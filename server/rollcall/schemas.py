@@ -1,10 +1,17 @@
 from datetime import UTC
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.alerts.schemas import MAX_AREAS, AreaIn, AreaOut, choice
+from server.alerts.schemas import (
+    AreaOut,
+    PushesOut,
+    ReachOut,
+    areas_field,
+    choice,
+    language_problems,
+    texts_field,
+)
 from server.rollcall.models import ANSWERS, STATES
 from server.sos.schemas import _check_time, accuracy, client_time
 from server.validation import BaseSchema, language, latitude, longitude, text
@@ -18,40 +25,25 @@ class QuestionIn(BaseSchema):
     question = text(MAX_QUESTION, required=True, min_length=1)
 
 
-def _areas() -> fields.List:
-    """The area exactly as alerts take it (same schema, same validation)."""
-    return fields.List(fields.Nested(AreaIn), required=True, validate=validate.Length(
-        min=1, max=MAX_AREAS, error=_l("Give between {min} and {max} areas.")))
-
-
 def _deadline() -> fields.AwareDateTime:
     return fields.AwareDateTime(default_timezone=UTC, required=True, metadata={
         "description": "Answers after it are still accepted, marked late."})
 
 
 class RollCallIn(BaseSchema):
-    texts = fields.List(fields.Nested(QuestionIn), required=True, validate=validate.Length(
-        min=1, max=20, error=_l("Give between {min} and {max} languages.")))
-    areas = _areas()
+    texts = texts_field(QuestionIn)
+    areas = areas_field()
     deadline = _deadline()
 
     @validates_schema
     def check_texts(self, data, **_kwargs):
-        seen, errors = set(), {}
-        for index, item in enumerate(data.get("texts") or []):
-            if item["language"] in seen:
-                errors[index] = {"language": [_l("This language is given twice.")]}
-            seen.add(item["language"])
-        default = current_app.config["BABEL_DEFAULT_LOCALE"]
-        if data.get("texts") and default not in seen:
-            errors["_schema"] = [_l("Give the text in the default language ({language}) "
-                                    "too.").format(language=default)]
+        errors = language_problems(data.get("texts"))
         if errors:
             raise ValidationError({"texts": errors})
 
 
 class AudienceIn(BaseSchema):
-    areas = _areas()
+    areas = areas_field()
     deadline = _deadline()
 
 
@@ -151,14 +143,6 @@ class EvacuationOut(EvacuationTotalsOut):
     by_city = fields.List(fields.Nested(EvacuationCityOut))
 
 
-class PushesOut(BaseSchema):
-    total = fields.Integer()
-    pending = fields.Integer()
-    sent = fields.Integer()
-    failed = fields.Integer()
-    gone = fields.Integer()
-
-
 class RollCallDashboardOut(BaseSchema):
     rollcall = fields.Nested(RollCallOut)
     totals = fields.Nested(RollCallCounts)
@@ -169,9 +153,8 @@ class RollCallDashboardOut(BaseSchema):
     pushes = fields.Nested(PushesOut)
 
 
-class RollCallAudienceOut(BaseSchema):
-    travelers = fields.Integer()
-    devices = fields.Integer()
+class RollCallAudienceOut(ReachOut):
+    """Whom the roll call would reach."""
 
 
 class MyAnswerOut(BaseSchema):

@@ -3,26 +3,20 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.accounts.models import STAFF_ROLES
+from server.accounts.schemas import LoginIn
 from server.places import services as places
 from server.staff.travelers import today
 from server.trips.schemas import TripOut
-from server.validation import BaseSchema, text
-
-CODE = fields.String(validate=validate.Length(max=10), metadata={
-    "description": "The 6-digit code from the authenticator app."})
+from server.validation import BaseSchema, language, text
 
 
-class StaffLoginIn(BaseSchema):
-    email = fields.String(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+class StaffLoginIn(LoginIn):
     totp = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10),
                          metadata={"description": "The code from the authenticator app; "
                                                   "leave out on the first sign-in (enrolment)."})
 
 
-class StaffEnrolIn(BaseSchema):
-    email = fields.String(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+class StaffEnrolIn(LoginIn):
     totp = fields.String(required=True, validate=validate.Length(max=10), metadata={
         "description": "A code from the authenticator app, after scanning the QR code."})
 
@@ -35,11 +29,17 @@ class MissionBriefOut(BaseSchema):
     name = fields.Function(lambda mission: mission.localized_name(str(get_locale())))
 
 
+class StaffMePatch(BaseSchema):
+    language = language(required=True, metadata={
+        "description": "The console's language: names and messages made by the server follow it."})
+
+
 class StaffMeOut(BaseSchema):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
     role = fields.String()
+    language = fields.String()
     embassy = fields.Nested(MissionBriefOut, allow_none=True)
     jurisdiction = fields.List(fields.String(), allow_none=True, metadata={
         "description": "Country and region codes covered; null: everywhere (admins)."})

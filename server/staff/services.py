@@ -6,6 +6,7 @@ errors, the CLI into one error message (``StaffProblems`` is a ``ValueError``).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -92,6 +93,13 @@ def get_staff(user_id: int) -> User:
     if user is None or not user.is_staff:
         abort(404)
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """The console's language choice, kept on the account: the server picks a signed-in user's
+    saved language over Accept-Language, so without it mission names would stay in the old one."""
+    accounts.update_profile(user, {"language": language})
+    refresh()  # this request's answer already in the new language
 
 
 def update_staff(admin: User, user_id: int, changes: dict) -> User:

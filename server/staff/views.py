@@ -12,6 +12,7 @@ from server.staff.schemas import (
     StaffEnrolIn,
     StaffLoginIn,
     StaffMeOut,
+    StaffMePatch,
     StaffUserIn,
     StaffUserOut,
     StaffUserPatch,
@@ -27,8 +28,8 @@ def _me(user) -> dict:
     if user.role != "admin":
         scope = user.embassy.jurisdiction if user.embassy else []
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
-            "embassy": user.embassy, "jurisdiction": scope, **sessions.deadlines(),
-            "now": datetime.fromtimestamp(sessions.clock(), UTC)}
+            "language": user.language, "embassy": user.embassy, "jurisdiction": scope,
+            **sessions.deadlines(), "now": datetime.fromtimestamp(sessions.clock(), UTC)}
 
 
 def _problems_as_422(call, *args, **kwargs):
@@ -79,6 +80,13 @@ class StaffMe(MethodView):
     @blp.response(200, StaffMeOut)
     def get(self):
         """Who am I: role, mission, jurisdiction and when the session ends"""
+        return _me(current_user)
+
+    @blp.arguments(StaffMePatch)
+    @blp.response(200, StaffMeOut)
+    def patch(self, changes):
+        """Set my language to the console's, for what the server writes (mission names, errors)"""
+        services.set_language(current_user, changes["language"])
         return _me(current_user)
 
 

@@ -205,3 +205,26 @@ def test_roll_call_answer_positions_go_after_the_roll_call_closed(
         for kept in ("recent", "open"):
             assert _positions(model, calls[kept]) == [("safe", 48.8566, 2.3522, 5.0)]
     assert retention.apply(now=NOW)["rollcall_positions"] == 0
+
+
+def test_an_anonymized_case_shows_a_label_in_the_readers_language(app, monkeypatch):
+    """The stored name is a neutral marker; staff read a label in their own language."""
+    from flask_babel import refresh
+
+    from server.sos.schemas import CaseOut
+
+    monkeypatch.setitem(app.config, "RETENTION_SOS_DAYS", 365)
+    case_id = _case(_user(), "resolved", 366)
+    db.session.commit()
+    retention.apply(now=NOW)
+    db.session.expire_all()
+    case = db.session.get(SosCase, case_id)
+    assert case.user_name == retention.ANONYMIZED  # the marker, not a sentence in one language
+    shown = {}
+    for lang in ("en", "zh_Hans", "zh_Hant", "ar"):
+        with app.test_request_context(f"/?lang={lang}"):
+            refresh()  # the test's app context outlives each request: forget the last locale
+            shown[lang] = CaseOut(only=("traveler",)).dump(case)["traveler"]["name"]
+    assert shown == {"en": "Anonymized traveler", "zh_Hans": "已匿名的旅行者",
+                     "zh_Hant": "已匿名的旅客", "ar": "مسافر مُجهَّل الهوية"}
+    assert retention.shown_name("Ret") == "Ret"  # a kept name is shown as it is

@@ -4,7 +4,7 @@ import { preferredLocale, setLocale } from "/js/i18n.js";
 import { currentPath, go, route, setFallback, start, dispatch } from "/js/router.js";
 import { trackSession, watchActivity } from "./expiry.js";
 import { markSection, paintFrame } from "./frame.js";
-import { loadMe, session } from "./session.js";
+import { keepLanguage, loadMe, session } from "./session.js";
 import { alertsView } from "./views/alerts.js";
 import { composerView } from "./views/composer.js";
 import { deliveryView } from "./views/delivery.js";
@@ -32,18 +32,19 @@ async function boot() {
   } catch (error) {
     // Keep the built-in English defaults.
   }
-  trackSession(await loadMe());
-  watchActivity();
   const supported = session.config.languages.map((lang) => lang.code);
   try {
     await setLocale(preferredLocale(supported, session.config.default_language));
   } catch (error) {
     // No catalog: English strings.
   }
+  trackSession(await loadMe());  // after the language: loadMe keeps it on the account
+  watchActivity();
   paintFrame();
 
   document.getElementById("language").addEventListener("change", async (event) => {
     await setLocale(event.target.value).catch(() => {});
+    await keepLanguage();
     paintFrame();
     dispatch();
   });

@@ -22,10 +22,13 @@ export function paintFrame() {
   document.getElementById("nav-audit").hidden = !me || me.role !== "admin";
   document.getElementById("nav-staff").hidden = !me || me.role !== "admin";
   if (me) {
-    document.getElementById("who-text").textContent = _("{name} · {role} · {mission}", {
-      name: me.name || me.email || "", role: roleLabel(me.role),
-      mission: me.embassy ? me.embassy.name : _("All missions"),
-    });
+    // Two short lines that fit the bar in every language; the whole of both on hover.
+    const name = me.name || me.email || "";
+    const role = _("{role} · {mission}", {
+      role: roleLabel(me.role), mission: me.embassy ? me.embassy.name : _("All missions") });
+    document.getElementById("who-name").textContent = name;
+    document.getElementById("who-role").textContent = role;
+    document.getElementById("who-text").title = name + "\n" + role;
   }
   const select = document.getElementById("language");
   select.replaceChildren(...session.config.languages.map((lang) => {

@@ -1,12 +1,13 @@
 // Who is signed in to the console, and the public configuration.
-import { get } from "/js/api.js";
+import { get, patch } from "/js/api.js";
 import { render } from "/js/dom.js";
+import { locale } from "/js/i18n.js";
 import { currentPath } from "/js/router.js";
 
 export const session = {
   config: { languages: [{ code: "en", name: "English", dir: "ltr" }], default_language: "en",
             ministry_name: "" },
-  me: null,  // GET /api/staff/me: {id, name, email, role, embassy: {id, name}, jurisdiction}
+  me: null,  // GET /api/staff/me: {id, name, email, role, language, embassy: {id, name}, ...}
   expired: false,  // the last session ended by itself (the sign-in screen says so)
 };
 
@@ -16,7 +17,21 @@ export async function loadMe() {
   } catch (error) {
     session.me = null;
   }
+  await keepLanguage();
   return session.me;
+}
+
+/**
+ * Keep the console's language on the staff account: the server writes mission names and its
+ * messages in the account's language, not in the one the request asks for.
+ */
+export async function keepLanguage() {
+  if (!session.me || session.me.language === locale()) return;
+  try {
+    session.me = await patch("/api/staff/me", { language: locale() });
+  } catch (error) {
+    // Tried again at the next language change or sign-in; the screens still work meanwhile.
+  }
 }
 
 export function canAct() {

@@ -57,3 +57,56 @@ def test_composer_in_arabic_is_right_to_left(console, make_staff, artifacts):
     page.wait_for_selector("#sos-map[data-ready]")
     page.screenshot(path=str(artifacts / "console-sos-ar.png"))
     assert console.errors == []
+
+
+HEADER_LANGUAGES = ("en", "zh_Hans", "zh_Hant", "ar")
+
+
+def _overlap(a, b) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_header_follows_the_language_and_stays_on_one_line(console, make_staff, console_app,
+                                                           artifacts):
+    """An admin (all six links) of a mission with a long name: in every language the header is
+    tidy (one row; Arabic's longer labels put who is signed in on a second row), its mission
+    name is in the console's language (the server follows the choice), and the language is
+    kept on the account."""
+    from sqlalchemy import select
+
+    from server.accounts.models import User
+    from server.db import db
+    from server.embassies.models import Embassy
+
+    email = make_staff(role="admin", embassy_key="us-san-francisco",
+                       name="Administrator Alexandra Konstantinopoulou")
+    console.sign_in(email)
+    page = console.page
+    with console_app.app_context():
+        mission = db.session.scalar(select(Embassy).where(Embassy.key == "us-san-francisco"))
+        names = {code: mission.localized_name(code) for code in HEADER_LANGUAGES}
+        db.session.remove()
+    for code in HEADER_LANGUAGES:
+        page.select_option("#language", code)
+        page.wait_for_function("name => document.getElementById('who-role').textContent"
+                               ".includes(name)", arg=names[code])
+        page.screenshot(path=str(artifacts / f"console-header-{code}.png"),
+                        clip={"x": 0, "y": 0, "width": 1280, "height": 120})
+        bar = page.locator(".console-bar").bounding_box()
+        assert bar["height"] < (100 if code == "ar" else 60), (code, bar)  # ar: up to two rows
+        who = page.locator("#who-text").bounding_box()
+        assert who["width"] > 120, (code, who)  # never squeezed away
+        for link in page.locator("#nav a:visible").all():
+            box = link.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, (code, box)
+            assert not _overlap(box, who), (code, box, who)
+        for part in ("#who-name", "#who-role"):  # each on one line, cut rather than wrapped
+            lines = page.evaluate("selector => { const el = document.querySelector(selector);"
+                                  " return el.getBoundingClientRect().height"
+                                  " / parseFloat(getComputedStyle(el).lineHeight); }", part)
+            assert lines < 1.5, (code, part, lines)
+        with console_app.app_context():
+            assert db.session.scalar(select(User.language).where(User.email == email)) == code
+            db.session.remove()
+    assert console.errors == []
