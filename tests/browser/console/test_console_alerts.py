@@ -89,6 +89,7 @@ def test_circle_and_polygon_are_drawn_on_the_map_and_saved_as_cap_areas(
     page = console.page
     page.goto("/console/#/alerts/new")
     page.wait_for_selector("#composer-map[data-ready]")
+    assert "null" not in page.inner_text("form")  # an absent part renders as nothing
     box = page.locator("#composer-map").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.check("input[value='circle']")

@@ -265,7 +265,7 @@ export async function composerView({ id, updates }) {
     { original: alert.references }), " ",
   h("a", { href: "#/alerts/" + alert.references }, _("Open the original alert"))) : null;
   // One form around the whole screen, so errors are listed at the top, next to the title.
-  form.append(heading, updateNote, status,
+  form.append(...[heading, updateNote, status].filter(Boolean),
     h("div", { class: "composer-grid" },
       h("div", { class: "composer-map" }, mapPane),
       h("div", { class: "composer-side" },
