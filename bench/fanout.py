@@ -7,10 +7,12 @@ through real Celery workers on Redis against PostgreSQL, over HTTP and over TLS,
 (a) naive: ``server.push.naive_send`` (``pywebpush.webpush()``: new connection, new JWT per
 message), one after the other, on a sample of ``--naive`` devices; (b) crypto floor:
 ``server.push.encrypt`` only (ECDH + HKDF + AES-GCM, no HTTP); (c) the real tasks of
-``server/alerts/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2): materialize
-with INSERT ... SELECT, batches of 500 ids, claim, push, record. The push service is
-``bench/receiver.py`` in its own process (answers 201). Sender CPU is the CPU time of the
-sending processes (psutil), peak RSS is VmHWM.
+``server/alerts/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2; ``--pool
+threads:3`` or ``prefork:2`` to compare): materialize with INSERT ... SELECT, batches of 500
+ids, claim, push, record. The push service is ``bench/receiver.py`` in its own process
+(answers 201). Sender CPU is the CPU time of the sending processes (psutil), peak RSS is
+VmHWM; the CPU the push service and the database's backends spent is printed beside it
+(they share the same cores), with the rate once materialization was over.
 """
 from __future__ import annotations
 
@@ -95,12 +97,14 @@ def in_child(target, *args) -> dict:
 
 
 class Workers:
-    def __init__(self, count: int, env: dict, logdir: Path) -> None:
+    def __init__(self, count: int, env: dict, logdir: Path, pool: str = "solo") -> None:
         self.procs, self.logs = [], []
+        name, _, concurrency = pool.partition(":")
         for i in range(count):
             log = logdir / f"worker-{count}-{i}.log"
             command = [sys.executable, "-m", "celery", "-A", "server.celery_app:celery",
-                       "worker", "--pool", "solo", "--loglevel", "WARNING",
+                       "worker", "--pool", name, "--loglevel", "WARNING",
+                       *(["--concurrency", concurrency] if concurrency else []),
                        "--hostname", f"bench{count}-{i}-{os.getpid()}@%h", "--without-gossip",
                        "--without-mingle", "--without-heartbeat"]
             out = open(log, "wb")  # noqa: SIM115
@@ -136,8 +140,39 @@ class Workers:
             out.close()
 
 
+def database_backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark database (their title names it)."""
+    name = pgdb.database_of(url)
+    pids = []
+    for proc in psutil.process_iter(["username", "cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if proc.info["username"] == "postgres" and f" {name} " in cmdline:
+            pids.append(proc.pid)
+    return pids
+
+
+class BackendMeter:
+    """CPU of the database's backends: those alive at the start and those that appear later."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.start = {pid: _cpu_of(pid) for pid in database_backends(url)}
+
+    def cpu(self) -> float:
+        return sum(_cpu_of(pid) - self.start.get(pid, 0.0) for pid in database_backends(self.url))
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return times.user + times.system
+
+
 def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdir: Path,
-                  verbose: bool) -> dict:
+                  verbose: bool, pool_kind: str = "solo", receiver_pid: int | None = None,
+                  url: str = "") -> dict:
     from sqlalchemy import func, select, text
 
     from server.alerts import tasks
@@ -151,32 +186,44 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
         alert = common.create_alert([{"kind": "country", "code": "TH"}], severity="Severe")
         alert_id = alert.id
         db.session.commit()
-    pool = Workers(workers, env, logdir)
+    pool = Workers(workers, env, logdir, pool_kind)
     try:
         pool.wait_ready(env)
         meter = common.ProcessMeter([p.pid for p in pool.procs])
+        receiver = common.ProcessMeter([receiver_pid] if receiver_pid else [])
+        database = BackendMeter(url)
         machine_cpu = psutil.cpu_times()
         started = time.perf_counter()
         with app.app_context():
             bound(tasks.send_alert).delay(alert_id)
         materialized = None
         deadline = started + 3600
+        # The poll shares the database with the run: it counts only the pending rows (a range
+        # of the (alert_id, state) index that shrinks as the run goes), not every state of
+        # every row, which at 1,000,000 rows took 0.2 s a poll, most of a core.
+        pending = select(func.count()).where(Delivery.alert_id == alert_id,
+                                             Delivery.state == "pending")
         while time.perf_counter() < deadline:
             time.sleep(0.25)
             with app.app_context():
-                state = db.session.scalar(select(Alert.state).where(Alert.id == alert_id))
-                if state == "sent" and materialized is None:
-                    materialized = time.perf_counter() - started
-                rows = dict(db.session.execute(
-                    select(Delivery.state, func.count()).where(Delivery.alert_id == alert_id)
-                    .group_by(Delivery.state)).all())
+                if materialized is None:
+                    state = db.session.scalar(select(Alert.state).where(Alert.id == alert_id))
+                    if state == "sent":
+                        materialized = time.perf_counter() - started
+                left = db.session.scalar(pending) if materialized is not None else None
                 db.session.rollback()
             if verbose:
-                print(f"    {time.perf_counter() - started:6.1f} s {rows}", flush=True)
-            if sum(rows.values()) >= devices and not rows.get("pending"):
+                print(f"    {time.perf_counter() - started:6.1f} s pending: {left}", flush=True)
+            if left == 0:
                 break
         wall = time.perf_counter() - started
         cpu = meter.cpu()
+        receiver_cpu, database_cpu = receiver.cpu(), database.cpu()
+        with app.app_context():
+            rows = dict(db.session.execute(
+                select(Delivery.state, func.count()).where(Delivery.alert_id == alert_id)
+                .group_by(Delivery.state)).all())
+            db.session.rollback()
         after = psutil.cpu_times()
         busy = sum(getattr(after, f) - getattr(machine_cpu, f)
                    for f in ("user", "system", "nice", "irq", "softirq"))
@@ -186,6 +233,7 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
     return {"sent": rows.get("sent", 0), "other": {k: v for k, v in rows.items() if k != "sent"},
             "wall": wall, "cpu": cpu, "rss": max(rss), "rss_each": rss,
             "materialize": materialized or float("nan"),
+            "receiver_cpu": receiver_cpu, "database_cpu": database_cpu,
             "machine_busy": busy / (wall * psutil.cpu_count())}
 
 
@@ -215,10 +263,12 @@ def main() -> None:
                         help="sample size of (a) over TLS (default: --naive / 4)")
     parser.add_argument("--crypto", type=int, default=20_000, help="messages of (b)")
     parser.add_argument("--workers", default="1,2", help="worker counts for (c)")
+    parser.add_argument("--pool", default="solo",
+                        help="each worker's pool: solo, or prefork:N / threads:N (concurrency N)")
     parser.add_argument("--transports", default="http,tls")
     parser.add_argument("--database-url", default=pgdb.with_database(
-        common.DEFAULT_SERVER, "compatriot_bench_fanout"))
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/13")
+        common.DEFAULT_SERVER, "h_fanout_bench"))
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--reuse", action="store_true", help="keep the devices of a former run")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
@@ -259,19 +309,26 @@ def main() -> None:
         env["SSL_CERT_FILE"] = cert  # the workers trust the receiver's self-signed certificate
         app = common.make_app(env)
         extra = []
-        for transport, (_, origin) in receivers.items():
+        pool_note = "" if args.pool == "solo" else f" ({args.pool})"
+        for transport, (receiver, origin) in receivers.items():
             for workers in [int(w) for w in args.workers.split(",")]:
                 result = celery_fanout(app, env, origin, workers, args.devices, tmp,
-                                       args.verbose)
-                name = f"(c) Celery, {workers} worker{'s' if workers > 1 else ''}, {transport}"
+                                       args.verbose, args.pool, receiver.pid, args.database_url)
+                name = (f"(c) Celery, {workers} worker{'s' if workers > 1 else ''}{pool_note}, "
+                        f"{transport}")
                 lines.append(row(name, result))
                 speedup = (result["sent"] / result["wall"]) / (
                     naive[transport]["sent"] / naive[transport]["wall"])
                 cpu_ratio = (result["cpu"] / max(result["sent"], 1)) / (
                     floor["cpu"] / floor["sent"])
+                sent = max(result["sent"], 1)
+                after = result["sent"] / max(result["wall"] - result["materialize"], 1e-9)
                 extra.append(f"- {name}: {speedup:,.1f}x the naive loop; sender CPU "
                              f"{cpu_ratio:.2f}x the crypto floor; materialization "
-                             f"{result['materialize']:.1f} s; machine CPU busy "
+                             f"{result['materialize']:.1f} s, then {after:,.0f} msg/s; "
+                             f"push service {result['receiver_cpu'] / sent * 1e6:.0f} and "
+                             f"PostgreSQL {result['database_cpu'] / sent * 1e6:.0f} µs CPU/message;"
+                             f" machine CPU busy "
                              f"{result['machine_busy']:.0%}, {common.load()}; RSS per worker "
                              f"{', '.join(f'{r:.0f}' for r in result['rss_each'])} MB; "
                              f"not sent: {result['other'] or 'none'}")

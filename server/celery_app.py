@@ -30,6 +30,10 @@ def init_celery(app: Flask) -> Celery:
         task_ignore_result=True,
         task_acks_late=True,  # a task lost with its worker is redelivered
         task_reject_on_worker_lost=True,
+        # A batch running when the broker connection drops finishes and records its results
+        # (tests/scaled/test_scaled_faults.py); cancelling it would leave its deliveries
+        # leased until the sweep. Explicit because Celery 6 changes the default.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_prefetch_multiplier=4,
         broker_connection_retry_on_startup=True,
         task_always_eager=app.config.get("CELERY_TASK_ALWAYS_EAGER", False),

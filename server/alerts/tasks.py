@@ -11,14 +11,15 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Integer, any_, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.alerts import audience, payload
 from server.alerts.models import Alert, Delivery
 from server.db import UTCDateTime, db, utcnow
 from server.devices.models import Device
 from server.devices.tasks import bound
-from server.push import PushMessage
+from server.push import PushMessage, check_fields
 
 
 def enqueue_pending(alert_id: int, due_before=None) -> int:
@@ -55,22 +56,42 @@ def send_alert(alert_id: int) -> None:
     enqueue_pending(alert_id)
 
 
-def _claim(ids: list[int], now) -> list[int]:
-    """Take the due pending deliveries among ``ids`` for this worker, for one lease."""
+def _among(column, ids):
+    """``column IN ids`` for a batch of ids. On PostgreSQL ``= ANY(one array parameter)``: the
+    statement is the same text for every batch, so it is rendered and prepared once, not with
+    hundreds of placeholders each time (measured: ~5 % of a worker's CPU)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _claim(ids: list[int], now) -> list:
+    """Take the due pending deliveries among ``ids`` for one lease, with their subscriptions.
+
+    One transaction, committed before anything is pushed: the lease is what keeps another
+    worker (or the sweep) from pushing them too. Core statements, not the ORM: a batch is
+    hundreds of rows and only tuples are needed.
+    """
     lease = now + timedelta(seconds=current_app.config["PUSH_LEASE_SECONDS"])
-    claimed = db.session.scalars(
-        update(Delivery).where(Delivery.id.in_(ids), Delivery.state == "pending",
-                               Delivery.next_attempt_at <= now + timedelta(seconds=1))
-        .values(next_attempt_at=lease, attempts=Delivery.attempts + 1)
-        .returning(Delivery.id).execution_options(synchronize_session=False)).all()
+    table = Delivery.__table__
+    claimed = db.session.execute(
+        update(table).where(_among(table.c.id, ids), table.c.state == "pending",
+                            table.c.next_attempt_at <= now + timedelta(seconds=1))
+        .values(next_attempt_at=lease, attempts=table.c.attempts + 1)
+        .returning(table.c.id, table.c.language, table.c.attempts, table.c.device_id)).all()
+    devices = Device.__table__
+    wanted = {row.device_id for row in claimed if row.device_id is not None}
+    subscriptions = {row.id: row for row in db.session.execute(
+        select(devices.c.id, devices.c.endpoint, devices.c.p256dh, devices.c.auth)
+        .where(_among(devices.c.id, wanted)))} if wanted else {}
     db.session.commit()
-    return list(claimed)
+    return [(row, subscriptions.get(row.device_id)) for row in claimed]
 
 
 def _finish(ids, state: str, status=None, now=None) -> None:
     if ids:
         db.session.execute(
-            update(Delivery).where(Delivery.id.in_(ids), Delivery.state == "pending")
+            update(Delivery.__table__).where(_among(Delivery.id, ids), Delivery.state == "pending")
             .values(state=state, last_status=status, next_attempt_at=None,
                     sent_at=now if state == "sent" else None))
 
@@ -97,17 +118,17 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     claimed = _claim(delivery_ids, now)
     if not claimed:
         return
-    rows = db.session.execute(
-        select(Delivery.id, Delivery.language, Delivery.attempts, Delivery.device_id,
-               Device.endpoint, Device.p256dh, Device.auth)
-        .join(Device, Device.id == Delivery.device_id).where(Delivery.id.in_(claimed))).all()
-    _finish(set(claimed) - {r.id for r in rows}, "gone", now=now)  # device removed meanwhile
+    _finish([row.id for row, sub in claimed if sub is None], "gone", now=now)  # device removed
+    rows = [row for row, sub in claimed if sub is not None]
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     bodies = {lang: payload.payload(alert, lang, default) for lang in {r.language for r in rows}}
     common = {"ttl": payload.ttl(alert, now), "urgency": payload.urgency(alert),
               "topic": payload.topic(alert)}
-    messages = [PushMessage(id=r.id, endpoint=r.endpoint, p256dh=r.p256dh, auth=r.auth,
-                            payload=bodies[r.language], **common) for r in rows]
+    for body in bodies.values():
+        check_fields(body, **common)  # once per batch; endpoints and keys were checked on subscribe
+    messages = [PushMessage.unchecked(row.id, sub.endpoint, sub.p256dh, sub.auth,
+                                      bodies[row.language], **common)
+                for row, sub in claimed if sub is not None]
     results = sender().send(messages)
     _apply_results(alert_id, rows, results, now)
 

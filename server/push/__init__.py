@@ -6,6 +6,7 @@ from server.push.crypto import MAX_PAYLOAD, encrypt, validate_subscription_keys
 from server.push.message import (
     PushMessage,
     PushResult,
+    check_fields,
     parse_retry_after,
     topic_for,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "PushResult",
     "PushSender",
     "VapidSigner",
+    "check_fields",
     "encrypt",
     "generate_vapid_keypair",
     "naive_send",

@@ -63,6 +63,11 @@ def generate_vapid_keypair() -> tuple[str, str]:
 
 def origin_of(url: str) -> str:
     """Return the ASCII origin (scheme://host[:port]) of an endpoint, the JWT's 'aud'."""
+    return split_endpoint(url)[0]
+
+
+def split_endpoint(url: str) -> tuple[str, str]:
+    """(origin, request target) of an endpoint: where to connect, and what to POST to."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
@@ -70,10 +75,11 @@ def origin_of(url: str) -> str:
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
+    target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     port = parts.port
     if port is None or port == _DEFAULT_PORTS[scheme]:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
+        return f"{scheme}://{host}", target
+    return f"{scheme}://{host}:{port}", target
 
 
 class VapidSigner:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import base64
+import os
 from email.utils import formatdate
 
+import http_ece
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid.jwt import decode as jwt_decode
 
 from server.push import (
     MAX_PAYLOAD,
     PushMessage,
     VapidSigner,
+    check_fields,
     encrypt,
     generate_vapid_keypair,
     origin_of,
@@ -21,6 +26,7 @@ from server.push import (
     validate_subscription_keys,
 )
 from server.push.message import outcome_for
+from server.push.vapid import split_endpoint
 
 GOOD_P256DH = public_key_b64url(generate_vapid_keypair()[0])
 GOOD_AUTH = base64.urlsafe_b64encode(b"0123456789abcdef").rstrip(b"=").decode()
@@ -47,6 +53,12 @@ def test_generated_public_key_is_an_uncompressed_p256_point() -> None:
     point = base64.urlsafe_b64decode(public + "==")
     assert len(point) == 65 and point[0] == 4 and "=" not in public
     assert public_key_b64url(pem) == public
+
+
+def test_split_endpoint_gives_origin_and_request_target() -> None:
+    assert split_endpoint("https://Push.Example.com:443/wpush/v2/abc?x=1") == (
+        "https://push.example.com", "/wpush/v2/abc?x=1")
+    assert split_endpoint("http://[::1]:8080") == ("http://[::1]:8080", "/")
 
 
 def test_origin_drops_path_and_default_port() -> None:
@@ -108,6 +120,37 @@ def test_malformed_keys_yield_problem_codes(p256dh, auth, problems) -> None:
 
 def test_largest_payload_fits_in_4096_bytes() -> None:
     assert len(encrypt(b"x" * MAX_PAYLOAD, GOOD_P256DH, GOOD_AUTH)) == 4096
+
+
+@pytest.mark.parametrize("size", [0, 1, 300, MAX_PAYLOAD])
+def test_encryption_is_rfc8291_as_http_ece_reads_it(size) -> None:
+    receiver = ec.generate_private_key(ec.SECP256R1())
+    point = receiver.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    secret, payload = os.urandom(16), os.urandom(size)
+    body = encrypt(payload, _b64(point), _b64(secret))
+    decrypted = http_ece.decrypt(
+        body, private_key=receiver, auth_secret=secret, version="aes128gcm"
+    )
+    assert decrypted == payload
+    assert body[16:20] == (4096).to_bytes(4, "big") and body[20] == 65  # rs, keyid length
+    assert encrypt(payload, _b64(point), _b64(secret))[:16] != body[:16]  # a fresh salt each
+
+
+def test_unchecked_message_equals_a_checked_one_and_shared_fields_are_checked() -> None:
+    checked = _message(ttl=60, urgency="high", topic="t1")
+    unchecked = PushMessage.unchecked(
+        1, checked.endpoint, GOOD_P256DH, GOOD_AUTH, b"{}", 60, "high", "t1"
+    )
+    assert unchecked == checked
+    check_fields(b"{}", 60, "high", None)
+    for bad in [(b"x" * (MAX_PAYLOAD + 1), 60, "high", None), (b"{}", -1, "high", None),
+                (b"{}", 60, "urgent", None), (b"{}", 60, "high", "has space")]:
+        with pytest.raises(ValueError):
+            check_fields(*bad)
+    with pytest.raises(TypeError):
+        check_fields("text", 60, "high", None)
 
 
 def test_oversized_payload_is_refused() -> None:
