@@ -35,16 +35,51 @@ def timed(fn, repeat: int = 3) -> tuple[float, float, object]:
 
 
 def explain(statement) -> str:
+    """EXPLAIN ANALYZE of a statement as the app runs it (same work_mem)."""
     from sqlalchemy.dialects import postgresql
 
+    from server.alerts import audience
     from server.db import db
 
     compiled = statement.compile(dialect=postgresql.dialect(),
                                 compile_kwargs={"render_postcompile": True})
+    audience.make_room_to_hash()
     connection = db.session.connection()
     rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + str(compiled),
                                       compiled.params).all()
     return "\n".join(r[0] for r in rows)
+
+
+def explain_materialize(alert) -> str:
+    """EXPLAIN ANALYZE of the materializing INSERT (rolled back afterwards by the caller):
+    where the time goes, foreign-key triggers included."""
+    from sqlalchemy.sql.dml import Insert
+
+    from server.alerts import audience
+    from server.db import db
+
+    plans = []
+    execute = db.session.execute
+
+    def capture(statement, *args, **kwargs):
+        if not isinstance(statement, Insert):
+            return execute(statement, *args, **kwargs)
+        plans.append(explain(statement))
+        return type("Result", (), {"rowcount": 0})()
+
+    db.session.execute = capture
+    try:
+        audience.materialize(alert)
+    finally:
+        db.session.execute = execute
+    return plans[-1]
+
+
+def summary(plan: str) -> list[str]:
+    """The plan lines that show index use, the foreign-key triggers and the total time."""
+    keep = ("Index", "Bitmap", "Seq Scan", "Trigger", "Execution Time")
+    return [line.strip() for line in plan.splitlines()
+            if any(word in line for word in keep) and "Cond:" not in line]
 
 
 def naive_count(url: str, code: str) -> tuple[int, int]:
@@ -69,13 +104,19 @@ def main() -> None:
     parser.add_argument("--travelers", type=int, default=1_000_000)
     parser.add_argument("--database-url",
                         default=pgdb.with_database(common.DEFAULT_SERVER, "compatriot_bench"))
-    parser.add_argument("--reuse", action="store_true", help="keep the data of a former run")
-    parser.add_argument("--explain", action="store_true", help="print the full plans")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the travelers of a former run of the same size (its alerts "
+                             "and deliveries are dropped); run `flask db upgrade` on it first "
+                             "if migrations were added since")
+    parser.add_argument("--explain", action="store_true",
+                        help="print the full plans, and EXPLAIN the materializing INSERT too")
     args = parser.parse_args()
     url = args.database_url
     print(f"machine: {common.machine()}")
     pgdb.ensure(url)
-    if not (args.reuse and synth.table_count(url, "users") == args.travelers):
+    if args.reuse and synth.table_count(url, "users") == args.travelers:
+        synth.clear_alerts(url)
+    else:
         synth.reset_schema(url)
         common.make_app(common.bench_env(url), migrate=True)
         synth.generate(url, args.travelers)
@@ -97,8 +138,9 @@ def main() -> None:
             lines.append(f"| {name} | {counts['travelers']:,} | {counts['devices']:,} | "
                          f"{first:.3f} | {median:.3f} |")
             print(lines[-1], flush=True)
-            plans[name] = explain(select(func.count()).select_from(
-                audience.audience(alert).subquery()))
+            by_language, travelers = audience.preview_queries(alert)
+            plans[f"{name}, devices by language"] = explain(by_language)
+            plans[f"{name}, people"] = explain(travelers)
         db.session.rollback()
 
         alert = common.create_alert(AREAS["country TH"])
@@ -109,6 +151,10 @@ def main() -> None:
         materialize = time.perf_counter() - started
         created = db.session.scalar(select(func.count()).select_from(Delivery)
                                     .where(Delivery.alert_id == alert.id))
+        if args.explain:
+            plans["materialize country TH (rolled back)"] = explain_materialize(
+                common.create_alert(AREAS["country TH"]))
+            db.session.rollback()
     print(f"materialized {created:,} deliveries for the country in {materialize:.2f} s")
 
     started = time.perf_counter()
@@ -121,10 +167,8 @@ def main() -> None:
     print(f"\nmaterialize (INSERT ... SELECT) country TH: {created:,} rows in {materialize:.2f} s")
     print(f"naive count country TH: {naive:.2f} s")
     for name, plan in plans.items():
-        index_lines = [line.strip() for line in plan.splitlines()
-                       if "Index" in line or "Bitmap" in line]
-        print(f"\nEXPLAIN ANALYZE, devices of {name}: index use:")
-        print("\n".join("  " + line for line in index_lines) or "  (no index used)")
+        print(f"\nEXPLAIN ANALYZE, {name}: scans, triggers, time:")
+        print("\n".join("  " + line for line in summary(plan)))
         if args.explain:
             print(plan)
 

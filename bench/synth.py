@@ -158,6 +158,13 @@ def reset_schema(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
+def clear_alerts(url: str) -> None:
+    """Drop the alerts (and deliveries) of former runs, keeping the travelers: each run then
+    materializes into the same, empty deliveries table."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("TRUNCATE alerts CASCADE")
+
+
 def table_count(url: str, table: str) -> int:
     try:
         with psycopg.connect(url) as conn:

@@ -1,15 +1,13 @@
 """Alert areas: validation, bounding boxes, the SQL test of a point, and jurisdiction.
 
 Geometry itself (ring and circle checks, distances, point in ring) is ``server.geo``'s;
-the same functions run inside SQL (``geo_distance_km``, ``geo_in_ring``) so the audience
-is computed by the database: an indexed bounding-box prefilter, then the exact test.
+the same tests run inside SQL (``geo_distance_km``, ``geo.ring_contains_sql``) so the
+audience is computed by the database: an indexed bounding-box prefilter, then the exact test.
 """
 from __future__ import annotations
 
-import json
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Text, and_, cast, false, func, literal, or_
+from sqlalchemy import and_, false, func, or_
 
 from server import geo
 from server.places import services as places
@@ -106,8 +104,7 @@ def point_in(area, lat_col, lon_col):
     if area.kind == "circle":
         exact = func.geo_distance_km(lat_col, lon_col, area.lat, area.lon) <= area.radius_km
     else:
-        ring = cast(literal(json.dumps(area.ring)), Text)
-        exact = func.geo_in_ring(lat_col, lon_col, ring, type_=Boolean)
+        exact = geo.ring_contains_sql(lat_col, lon_col, area.ring)
     return and_(box, exact)
 
 

@@ -17,6 +17,7 @@ from server.geo.sql import (
     POSTGRES_DROP_FUNCTIONS_SQL,
     POSTGRES_FUNCTIONS_SQL,
     register_sqlite_functions,
+    ring_contains_sql,
 )
 from server.geo.validation import MAX_RING_POINTS, circle_problems, ring_problems
 
@@ -33,5 +34,6 @@ __all__ = [
     "point_in_ring",
     "register_sqlite_functions",
     "ring_bboxes",
+    "ring_contains_sql",
     "ring_problems",
 ]

@@ -5,6 +5,10 @@ Both databases get ``geo_distance_km(lat1, lon1, lat2, lon2)`` and
 semantics of ``geometry.haversine_km`` and ``geometry.point_in_ring``; NULL in gives NULL out.
 A malformed ``ring_json`` is an error in both (validate rings with ``ring_problems`` first).
 Use them after an indexed bounding-box prefilter (``circle_bboxes``, ``ring_bboxes``).
+
+Audience queries test polygons with ``ring_contains_sql`` instead: the ring is compiled into
+the statement as plain arithmetic on constants (no function call per row, the same SQL on
+both databases), several times cheaper per row than ``geo_in_ring`` in PL/pgSQL.
 """
 from __future__ import annotations
 
@@ -12,7 +16,17 @@ import functools
 import json
 from typing import Any
 
-from server.geo.geometry import PreparedRing, haversine_km, prepare_ring, ring_contains
+from sqlalchemy import Float, and_, case, false, literal_column, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from server.geo.geometry import (
+    FULL_TURN,
+    SNAP,
+    PreparedRing,
+    haversine_km,
+    prepare_ring,
+    ring_contains,
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -37,6 +51,67 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     """Add geo_distance_km and geo_in_ring to a sqlite3 connection (call on every connect)."""
     dbapi_connection.create_function("geo_distance_km", 4, _sqlite_distance, deterministic=True)
     dbapi_connection.create_function("geo_in_ring", 3, _sqlite_in_ring, deterministic=True)
+
+
+def _const(value: float) -> ColumnElement:
+    """A float written into the SQL text (shortest round-trip form, so both databases read
+    back the same double): a 1000-point ring would otherwise need ~30,000 bind parameters."""
+    return literal_column(f"({float(value)!r})", Float)
+
+
+def _odd(conditions: list) -> ColumnElement:
+    """SQL: an odd number of the conditions hold, as a balanced tree of ``<>`` (XOR), so a
+    1000-edge ring stays 10 levels deep (SQLite refuses expressions over 1000 levels)."""
+    if len(conditions) == 1:
+        return conditions[0]
+    middle = len(conditions) // 2
+    return _odd(conditions[:middle]) != _odd(conditions[middle:])
+
+
+def _crossings(prepared: PreparedRing, lat: ColumnElement, lon: ColumnElement) -> ColumnElement:
+    """SQL: ``geometry.crosses`` with the ring's numbers as constants (an odd number of edges
+    crossed by the ray from (lat, lon): inside). ``(yi > lat) <> (yj > lat)`` is written as
+    the band ``min(yi, yj) <= lat < max(yi, yj)`` and each edge's differences are computed
+    here, in the same doubles, so the result matches Python's bit for bit; level edges never
+    count."""
+    lats, lons = prepared.lats, prepared.lons
+    crossed = []
+    for i in range(len(lats)):
+        j = i - 1 if i else len(lats) - 1
+        if lats[i] == lats[j]:
+            continue
+        low, high = min(lats[i], lats[j]), max(lats[i], lats[j])
+        crossing_lon = (_const(lons[j] - lons[i]) * (lat - _const(lats[i]))
+                        / _const(lats[j] - lats[i]) + _const(lons[i]))
+        crossed.append(and_(lat >= _const(low), lat < _const(high), lon < crossing_lon))
+    return _odd(crossed) if crossed else false()
+
+
+def ring_contains_sql(lat_col: ColumnElement, lon_col: ColumnElement,
+                      ring) -> ColumnElement:
+    """SQL for ``geometry.point_in_ring(lat_col, lon_col, ring)`` on SQLite and PostgreSQL.
+
+    For longitudes within [-180, 180] (what the position columns hold): the candidates a
+    turn east or west are only tested for a ring that reaches past 180 or -180, as only
+    then can they fall inside its longitude range. NULL coordinates are not inside.
+    """
+    prepared = prepare_ring(ring)
+    if not prepared.lats:
+        return false()
+    lat = (lat_col + _const(SNAP)) - _const(SNAP)
+    lon = (lon_col + _const(SNAP)) - _const(SNAP)
+    candidates = [lon]
+    if prepared.max_lon >= 180.0:
+        candidates.append(lon + _const(FULL_TURN))
+    if prepared.min_lon <= -180.0:
+        candidates.append(lon - _const(FULL_TURN))
+    inside = and_(lat >= _const(prepared.min_lat), lat <= _const(prepared.max_lat), or_(*[
+        and_(c >= _const(prepared.min_lon), c <= _const(prepared.max_lon),
+             _crossings(prepared, lat, c)) for c in candidates]))
+    # Opaque to PostgreSQL's planner, which otherwise multiplies the guesses for each range
+    # above (a box's worth of rows becomes 1), and then probes indexes row by row where a
+    # hash join is several times faster; a CASE is estimated to keep half the rows.
+    return case((inside, True), else_=False)
 
 
 # Mirrors geometry.py operation for operation (same IEEE doubles, same order), so PostgreSQL
