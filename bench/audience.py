@@ -138,9 +138,7 @@ def main() -> None:
             lines.append(f"| {name} | {counts['travelers']:,} | {counts['devices']:,} | "
                          f"{first:.3f} | {median:.3f} |")
             print(lines[-1], flush=True)
-            by_language, travelers = audience.preview_queries(alert)
-            plans[f"{name}, devices by language"] = explain(by_language)
-            plans[f"{name}, people"] = explain(travelers)
+            plans[name] = explain(audience.preview_query(alert))
         db.session.rollback()
 
         alert = common.create_alert(AREAS["country TH"])

@@ -124,8 +124,9 @@ def generate(url: str, travelers: int, *, origin: str = "http://127.0.0.1:9/push
                 if consent and current:
                     (country, (lat, lon)) = current
                     age = timedelta(minutes=rng.randint(0, 36 * 60))  # a third is stale
-                    row[8:12] = [lat + rng.gauss(0, 0.02), lon + rng.gauss(0, 0.02), now - age,
-                                 country]
+                    # The device's plain position is its ~1 km cell (Device.place).
+                    row[8:12] = [round(lat + rng.gauss(0, 0.02), 2),
+                                 round(lon + rng.gauss(0, 0.02), 2), now - age, country]
                 device_rows.append(tuple(row))
         tables = [
             ("users", "id, email, password_hash, name, language, role, location_consent, "

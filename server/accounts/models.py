@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import UTCDateTime, db, utcnow
@@ -48,6 +48,13 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     embassy: Mapped[Embassy | None] = relationship()  # staff: their mission
+
+    __table_args__ = (
+        # Covering for the alert audiences (language and consent of each person found): an
+        # index-only read instead of a visit to the (wide) user row. Plain key columns, not
+        # PostgreSQL's INCLUDE, so SQLite gets the same index.
+        Index("ix_users_audience", "id", "language", "location_consent"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

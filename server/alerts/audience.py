@@ -13,7 +13,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, or_, select, text, true, union_all
+from sqlalchemy import (
+    and_,
+    case,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 
 from server.accounts.models import User
 from server.alerts import areas as area_rules
@@ -45,14 +57,33 @@ def _positioned_only(alert: Alert, now: datetime):
                 ~exists().where(Leg.user_id == Device.user_id, *leg_conditions(alert)))
 
 
+def _languages(alert: Alert) -> tuple[list[str], str]:
+    """(the alert's languages, the fallback: the default if the alert has it, else any)."""
+    languages = list(dict.fromkeys(t.language for t in alert.texts))
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return languages, default if default in languages else (
+        languages[0] if languages else default)
+
+
 def language(alert: Alert):
     """SQL: the recipient's language if the alert has it, else the default (else any)."""
-    languages = [t.language for t in alert.texts]
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    fallback = default if default in languages else (languages[0] if languages else default)
+    languages, fallback = _languages(alert)
     wanted = func.coalesce(Device.language, User.language)
     return case((wanted.in_(languages), wanted), else_=literal(fallback)) if languages else (
         literal(fallback))
+
+
+def _devices(alert: Alert, condition):
+    """SELECT device_id, user_id, language of the devices meeting ``condition``."""
+    return (select(Device.id.label("device_id"), Device.user_id,
+                   language(alert).label("language"))
+            .join(User, User.id == Device.user_id).where(condition))
+
+
+def _halves(alert: Alert, now: datetime) -> tuple:
+    """The audience's two disjoint halves: devices of people with a stay, fresh positions."""
+    return (_devices(alert, Device.user_id.in_(_leg_user_ids(alert))),
+            _devices(alert, _positioned_only(alert, now)))
 
 
 def audience(alert: Alert, now: datetime | None = None):
@@ -61,15 +92,7 @@ def audience(alert: Alert, now: datetime | None = None):
     The two (disjoint) ways in side by side, not one WHERE ... OR ...: each half can then
     use its own index (devices by user for the stays, positions for the fresh fixes).
     """
-    now = now or utcnow()
-
-    def devices_where(condition):
-        return (select(Device.id.label("device_id"), Device.user_id,
-                       language(alert).label("language"))
-                .join(User, User.id == Device.user_id).where(condition))
-
-    return union_all(devices_where(Device.user_id.in_(_leg_user_ids(alert))),
-                     devices_where(_positioned_only(alert, now)))
+    return union_all(*_halves(alert, now or utcnow()))
 
 
 def people(alert: Alert, now: datetime | None = None):
@@ -91,20 +114,33 @@ def make_room_to_hash() -> None:
         db.session.execute(text(f"SET LOCAL work_mem = '{HASH_MEMORY}'"))
 
 
-def preview_queries(alert: Alert, now: datetime | None = None) -> tuple:
-    """(devices per language, number of people): the two SELECTs behind ``preview``."""
-    now = now or utcnow()
-    devices = audience(alert, now).subquery()
-    return (select(devices.c.language, func.count()).group_by(devices.c.language),
-            select(func.count()).select_from(people(alert, now).subquery()))
+def preview_query(alert: Alert, now: datetime | None = None):
+    """One SELECT behind ``preview``: (people, then devices in each of the alert's languages).
+
+    The devices are ``audience``'s, counted per language with one ``count`` each (a device's
+    language is one of a known few, see ``language``), so no GROUP BY. The people are those
+    with a stay (a count of distinct ``legs.user_id``, uncorrelated: computed once) plus the
+    distinct owners of the positioned devices already at hand (disjoint from the former),
+    instead of a second statement finding the fresh positions again.
+    """
+    with_stay, positioned = _halves(alert, now or utcnow())
+    rows = union_all(with_stay.add_columns(literal(0).label("positioned")),
+                     positioned.add_columns(literal(1).label("positioned"))).subquery()
+    staying = (select(func.count(distinct(Leg.user_id))).where(*leg_conditions(alert))
+               .scalar_subquery())
+    languages, fallback = _languages(alert)
+    return select(staying + func.count(distinct(rows.c.user_id)).filter(rows.c.positioned == 1),
+                  *[func.count(case((rows.c.language == name, rows.c.device_id)))
+                    for name in languages or [fallback]])
 
 
 def preview(alert: Alert) -> dict:
     """Counts before sending: people in the area, devices to push to, devices per language."""
-    by_language_query, travelers_query = preview_queries(alert)
+    languages, fallback = _languages(alert)
     make_room_to_hash()
-    by_language = dict(db.session.execute(by_language_query).all())
-    travelers = db.session.scalar(travelers_query)
+    travelers, *devices = db.session.execute(preview_query(alert)).one()
+    by_language = {name: count for name, count
+                   in zip(languages or [fallback], devices, strict=True) if count}
     return {"travelers": travelers, "devices": sum(by_language.values()),
             "by_language": by_language}
 

@@ -11,15 +11,15 @@ from server.db import db
 from tests.alerts.conftest import TODAY, here
 
 
-def _alert(*areas, effective=None, expires=None):
+def _alert(*areas, effective=None, expires=None, languages=("en",)):
     admin = User(id=None, role="admin", embassy_id=None, email="admin@example.org")
     effective = effective or datetime.now(UTC)
     expires = expires or effective + timedelta(hours=6)
     data = {"msg_type": "Alert", "status": "Actual", "category": "Safety", "event": "Storm",
             "urgency": "Immediate", "severity": "Moderate", "certainty": "Observed",
             "effective": effective, "expires": expires, "references": None,
-            "texts": [{"language": "en", "headline": "h", "description": "d",
-                       "instruction": None, "web": None}],
+            "texts": [{"language": language, "headline": "h", "description": "d",
+                       "instruction": None, "web": None} for language in languages],
             "areas": list(areas)}
     return services.create_alert(admin, data)
 
@@ -115,3 +115,21 @@ def test_position_counts_for_country_alerts_and_preview_counts(create_traveler):
     # English only: everyone gets the default language.
     assert preview == {"travelers": 3, "devices": 3, "by_language": {"en": 3}}
     assert no_device.id not in _reached(alert)
+
+
+def test_preview_counts_each_person_once_and_each_device_in_its_language(create_traveler):
+    two_stays, _ = create_traveler(here("FR"), here("FR"), devices=2, language="zh_Hans")
+    create_traveler(here("FR"), devices=0)
+    positioned, _ = create_traveler(consent=True, position=(48.85, 2.35), devices=2,
+                                    device_language="fr")  # not in the alert: the default
+    stay_and_position, _ = create_traveler(here("FR"), consent=True, position=(48.85, 2.35))
+    create_traveler(consent=True, position=(48.85, 2.35), position_age=timedelta(days=3))
+    alert = _alert(COUNTRY, languages=("en", "zh_Hans"))
+    preview = audience.preview(alert)
+    assert preview == {"travelers": 4, "devices": 5, "by_language": {"en": 3, "zh_Hans": 2}}
+    # The one statement agrees with the audience and people queries it stands in for.
+    devices = db.session.execute(audience.audience(alert)).all()
+    people = db.session.execute(audience.people(alert)).all()
+    assert len(people) == preview["travelers"] and len(devices) == preview["devices"]
+    assert {row.user_id for row in devices} == {two_stays.id, positioned.id,
+                                                stay_and_position.id}
