@@ -83,7 +83,8 @@ def summary(name: str, latencies: list[float]) -> str:
 
 
 async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rate: float,
-                read_rate: float, timeout: float) -> dict:
+                read_rate: float, timeout: float, web_pids: list[int], sequential: int,
+                start_fanout) -> dict:
     import aiohttp
 
     result = {"sos_lat": [], "sos_service": [], "sos_status": Counter(), "accepted": set(),
@@ -154,6 +155,14 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
         for round_ in range(3):
             await asyncio.gather(*[one_sos(round_ * 8 + i, loop.time()) for i in range(8)],
                                  *[one_read(i, loop.time()) for i in range(16)])
+        # CPU per request, undisturbed: requests one at a time (SOS, then reads), each group's
+        # web CPU divided by its size.
+        result["cpu_per_request"] = {}
+        for name, fire in (("SOS", one_sos), ("read", one_read)) if sequential else ():
+            meter = common.ProcessMeter(web_pids)
+            for i in range(sequential):
+                await fire(1000 + i, loop.time())
+            result["cpu_per_request"][name] = meter.cpu() / sequential
         result["warmup"] = set(result["accepted"])
         for key in ("sos_lat", "sos_service", "read_lat", "lag"):
             result[key].clear()
@@ -161,6 +170,10 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
             result[key].clear()
         result["accepted"].clear()
         await asyncio.sleep(0.5)
+        # Web CPU from here on: the workers' start (imports, the geo index, first connections)
+        # is not per-request cost.
+        result["meter"] = common.ProcessMeter(web_pids)
+        start_fanout()
 
         started = time.perf_counter()
         streams = await asyncio.gather(stream(sos_rate, one_sos), stream(read_rate, one_read))
@@ -206,8 +219,14 @@ def main() -> None:
     parser.add_argument("--travelers", type=int, default=2000,
                         help="travelers raising SOS and reading their inbox (round robin)")
     parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--web-threads", type=int, default=0,
+                        help="> 0: gunicorn's gthread workers with this many threads each "
+                        "(default: sync workers, as in the Procfile)")
     parser.add_argument("--celery-workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=30, help="per request, seconds")
+    parser.add_argument("--sequential", type=int, default=300,
+                        help="before the surge, this many SOS then reads one at a time: web CPU "
+                        "per request of each (0: skip)")
     parser.add_argument("--database-url", default=pgdb.with_database(
         common.DEFAULT_SERVER, "compatriot_bench_sos"))
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/11")
@@ -262,43 +281,50 @@ def main() -> None:
             pool.wait_ready(env)
 
         port = free_port()
+        threads = (["--worker-class", "gthread", "--threads", str(args.web_threads)]
+                   if args.web_threads else [])
         log = tmp / "gunicorn.log"
         out = open(log, "wb")  # noqa: SIM115
         procs.append(subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--workers", str(args.web_workers), "--bind",
-             f"127.0.0.1:{port}", "--backlog", "2048", "wsgi:app"],
+             f"127.0.0.1:{port}", "--backlog", "2048", *threads, "wsgi:app"],
             cwd=common.ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True))
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/api/alerts", procs[0], log)
-        meter = common.ProcessMeter([p.pid for p in procs])
-        load_before = common.load()
+        fan: dict = {}
 
-        fan_started = time.perf_counter()
-        if alert_id:
+        def start_fanout() -> None:
+            """Called by ``surge`` once the warm-up and the one-at-a-time requests are done."""
+            fan["load_before"] = common.load()
+            fan["started"] = time.perf_counter()
+            if not alert_id:
+                return
+            import threading
+
             from server.alerts import tasks
             from server.devices.tasks import bound
 
             with app.app_context():
                 bound(tasks.send_alert).delay(alert_id)
-        done_at: dict = {}
-        if alert_id:
-            import threading
 
             def watch() -> None:  # when the fan-out finished, polled every 0.5 s
-                while not done_at and time.perf_counter() - fan_started < 900:
+                while "done" not in fan and time.perf_counter() - fan["started"] < 900:
                     rows = deliveries(url, alert_id)
                     if sum(rows.values()) >= devices and not rows.get("pending"):
-                        done_at["t"] = time.perf_counter() - fan_started
+                        fan["done"] = time.perf_counter() - fan["started"]
                     time.sleep(0.5)
 
             threading.Thread(target=watch, daemon=True).start()
+
         print(f"surge: {args.seconds:g} s, {args.sos_rate:g} SOS/s, {args.read_rate:g} reads/s"
               f", fan-out of {args.fanout_devices} devices running", flush=True)
         result = asyncio.run(surge(base, creds, args.seconds, args.sos_rate, args.read_rate,
-                                   args.timeout))
+                                   args.timeout, [p.pid for p in procs], args.sequential,
+                                   start_fanout))
+        load_before = fan["load_before"]
         load_after = common.load()
-        web_cpu = meter.cpu()
+        web_cpu = result["meter"].cpu()
         fan_during = deliveries(url, alert_id) if alert_id else {}
 
         # No SOS lost: every accepted client_uuid is a case, and nothing else is.
@@ -317,7 +343,7 @@ def main() -> None:
                     break
                 time.sleep(0.5)
             time.sleep(0.6)
-            fan_wall = done_at.get("t", time.perf_counter() - fan_started)
+            fan_wall = fan.get("done", time.perf_counter() - fan["started"])
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -346,11 +372,18 @@ def main() -> None:
     for status, body in result["bodies"].items():
         print(f"  first SOS {status} body: {body!r}")
     print(f"warm-up (not counted): {len(result['warmup'])} SOS accepted and stored")
+    for name, cpu in result["cpu_per_request"].items():
+        print(f"web CPU per {name}, {args.sequential} one at a time before the surge: "
+              f"{cpu * 1000:.2f} ms")
     print(f"SOS accepted {len(result['accepted'])}, cases in DB {len(stored)}, "
           f"accepted but missing {len(lost)}, stored but not acknowledged {len(unacknowledged)}"
           f" -> {'NO SOS LOST' if not lost else 'SOS LOST'}")
-    print(f"web CPU {web_cpu:.1f} s over {result['wall']:.1f} s "
-          f"({web_cpu / result['wall']:.2f} cores)")
+    sent = sum(result["sos_status"].values()) + sum(result["read_status"].values())
+    timeouts = result["sos_status"]["timeout"] + result["read_status"]["timeout"]
+    per_request = (f"{web_cpu / max(sent, 1) * 1000:.2f} ms per request of the mix"
+                   if not timeouts else f"not per request: {timeouts} of {sent} timed out")
+    print(f"web CPU during the surge {web_cpu:.1f} s over {result['wall']:.1f} s "
+          f"({web_cpu / result['wall']:.2f} cores); {per_request}")
     if alert_id:
         print(f"fan-out: at the end of the surge {fan_during}; complete {fan_wall:.1f} s after "
               f"it was queued (the surge started with it and lasted {result['wall']:.1f} s): "

@@ -5,10 +5,12 @@ the token is handed to the apps in a readable, same-site ``csrf_token`` cookie.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, Response, request
 from flask_smorest import abort
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.extensions import login_manager
 
@@ -17,15 +19,22 @@ CSRF_COOKIE = "csrf_token"
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    from server.accounts.models import User
     from server.db import db
 
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id),
-                                                User.session_token == token,
-                                                User.disabled.is_(False)))
+    return db.session.scalar(_user_by_session(), {"user_id": int(user_id), "token": token})
+
+
+@cache
+def _user_by_session():
+    """Built once (every signed-in request runs it): the enabled user with this session token."""
+    from server.accounts.models import User
+
+    return select(User).where(User.id == bindparam("user_id"),
+                              User.session_token == bindparam("token"),
+                              User.disabled.is_(False))
 
 
 @login_manager.unauthorized_handler

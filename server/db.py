@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData
@@ -47,33 +48,48 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def insert_once(row, find_existing):
-    """Insert a row guarded by a unique key: ``(row, True)``, or ``(existing, False)`` when an
-    earlier or concurrent request (a replay) inserted it first.
+def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):
+    """One ``INSERT ... RETURNING *``: the new row as a persistent ORM object, as if loaded by a
+    query (the returned columns are everything there is to know about it).
+
+    With ``unless_exists`` (a unique key), ``ON CONFLICT (key) DO NOTHING``: None when a row
+    with that key exists (a replay, or a concurrent request that won; PostgreSQL makes the
+    loser wait for the winner's commit): one statement, no savepoint, no unit-of-work flush,
+    no IntegrityError round trip. The statement is built once per table and key.
 
     SQLite (WAL) refuses to upgrade a transaction that has read an older snapshot
     (SQLITE_BUSY_SNAPSHOT, no waiting) while one whose first statement writes waits for the
     lock: so on SQLite the read-only part of the request is ended first (nothing has been
-    written yet), and after losing the race the transaction is ended at once to release the
-    one write lock for the other replays.
+    written yet by then).
     """
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import make_transient_to_detached
 
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        db.session.commit()
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        if sqlite:
-            db.session.rollback()
-        existing = find_existing()
-        if existing is None:
-            raise
-        return existing, False
-    return row, True
+    dialect = db.session.get_bind().dialect.name
+    if unless_exists and dialect == "sqlite":
+        db.session.commit()  # a write must start the SQLite transaction (above)
+    statement = _insert_statement(dialect, model.__table__, unless_exists)
+    row = db.session.execute(statement, values).one_or_none()
+    if row is None:
+        return None
+    mapper = inspect(model)
+    found = model(**{mapper.get_property_by_column(column).key: value
+                     for column, value in zip(model.__table__.columns, row, strict=True)})
+    make_transient_to_detached(found)
+    db.session.add(found)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _insert_statement(dialect: str, table, unless_exists: tuple[str, ...]):
+    from sqlalchemy import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if not unless_exists:
+        return insert(table).returning(*table.columns)
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (upsert(table).on_conflict_do_nothing(index_elements=list(unless_exists))
+            .returning(*table.columns))
 
 
 def install_engine_hooks(app) -> None:

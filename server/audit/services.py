@@ -1,4 +1,4 @@
-"""Write audit events. Flushes only: the event commits or rolls back with the action itself."""
+"""Write audit events. Never commits: the event commits or rolls back with the action itself."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +7,7 @@ from flask import has_request_context, request
 from sqlalchemy import delete, select
 
 from server.audit.models import AuditEvent
-from server.db import db
+from server.db import db, insert_row
 
 
 def record(actor, action: str, target=None, *, target_type: str | None = None,
@@ -16,16 +16,13 @@ def record(actor, action: str, target=None, *, target_type: str | None = None,
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id if target_id is not None else target.id
-    event = AuditEvent(
+    return insert_row(AuditEvent, dict(
         actor_id=getattr(actor, "id", None),
         actor_label=getattr(actor, "email", None) or str(actor),
         action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),
         embassy_id=getattr(actor, "embassy_id", None), details=details,
-        address=request.remote_addr if has_request_context() else None)
-    db.session.add(event)
-    db.session.flush()
-    return event
+        address=request.remote_addr if has_request_context() else None))
 
 
 def search(*, actor: str | None = None, action: str | None = None,

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
-from server.db import db, insert_once, utcnow
+from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
@@ -90,17 +90,18 @@ def answer(user: User, rollcall_id: int, data: dict) -> tuple[dict, bool]:
     else:
         now = utcnow()
         answered_at = min(data["answered_at"], now)  # a phone clock ahead must not win
-        row = RollCallAnswer(
+        row = insert_row(RollCallAnswer, dict(
             client_uuid=client_uuid, rollcall_id=rollcall.id, user_id=user.id,
             answer=data["answer"], party_size=data["party_size"],
             wants_evacuation=data["wants_evacuation"], lat=data["lat"], lon=data["lon"],
             accuracy=data["accuracy"], answered_at=answered_at, received_at=now,
-            late=rollcall.state == "closed" or answered_at > rollcall.deadline)
-        row, created = insert_once(row, lambda: _by_uuid(client_uuid))
+            late=rollcall.state == "closed" or answered_at > rollcall.deadline),
+            unless_exists=("client_uuid",))
+        created = row is not None
         if created:
             _apply_latest(recipient.id, row)
-        else:
-            row = _replay(user, rollcall, row)
+        else:  # a concurrent replay inserted it first
+            row = _replay(user, rollcall, _by_uuid(client_uuid))
     if row.answer == "help" and row.sos_case_id is None:
         _escalate(user, rollcall, recipient.id, row)
     db.session.flush()

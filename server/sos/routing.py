@@ -3,24 +3,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, and_, bindparam, case, or_, select
 
 from server.accounts.models import User
 from server.db import db
 from server.embassies import services as embassies
-from server.trips import services as trips
+from server.embassies.models import Embassy
 from server.trips.models import Leg, Trip
 
 
 @dataclass(frozen=True)
 class Route:
     routed_by: str  # position | trip | default
-    embassy_id: int | None
+    mission: Embassy | None  # None: the default queue
     country: str | None
     subdivision: str | None
     trip_id: int | None
+
+    @property
+    def embassy_id(self) -> int | None:
+        return self.mission.id if self.mission else None
 
 
 def country_at(lat: float, lon: float) -> str | None:
@@ -32,25 +37,54 @@ def country_at(lat: float, lon: float) -> str | None:
         return None
 
 
-def trip_for(user: User, trip_id: int | None) -> Trip | None:
-    """The trip the phone named if it is the user's, else the user's current trip."""
-    if trip_id is not None:
-        trip = db.session.scalar(select(Trip).where(Trip.id == trip_id, Trip.user_id == user.id))
-        if trip is not None:
-            return trip
-    return trips.current_trip(user)
+@dataclass(frozen=True)
+class Stay:
+    country: str
+    subdivision: str | None
+    start_date: date
+    end_date: date | None
 
 
-def current_leg(trip: Trip, today: date | None = None) -> Leg | None:
+@cache
+def _trip_stays_query():
+    """Built once (this runs on every SOS): the chosen trip's id and stays, by start date."""
+    named = Trip.id == bindparam("trip_id", type_=Integer)
+    today = bindparam("today", type_=Date)
+    current = and_(Trip.start_date <= today, or_(Trip.end_date.is_(None), Trip.end_date >= today))
+    chosen = (select(Trip.id).where(Trip.user_id == bindparam("user_id"), or_(named, current))
+              .order_by(case((named, 0), else_=1), Trip.start_date.desc(), Trip.id.desc())
+              .limit(1).scalar_subquery())
+    return (select(Trip.id, Leg.country, Leg.subdivision, Leg.start_date, Leg.end_date)
+            .select_from(Trip).outerjoin(Leg, Leg.trip_id == Trip.id).where(Trip.id == chosen)
+            .order_by(Leg.start_date, Leg.id))
+
+
+def trip_stays(user: User, trip_id: int | None) -> tuple[int | None, list[Stay]]:
+    """The trip the phone named if it is the user's, else the user's current trip: its id and
+    its stays by start date, or ``(None, [])``. (``trip_id`` None: ``id = NULL`` is never
+    true, so only the current trip qualifies.)
+
+    One query on plain columns: no Trip object, whose encrypted emergency contact routing
+    does not need.
+    """
+    params = {"user_id": user.id, "trip_id": trip_id, "today": date.today()}
+    rows = db.session.execute(_trip_stays_query(), params).all()
+    if not rows:
+        return None, []
+    return rows[0].id, [Stay(r.country, r.subdivision, r.start_date, r.end_date)
+                        for r in rows if r.country is not None]
+
+
+def current_leg(stays: list[Stay], today: date | None = None) -> Stay | None:
     """The stay covering today, else the latest one already begun, else the first."""
     today = today or date.today()
-    begun = [leg for leg in trip.legs if leg.start_date <= today]
+    begun = [leg for leg in stays if leg.start_date <= today]
     for leg in begun:
         if leg.end_date is None or leg.end_date >= today:
             return leg
     if begun:
         return begun[-1]
-    return trip.legs[0] if trip.legs else None
+    return stays[0] if stays else None
 
 
 def route(user: User, lat: float | None, lon: float | None, trip_id: int | None) -> Route:
@@ -59,20 +93,19 @@ def route(user: User, lat: float | None, lon: float | None, trip_id: int | None)
     The position gives only a country; the stay's subdivision is used when the stay is in that
     same country, so a consulate covering ``US-CA`` gets a traveler staying in California.
     """
-    trip = trip_for(user, trip_id)
-    leg = current_leg(trip) if trip else None
-    trip_id = trip.id if trip else None
+    trip_id, stays = trip_stays(user, trip_id)
+    leg = current_leg(stays)
     country = country_at(lat, lon) if lat is not None and lon is not None else None
     subdivision = None
     if country:
         subdivision = leg.subdivision if leg and leg.country == country else None
         mission = embassies.serving(country, subdivision)
         if mission:
-            return Route("position", mission.id, country, subdivision, trip_id)
+            return Route("position", mission, country, subdivision, trip_id)
     if leg:
         mission = embassies.serving(leg.country, leg.subdivision)
         if mission:
-            return Route("trip", mission.id, country or leg.country,
+            return Route("trip", mission, country or leg.country,
                          subdivision if country else leg.subdivision, trip_id)
         if not country:
             country, subdivision = leg.country, leg.subdivision

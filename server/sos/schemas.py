@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.retention import shown_name
 from server.sos.models import STATES
 from server.trips.schemas import TripOut
 from server.validation import BaseSchema, latitude, longitude, text
@@ -85,9 +86,14 @@ class MissionContactOut(BaseSchema):
     emergency_phone = fields.String()
 
 
+# Built once: a marshmallow schema costs far more to build than to dump one object.
+MISSION_CONTACT = MissionContactOut()
+TRIP = TripOut()
+
+
 def _traveler(case) -> dict:
     user = case.user
-    return {"user_id": case.user_id, "name": user.name if user else case.user_name,
+    return {"user_id": case.user_id, "name": user.name if user else shown_name(case.user_name),
             "phone": user.phone if user else case.user_phone,
             "email": user.email if user else case.user_email,
             "language": user.language if user else None, "account_deleted": user is None}
@@ -112,7 +118,7 @@ class CaseOut(BaseSchema):
     trip_id = fields.Integer(allow_none=True)
     embassy_id = fields.Integer(allow_none=True)
     mission = fields.Function(
-        lambda case: MissionContactOut().dump(case.embassy) if case.embassy else None,
+        lambda case: MISSION_CONTACT.dump(case.embassy) if case.embassy else None,
         metadata={"description": "The responsible mission's contacts; null: the default queue."})
     flagged = fields.Boolean()
     flag_reason = fields.String(allow_none=True, metadata={
@@ -123,7 +129,7 @@ class CaseOut(BaseSchema):
     resolved_by_id = fields.Integer(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     traveler = fields.Function(_traveler)
-    trip = fields.Function(lambda case: TripOut().dump(case.trip) if case.trip else None)
+    trip = fields.Function(lambda case: TRIP.dump(case.trip) if case.trip else None)
     positions = fields.List(fields.Nested(PositionOut))
     notes = fields.List(fields.Nested(NoteOut))
 

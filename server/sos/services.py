@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
-from sqlalchemy import Select, case, false, func, select
+from sqlalchemy import Select, bindparam, case, false, func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.accounts.models import User
 from server.audit import services as audit
-from server.db import db, insert_once, utcnow
+from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
 from server.sos import routing
@@ -43,10 +45,16 @@ def _own(user_id: int, found: SosCase) -> SosCase:
     return found
 
 
+@cache
+def _recent_cases():
+    """Built once (this runs on every SOS): a user's cases received since ``since``."""
+    return select(func.count()).select_from(SosCase).where(
+        SosCase.user_id == bindparam("user_id"), SosCase.received_at >= bindparam("since"))
+
+
 def _flood_reason(user: User) -> str | None:
-    since = utcnow() - FLOOD_WINDOW
-    recent = db.session.scalar(select(func.count()).select_from(SosCase).where(
-        SosCase.user_id == user.id, SosCase.received_at >= since))
+    recent = db.session.scalar(_recent_cases(), {"user_id": user.id,
+                                              "since": utcnow() - FLOOD_WINDOW})
     # A code, not prose: the console shows it in the officer's language.
     return FLOOD_REASON if recent >= FLOOD_LIMIT else None
 
@@ -54,13 +62,11 @@ def _flood_reason(user: User) -> str | None:
 def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
     """Create the case for ``client_uuid``, or return the existing one: (case, created).
 
-    Concurrent replays race on the UNIQUE constraint; the losers roll back to their savepoint
-    and return the winner's case, so any number of replays make exactly one case.
+    One INSERT ... ON CONFLICT DO NOTHING decides: concurrent replays wait for the winner and
+    return its case, so any number of replays make exactly one case. A replay is rare and
+    cheap to route again; a new case (the surge) saves the look-up before the insert.
     """
     client_uuid, user_id = str(data["client_uuid"]), user.id
-    found = _by_uuid(client_uuid)
-    if found is not None:
-        return _own(user_id, found), False
     route = routing.route(user, data["lat"], data["lon"], data["trip_id"])
     flag_reason = _flood_reason(user)
     has_position = data["lat"] is not None
@@ -72,12 +78,13 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         lon=data["lon"], accuracy=data["accuracy"],
         position_at=data["raised_at"] if has_position else None,
         flagged=flag_reason is not None, flag_reason=flag_reason, received_at=utcnow())
-    sos, created = insert_once(SosCase(**values), lambda: _by_uuid(client_uuid))
-    if not created:
-        return _own(user_id, sos), False
+    sos = insert_row(SosCase, values, unless_exists=("client_uuid",))
+    if sos is None:
+        return _own(user_id, _by_uuid(client_uuid)), False
+    set_committed_value(sos, "embassy", route.mission)  # loaded by the routing: no query
     if has_position:
-        db.session.add(SosPosition(case_id=sos.id, recorded_at=data["raised_at"],
-                                   lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
+        insert_row(SosPosition, dict(case_id=sos.id, recorded_at=data["raised_at"],
+                                     lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
     audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
                  embassy_id=sos.embassy_id, flagged=sos.flagged)
     return sos, True
@@ -112,10 +119,10 @@ def add_position(user: User, client_uuid, data: dict) -> tuple[SosPosition, bool
     found = _position(case_id, data["recorded_at"])
     if found is not None:
         return found, False
-    position, created = insert_once(SosPosition(case_id=case_id, **data),
-                                    lambda: _position(case_id, data["recorded_at"]))
-    if not created:
-        return position, False
+    position = insert_row(SosPosition, dict(case_id=case_id, **data),
+                          unless_exists=("case_id", "recorded_at"))
+    if position is None:
+        return _position(case_id, data["recorded_at"]), False
     sos = db.session.get(SosCase, case_id)
     if sos.position_at is None or position.recorded_at >= sos.position_at:
         sos.lat, sos.lon, sos.accuracy = position.lat, position.lon, position.accuracy
