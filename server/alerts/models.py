@@ -148,6 +148,8 @@ class Delivery(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status: Mapped[int | None] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A claim in flight (server/alerts/tasks.py). In no index, so that claiming is a HOT update.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -160,6 +162,10 @@ class Delivery(db.Model):
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
         # A traveler's inbox.
         Index("ix_deliveries_user_id_alert_id", "user_id", "alert_id"),
+        # Room on each page for the claim's new row version: the claim is then a HOT update
+        # (the row is rewritten on its page and no index is touched). Materialization's INSERT
+        # leaves that room. Half a page: a batch claims every row of its pages at once.
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     def __repr__(self) -> str:

@@ -3,6 +3,11 @@
 Tasks take ids and are idempotent: a delivery is claimed (state-guarded, with a lease) before
 it is pushed and never pushed again once ``sent``. The sweep re-enqueues pending deliveries
 whose task was lost (dead worker, lost broker message).
+
+A pending delivery is due once both its ``next_attempt_at`` (first try, or a retry's backoff)
+and its ``leased_until`` (a claim in flight) have passed. The lease has a column of its own that
+no index holds: on PostgreSQL the claim then rewrites the row in place on its page (a HOT
+update, no index entry written), and only the result moves the row between index entries.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import Integer, any_, bindparam, delete, select, update
+from sqlalchemy import Integer, any_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.alerts import audience, payload
@@ -22,16 +27,23 @@ from server.devices.tasks import bound
 from server.push import PushMessage, check_fields
 
 
+def _due(table, moment):
+    """Pending, and neither waiting for a retry nor leased at ``moment``."""
+    return (table.c.state == "pending", table.c.next_attempt_at <= moment,
+            or_(table.c.leased_until.is_(None), table.c.leased_until <= moment))
+
+
 def enqueue_pending(alert_id: int, due_before=None) -> int:
     """One deliver_batch task per page of pending delivery ids (keyset pages, ids only)."""
     size = current_app.config["PUSH_BATCH_SIZE"]
     due_before = due_before or utcnow()
+    table = Delivery.__table__
     last, batches = 0, 0
     while True:
         ids = list(db.session.scalars(
-            select(Delivery.id).where(Delivery.alert_id == alert_id, Delivery.state == "pending",
-                                      Delivery.id > last, Delivery.next_attempt_at <= due_before)
-            .order_by(Delivery.id).limit(size)))
+            select(table.c.id).where(table.c.alert_id == alert_id, table.c.id > last,
+                                     *_due(table, due_before))
+            .order_by(table.c.id).limit(size)))
         db.session.commit()  # end the read before (eager) batches write
         if not ids:
             return batches
@@ -53,7 +65,22 @@ def send_alert(alert_id: int) -> None:
         alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
     db.session.commit()
     current_app.logger.info("alert %s: %s new deliveries", alert_id, created)
+    _refresh_statistics()
     enqueue_pending(alert_id)
+
+
+def _refresh_statistics() -> None:
+    """ANALYZE ``deliveries`` after a materialization (PostgreSQL).
+
+    Otherwise the planner still believes there are almost no pending rows and plans each claim
+    as a BitmapAnd of the primary key with ``(state, next_attempt_at)``, which reads the index
+    entries of every pending row for every batch (measured: 270 µs of PostgreSQL per message at
+    1,000,000). Autovacuum would only analyze the table after the fan-out. It samples a fixed
+    number of rows, about 0.2 s whatever the table's size, once per alert. (Not only after large
+    ones: the INSERT's rowcount is -1 through psycopg here.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE deliveries"))
+        db.session.commit()
 
 
 def _among(column, ids):
@@ -70,14 +97,14 @@ def _claim(ids: list[int], now) -> list:
 
     One transaction, committed before anything is pushed: the lease is what keeps another
     worker (or the sweep) from pushing them too. Core statements, not the ORM: a batch is
-    hundreds of rows and only tuples are needed.
+    hundreds of rows and only tuples are needed. Neither ``state`` nor ``next_attempt_at``
+    changes here, so no index does either (see the module docstring).
     """
     lease = now + timedelta(seconds=current_app.config["PUSH_LEASE_SECONDS"])
     table = Delivery.__table__
     claimed = db.session.execute(
-        update(table).where(_among(table.c.id, ids), table.c.state == "pending",
-                            table.c.next_attempt_at <= now + timedelta(seconds=1))
-        .values(next_attempt_at=lease, attempts=table.c.attempts + 1)
+        update(table).where(_among(table.c.id, ids), *_due(table, now + timedelta(seconds=1)))
+        .values(leased_until=lease, attempts=table.c.attempts + 1)
         .returning(table.c.id, table.c.language, table.c.attempts, table.c.device_id)).all()
     devices = Device.__table__
     wanted = {row.device_id for row in claimed if row.device_id is not None}
@@ -158,7 +185,7 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
         table = Delivery.__table__
         db.session.execute(
             update(table).where(table.c.id == bindparam("_id"), table.c.state == "pending")
-            .values(last_status=bindparam("_status"),
+            .values(last_status=bindparam("_status"), leased_until=None,
                     next_attempt_at=bindparam("_next", type_=UTCDateTime())), retries)
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
@@ -173,8 +200,8 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
 def sweep_pending() -> int:
     """Re-enqueue deliveries left pending past their due time (their task was lost)."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["PUSH_SWEEP_AFTER_SECONDS"])
+    table = Delivery.__table__
     alert_ids = list(db.session.scalars(
-        select(Delivery.alert_id).where(Delivery.state == "pending",
-                                        Delivery.next_attempt_at < cutoff).distinct()))
+        select(table.c.alert_id).where(*_due(table, cutoff)).distinct()))
     db.session.commit()
     return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)

@@ -30,12 +30,12 @@ def _travelers(create_traveler, count=TRAVELERS):
 
 
 def _time_passes(app, alert_id):
-    """Move every pending delivery's due time back past the lease and the sweep's grace."""
+    """Move every pending delivery's due time and lease back past the sweep's grace."""
     past = utcnow() - timedelta(seconds=app.config["PUSH_LEASE_SECONDS"]
                                 + app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)
     db.session.execute(update(Delivery).where(Delivery.alert_id == alert_id,
                                               Delivery.state == "pending")
-                       .values(next_attempt_at=past))
+                       .values(next_attempt_at=past, leased_until=past))
 
 
 def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep(app, sign_in_staff, create_traveler,
