@@ -1,4 +1,4 @@
-"""Who gets an alert, computed by the database and materialized with one INSERT ... SELECT.
+"""Who gets an alert, computed by the database and materialized with INSERT ... SELECT.
 
 Audience = every device of a traveler with a trip leg in the area during [effective, expires]
 (no end date: resident), plus every device with a fresh consented position in the area.
@@ -145,8 +145,33 @@ def preview(alert: Alert) -> dict:
             "by_language": by_language}
 
 
-def insert_deliveries(alert: Alert, rows, device_col) -> int:
-    """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for."""
+# Materialization goes in chunks of device ids, each its own transaction, so that the first
+# batches are pushed while the rest is still being inserted (the workers otherwise wait, 2.5 s
+# at 100,000 devices). The chunks grow from the first (a few batches, soon committed) so a
+# large audience is still only a handful of statements, each repeating the audience query.
+FIRST_CHUNK = 5_000  # device ids
+LARGEST_CHUNK = 250_000
+
+
+def chunks() -> list[tuple[int | None, int | None]]:
+    """Device id ranges ``(low, high]`` covering every id: the first starts below any device
+    and the last has no end (devices added meanwhile are in it), so no boundary drops one."""
+    first, last = db.session.execute(select(func.min(Device.id), func.max(Device.id))).one()
+    ranges, low, width = [], None, FIRST_CHUNK
+    if first is not None:
+        high = first - 1 + width
+        while high < last:
+            ranges.append((low, high))
+            low, width = high, min(width * 2, LARGEST_CHUNK)
+            high = low + width
+    return ranges + [(low, None)]
+
+
+def insert_deliveries(alert: Alert, rows, device_col, low: int | None = None,
+                      high: int | None = None) -> int:
+    """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for;
+    only the devices with ``low < device_col <= high`` (a chunk) if given. Returns the number
+    of rows inserted."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -156,7 +181,11 @@ def insert_deliveries(alert: Alert, rows, device_col) -> int:
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the alert
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
     # planned that anti-join as a nested loop re-scanning the heap this very INSERT grows:
-    # quadratic, 87 s for 100,000 devices, hours for 1,000,000. (device_col is now unused.)
+    # quadratic, 87 s for 100,000 devices, hours for 1,000,000.
+    if low is not None:
+        rows = rows.where(device_col > low)
+    if high is not None:
+        rows = rows.where(device_col <= high)
     rows = rows.add_columns(
         literal(alert.id).label("alert_id"), literal("pending").label("state"),
         literal(0).label("attempts"), literal(now, UTCDateTime()).label("next_attempt_at"),
@@ -167,19 +196,26 @@ def insert_deliveries(alert: Alert, rows, device_col) -> int:
          "next_attempt_at", "created_at"], rows).on_conflict_do_nothing(
         index_elements=["alert_id", "device_id"])
     make_room_to_hash()
-    return db.session.execute(statement).rowcount
+    if dialect != "postgresql":
+        return db.session.execute(statement).rowcount
+    # psycopg reports -1 as the rowcount of this INSERT: count the inserted rows in the
+    # statement itself (RETURNING into a CTE; only the count leaves the server).
+    inserted = statement.returning(literal(1)).cte("inserted")
+    return db.session.scalar(select(func.count()).select_from(inserted))
 
 
-def materialize(alert: Alert) -> int:
-    """Create a pending delivery for every device in the audience that has none yet."""
+def materialize(alert: Alert, low: int | None = None, high: int | None = None) -> int:
+    """Create a pending delivery for every device in the audience that has none yet (only
+    the devices with ``low < id <= high`` if given: see ``chunks``)."""
     devices = audience(alert).subquery()
     rows = select(devices.c.device_id, devices.c.user_id, devices.c.language)
-    return insert_deliveries(alert, rows, devices.c.device_id)
+    return insert_deliveries(alert, rows, devices.c.device_id, low, high)
 
 
-def materialize_cancel(cancel: Alert, original: Alert) -> int:
+def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
+                       high: int | None = None) -> int:
     """A Cancel goes to every device the original went (or was going) to."""
     rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
         Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
         Delivery.state != "gone")
-    return insert_deliveries(cancel, rows, Delivery.device_id)
+    return insert_deliveries(cancel, rows, Delivery.device_id, low, high)

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import Integer, any_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Integer, any_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.alerts import audience, payload
@@ -33,12 +33,13 @@ def _due(table, moment):
             or_(table.c.leased_until.is_(None), table.c.leased_until <= moment))
 
 
-def enqueue_pending(alert_id: int, due_before=None) -> int:
-    """One deliver_batch task per page of pending delivery ids (keyset pages, ids only)."""
+def enqueue_pending(alert_id: int, due_before=None, after: int = 0) -> int:
+    """One deliver_batch task per page of pending delivery ids (keyset pages, ids only), of
+    the ids above ``after`` (the rows a chunk added: see ``send_alert``)."""
     size = current_app.config["PUSH_BATCH_SIZE"]
     due_before = due_before or utcnow()
     table = Delivery.__table__
-    last, batches = 0, 0
+    last, batches = after, 0
     while True:
         ids = list(db.session.scalars(
             select(table.c.id).where(table.c.alert_id == alert_id, table.c.id > last,
@@ -53,34 +54,66 @@ def enqueue_pending(alert_id: int, due_before=None) -> int:
 
 @shared_task(name="alerts.send")
 def send_alert(alert_id: int) -> None:
-    """Materialize the audience (or a Cancel's recipients), then fan out."""
+    """Materialize the audience (or a Cancel's recipients) chunk by chunk, each chunk's
+    batches enqueued as soon as it commits, so the push starts after the first chunk.
+
+    The alert stays "sending" until the last chunk is in, and each chunk refreshes its
+    ``updated_at``: if this task dies between chunks, the sweep sees an alert "sending" that
+    stopped making progress and runs it again (idempotent: ON CONFLICT skips the devices
+    that already have a row, the first enqueue picks up their pending rows). A resend
+    ("sent" already) that dies is not resumed: its first audience was complete.
+    """
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.state not in ("approved", "sending", "sent"):
         return
-    if alert.msg_type == "Cancel":
-        created = audience.materialize_cancel(alert, alert.references)
-    else:
-        created = audience.materialize(alert)
-    if alert.state != "sent":
-        alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
-    db.session.commit()
+    if alert.state == "approved":
+        alert.state = "sending"
+    created, analyzed_at = 0, 0
+    for number, (low, high) in enumerate(audience.chunks()):
+        if alert.state == "cancelled":  # meanwhile (read again after each commit)
+            return
+        # Every id this chunk inserts is above the largest one now (a sequence; SQLite: max
+        # + 1). The first enqueue starts at 0: pending rows of an earlier, interrupted run.
+        after = (db.session.scalar(select(func.max(Delivery.id))) or 0) if number else 0
+        if alert.msg_type == "Cancel":
+            added = audience.materialize_cancel(alert, alert.references, low, high)
+        else:
+            added = audience.materialize(alert, low, high)
+        created += added
+        if high is None and alert.state != "sent":
+            alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
+        alert.updated_at = utcnow()  # progress, for the sweep
+        db.session.commit()
+        if _refresh_statistics(created, analyzed_at):
+            analyzed_at = created
+        enqueue_pending(alert_id, after=after)
     current_app.logger.info("alert %s: %s new deliveries", alert_id, created)
-    _refresh_statistics()
-    enqueue_pending(alert_id)
 
 
-def _refresh_statistics() -> None:
-    """ANALYZE ``deliveries`` after a materialization (PostgreSQL).
+# Below this many new pending rows a stale plan costs little: the claim reads at most the
+# index entries of those rows. Above it, ANALYZE again each time they have grown this much.
+ANALYZE_AFTER_ROWS = 10_000
+ANALYZE_GROWTH = 4
+
+
+def _refresh_statistics(created: int, analyzed_at: int) -> bool:
+    """ANALYZE ``deliveries`` once an alert's new pending rows matter (PostgreSQL): when
+    ``created`` reaches ``ANALYZE_AFTER_ROWS``, then ``ANALYZE_GROWTH`` times the count of the
+    last ANALYZE. Returns whether it ran.
 
     Otherwise the planner still believes there are almost no pending rows and plans each claim
     as a BitmapAnd of the primary key with ``(state, next_attempt_at)``, which reads the index
     entries of every pending row for every batch (measured: 270 µs of PostgreSQL per message at
     1,000,000). Autovacuum would only analyze the table after the fan-out. It samples a fixed
-    number of rows, about 0.2 s whatever the table's size, once per alert. (Not only after large
-    ones: the INSERT's rowcount is -1 through psycopg here.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE deliveries"))
-        db.session.commit()
+    number of rows, about 0.2 s whatever the table's size. Run between chunks, so that the
+    batches of the next ones (the most of a large audience) are planned with the new figures;
+    the planner scales the sampled share of pending rows to the table's current size."""
+    if (created < max(ANALYZE_AFTER_ROWS, analyzed_at * ANALYZE_GROWTH)
+            or db.session.get_bind().dialect.name != "postgresql"):
+        return False
+    db.session.execute(text("ANALYZE deliveries"))
+    db.session.commit()
+    return True
 
 
 def _among(column, ids):
@@ -198,10 +231,26 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
 
 @shared_task(name="alerts.sweep_pending")
 def sweep_pending() -> int:
-    """Re-enqueue deliveries left pending past their due time (their task was lost)."""
+    """Re-enqueue deliveries left pending past their due time (their task was lost), and run
+    ``send_alert`` again for alerts whose materialization stopped half-way (see there)."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["PUSH_SWEEP_AFTER_SECONDS"])
+    _resume_sending(cutoff)
     table = Delivery.__table__
     alert_ids = list(db.session.scalars(
         select(table.c.alert_id).where(*_due(table, cutoff)).distinct()))
     db.session.commit()
     return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)
+
+
+def _resume_sending(cutoff) -> None:
+    """Alerts still "sending" with no progress since ``cutoff``: their send task died or was
+    lost. (Other kinds, roll calls, materialize in one transaction of their own.)"""
+    stalled = list(db.session.scalars(select(Alert.id).where(
+        Alert.state == "sending", Alert.kind == "alert", Alert.updated_at <= cutoff,
+        Alert.expires > utcnow())))
+    if stalled:  # at most one new try per period, however long the queue
+        db.session.execute(update(Alert).where(Alert.id.in_(stalled)).values(updated_at=utcnow()))
+    db.session.commit()
+    for alert_id in stalled:
+        current_app.logger.warning("alert %s: sending stalled, materializing again", alert_id)
+        bound(send_alert).delay(alert_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from server.alerts import tasks
@@ -184,3 +185,72 @@ def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, r
     alert = create_and_send(staff, alert_body())
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
     assert stats == {"total": 2, "pending": 0, "sent": 1, "failed": 0, "gone": 1, "clicked": 0}
+
+
+def _chunked(monkeypatch) -> list:
+    """Materialize in chunks of 1, 2, 4... device ids (a handful of devices: several chunks),
+    recording each chunk's (low, high)."""
+    from server.alerts import audience
+
+    monkeypatch.setattr(audience, "FIRST_CHUNK", 1)
+    seen, chunks = [], audience.chunks
+    monkeypatch.setattr(audience, "chunks", lambda: seen.extend(chunks()) or chunks())
+    return seen
+
+
+def test_chunked_materialization_reaches_exactly_the_audience(sign_in_staff, create_traveler,
+                                                              receiver, monkeypatch):
+    staff, _ = sign_in_staff("admin")
+    inside, outside = [], []
+    for number in range(9):
+        _, [(device, name)] = create_traveler(here("FR" if number % 3 else "DE"))
+        (inside if number % 3 else outside).append((device.id, name))
+    seen = _chunked(monkeypatch)
+    alert = create_and_send(staff, alert_body())
+    assert len(seen) >= 3 and seen[0][0] is None and seen[-1][1] is None
+    assert all(a[1] == b[0] for a, b in zip(seen, seen[1:], strict=False))  # no gap
+    states = deliveries(alert["id"])
+    assert sorted(states) == sorted(device_id for device_id, _ in inside)
+    assert {state for state, _, _ in states.values()} == {"sent"}
+    assert [len(receiver.received(name)) for _, name in inside] == [1] * len(inside)
+    assert [len(receiver.received(name)) for _, name in outside] == [0] * len(outside)
+    assert db.session.get(Alert, alert["id"]).state == "sent"
+
+
+def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
+                                                                  create_traveler, receiver,
+                                                                  monkeypatch):
+    from server.alerts import audience
+
+    staff, _ = sign_in_staff("admin")
+    names = [create_traveler(here("FR"))[1][0][1] for _ in range(6)]
+    _chunked(monkeypatch)
+    materialize, created = audience.materialize, []
+
+    def dies_after_the_first_chunk(alert, low=None, high=None):
+        if created:
+            raise RuntimeError("worker killed")
+        created.append(materialize(alert, low, high))
+        return created[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr("server.celery_app.enqueue", lambda *args: None)  # run by hand below
+        alert_id = create_and_send(staff, alert_body())["id"]
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(audience, "materialize", dies_after_the_first_chunk)
+        tasks.send_alert(alert_id)
+    first = deliveries(alert_id)
+    assert 0 < len(first) < len(names)  # the first chunk committed and was pushed
+    assert created == [len(first)]  # the INSERT's count of new rows (not psycopg's -1)
+    assert {state for state, _, _ in first.values()} == {"sent"}
+    assert db.session.get(Alert, alert_id).state == "sending"
+    tasks.sweep_pending()
+    assert len(deliveries(alert_id)) == len(first)  # still making progress, not yet stalled
+    db.session.execute(update(Alert).where(Alert.id == alert_id).values(
+        updated_at=utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)))
+    db.session.commit()
+    tasks.sweep_pending()
+    assert db.session.get(Alert, alert_id).state == "sent"
+    assert {state for state, _, _ in deliveries(alert_id).values()} == {"sent"}
+    assert len(deliveries(alert_id)) == len(names)
+    assert [len(receiver.received(name)) for name in names] == [1] * len(names)
