@@ -242,15 +242,22 @@ def sweep_pending() -> int:
     return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)
 
 
+# The task that materializes and fans out each kind of alert (by name: the roll-call feature
+# builds on this module, not the other way round). Each is idempotent, so a re-run is safe.
+SEND_TASKS = {"alert": "alerts.send", "rollcall": "rollcall.send"}
+
+
 def _resume_sending(cutoff) -> None:
-    """Alerts still "sending" with no progress since ``cutoff``: their send task died or was
-    lost. (Other kinds, roll calls, materialize in one transaction of their own.)"""
-    stalled = list(db.session.scalars(select(Alert.id).where(
-        Alert.state == "sending", Alert.kind == "alert", Alert.updated_at <= cutoff,
-        Alert.expires > utcnow())))
+    """Alerts and roll calls still "sending" with no progress since ``cutoff``: their send
+    task died or was lost, so it runs again."""
+    stalled = db.session.execute(select(Alert.id, Alert.kind).where(
+        Alert.state == "sending", Alert.kind.in_(SEND_TASKS), Alert.updated_at <= cutoff,
+        Alert.expires > utcnow())).all()
     if stalled:  # at most one new try per period, however long the queue
-        db.session.execute(update(Alert).where(Alert.id.in_(stalled)).values(updated_at=utcnow()))
+        db.session.execute(update(Alert).where(Alert.id.in_([row.id for row in stalled]))
+                           .values(updated_at=utcnow()))
     db.session.commit()
-    for alert_id in stalled:
-        current_app.logger.warning("alert %s: sending stalled, materializing again", alert_id)
-        bound(send_alert).delay(alert_id)
+    tasks = current_app.extensions["celery"].tasks
+    for alert_id, kind in stalled:
+        current_app.logger.warning("%s %s: sending stalled, materializing again", kind, alert_id)
+        tasks[SEND_TASKS[kind]].delay(alert_id)

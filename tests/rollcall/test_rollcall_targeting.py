@@ -113,3 +113,27 @@ def test_the_payload_has_both_actions_and_fits_the_push_limit_at_the_longest(
         Delivery.alert_id == alert.id)) == "sent"
     assert alert.expires - utcnow() < timedelta(hours=6, minutes=1)
 
+
+
+def test_a_roll_call_whose_send_task_was_lost_is_sent_by_the_sweep(
+        app, staff_client, traveler, receiver, monkeypatch):
+    from sqlalchemy import update
+
+    from server.alerts import tasks
+
+    staff, _ = staff_client("officer", "fr-paris")
+    _, [(_, phone)] = traveler("FR", "Paris")
+    with monkeypatch.context() as patch:
+        patch.setattr("server.celery_app.enqueue", lambda *args: None)  # the task is lost
+        rollcall = start(staff)
+    assert recipients(rollcall["id"]) == {} and receiver.received(phone) == []
+    tasks.sweep_pending()
+    assert receiver.received(phone) == []  # not stalled yet: its task may still be queued
+    stale = utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)
+    db.session.execute(update(Alert).where(Alert.id == rollcall["alert_id"])
+                       .values(updated_at=stale))
+    db.session.commit()
+    tasks.sweep_pending()
+    assert len(recipients(rollcall["id"])) == 1
+    assert len(receiver.received(phone)) == 1
+    assert db.session.scalar(select(RollCall.state).where(RollCall.id == rollcall["id"])) == "open"
