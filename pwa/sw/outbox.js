@@ -55,6 +55,18 @@
     return (await db()).get("meta", key);
   }
 
+  /**
+   * Read, change and write one meta record in a single transaction: the page and the service
+   * worker both write "push", and a read followed by a separate write could put back what the
+   * other had just replaced (e.g. an old VAPID key after a re-subscription).
+   */
+  async function updateMeta(key, change) {
+    const transaction = (await db()).transaction("meta", "readwrite");
+    const value = change(await transaction.store.get(key));
+    await Promise.all([transaction.store.put(value, key), transaction.done]);
+    return value;
+  }
+
   /** The CSRF token the service worker sends (it cannot read cookies); the page refreshes it. */
   const setToken = (token) => (token ? setMeta("csrf", token) : Promise.resolve());
 
@@ -285,10 +297,11 @@
       await setMeta("rollcall:" + entry.rollcall_id, answer.body);
       if (answer.body.sos_case) await trackCase(answer.body.sos_case, entry.body);
     } else if (answer.ok && entry.kind === "device" && answer.body) {
-      const push = (await getMeta("push")) || {};
-      const old = push.device_id;
-      await setMeta("push", { ...push, device_id: answer.body.id,
-                              endpoint: answer.body.endpoint });
+      let old;
+      await updateMeta("push", (push) => {
+        old = push && push.device_id;
+        return { ...push, device_id: answer.body.id, endpoint: answer.body.endpoint };
+      });
       if (old && old !== answer.body.id) {
         await queueRequest("device-delete", String(old), "/api/devices/" + old, undefined,
                            { method: "DELETE" });

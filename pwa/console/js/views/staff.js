@@ -34,7 +34,7 @@ export async function staffView() {
   function paintRows() {
     tbody.replaceChildren(...users.map((user) => h("tr", { "data-id": user.id,
       "data-email": user.email, class: user.disabled ? "disabled" : null },
-      h("td", {}, user.name), h("td", { dir: "ltr" }, user.email),
+      h("td", {}, user.name), h("td", { dir: "ltr", class: "email" }, user.email),
       h("td", { "data-role": user.role }, roleLabel(user.role)),
       h("td", {}, user.embassy ? user.embassy.name : _("All missions")),
       h("td", { "data-enrolled": String(user.totp_enrolled) }, user.totp_enrolled
@@ -109,12 +109,12 @@ export async function staffView() {
     h("p", { class: "hint" }, _("Every change here is recorded in the audit log.")),
     status,
     h("div", { class: "staff-grid" },
-      h("table", { class: "data", id: "staff-table" },
+      h("div", { class: "table-wrap" }, h("table", { class: "data", id: "staff-table" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, _("Name")), h("th", { scope: "col" }, _("Email")),
           h("th", { scope: "col" }, _("Role")), h("th", { scope: "col" }, _("Mission")),
           h("th", { scope: "col" }, _("Authenticator")), h("th", { scope: "col" }, _("State")),
           h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, _("Actions"))))),
-        tbody),
+        tbody)),
       h("section", { class: "panel" }, form))));
 }
