@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.pushing import wait_until
+
 
 def test_app_is_installable(browser_type, browser_type_launch_args, base_url, tmp_path):
     context = browser_type.launch_persistent_context(str(tmp_path / "profile"),
@@ -69,6 +71,8 @@ def test_accepted_update_replaces_the_old_shell_cache(page, traveler, new_versio
     with page.expect_navigation():
         page.click("#update-button")
     page.wait_for_selector("html[data-ready]")
-    page.wait_for_function("() => caches.has('compatriot-shell-v-old').then((has) => !has)")
+    # Polled from here: wait_for_function does not await a promise (it is truthy at once).
+    wait_until(lambda: not page.evaluate("() => caches.has('compatriot-shell-v-old')"),
+               what="the old shell cache deleted")
     assert shell_caches(page) == ["compatriot-shell-v-new"]
     assert not page.locator("#update").is_visible()

@@ -89,8 +89,9 @@ def test_settings_switch_registers_the_device_and_removes_it(
       ...(await self.CompatriotOutbox.getMeta("push")), key: "an-older-key" })""")
     page.reload()
     page.wait_for_selector("html[data-ready]")
-    page.wait_for_function("() => self.CompatriotOutbox.getMeta('push')"
-                           ".then((push) => push && push.key !== 'an-older-key')")
+    # Polled from here: wait_for_function does not await a promise (it is truthy at once).
+    wait_until(lambda: (page.evaluate("() => self.CompatriotOutbox.getMeta('push')") or {})
+               .get("key") == key, what="the subscription with the new key")
     assert page.evaluate("() => localStorage['test.unsubscribed']") == "1"
     assert page.evaluate("() => self.CompatriotOutbox.getMeta('push')")["key"] == key
     assert devices_of(live_app, email_of(traveler)) == [(subscription.endpoint, "en")]
