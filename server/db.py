@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, insert, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -48,6 +49,22 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def dialect_name() -> str:
+    """The session's database: "postgresql" (scaled) or "sqlite" (embedded)."""
+    return db.session.get_bind().dialect.name
+
+
+def on_postgresql() -> bool:
+    return dialect_name() == "postgresql"
+
+
+def conflict_insert(target, dialect: str | None = None):
+    """``INSERT`` into ``target`` that can take ``ON CONFLICT`` (``on_conflict_do_nothing``):
+    PostgreSQL and SQLite spell it alike, SQLAlchemy has one construct per dialect."""
+    return (postgresql.insert if (dialect or dialect_name()) == "postgresql"
+            else sqlite.insert)(target)
+
+
 def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):
     """One ``INSERT ... RETURNING *``: the new row as a persistent ORM object, as if loaded by a
     query (the returned columns are everything there is to know about it).
@@ -62,10 +79,7 @@ def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):
     lock: so on SQLite the read-only part of the request is ended first (nothing has been
     written yet by then).
     """
-    from sqlalchemy import inspect
-    from sqlalchemy.orm import make_transient_to_detached
-
-    dialect = db.session.get_bind().dialect.name
+    dialect = dialect_name()
     if unless_exists and dialect == "sqlite":
         db.session.commit()  # a write must start the SQLite transaction (above)
     statement = _insert_statement(dialect, model.__table__, unless_exists)
@@ -82,13 +96,10 @@ def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):
 
 @lru_cache(maxsize=64)
 def _insert_statement(dialect: str, table, unless_exists: tuple[str, ...]):
-    from sqlalchemy import insert
-    from sqlalchemy.dialects import postgresql, sqlite
-
     if not unless_exists:
         return insert(table).returning(*table.columns)
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (upsert(table).on_conflict_do_nothing(index_elements=list(unless_exists))
+    return (conflict_insert(table, dialect)
+            .on_conflict_do_nothing(index_elements=list(unless_exists))
             .returning(*table.columns))
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from server.accounts.models import User
 from server.alerts import areas as area_rules
 from server.alerts.models import Alert, Delivery
-from server.db import UTCDateTime, db, utcnow
+from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
 from server.trips.models import Leg
 
@@ -110,7 +110,7 @@ HASH_MEMORY = "64MB"
 
 def make_room_to_hash() -> None:
     """Raise work_mem for the current transaction (PostgreSQL; a no-op on SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         db.session.execute(text(f"SET LOCAL work_mem = '{HASH_MEMORY}'"))
 
 
@@ -172,11 +172,6 @@ def insert_deliveries(alert: Alert, rows, device_col, low: int | None = None,
     """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for;
     only the devices with ``low < device_col <= high`` (a chunk) if given. Returns the number
     of rows inserted."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     now = utcnow()
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the alert
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
@@ -191,12 +186,12 @@ def insert_deliveries(alert: Alert, rows, device_col, low: int | None = None,
         literal(0).label("attempts"), literal(now, UTCDateTime()).label("next_attempt_at"),
         literal(now, UTCDateTime()).label("created_at"),
     ).where(true())  # SQLite parses INSERT ... SELECT ... ON CONFLICT only after a WHERE
-    statement = insert(Delivery).from_select(
+    statement = conflict_insert(Delivery).from_select(
         ["device_id", "user_id", "language", "alert_id", "state", "attempts",
          "next_attempt_at", "created_at"], rows).on_conflict_do_nothing(
         index_elements=["alert_id", "device_id"])
     make_room_to_hash()
-    if dialect != "postgresql":
+    if not on_postgresql():
         return db.session.execute(statement).rowcount
     # psycopg reports -1 as the rowcount of this INSERT: count the inserted rows in the
     # statement itself (RETURNING into a CTE; only the count leaves the server).

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import Integer, case, func, select
 
 from server.alerts.models import DELIVERY_STATES, Delivery
-from server.db import db
+from server.db import db, on_postgresql
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.rollcall.services import thread_alert_ids
 
@@ -47,7 +47,7 @@ def points(rollcall: RollCall) -> list[dict]:
 
 
 def _minute(column):
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return func.to_char(func.date_trunc("minute", func.timezone("UTC", column)),
                             "YYYY-MM-DD\"T\"HH24:MI")
     return func.strftime("%Y-%m-%dT%H:%M", column)

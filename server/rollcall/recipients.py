@@ -7,18 +7,10 @@ from sqlalchemy import and_, func, literal, select
 from server.accounts.models import User
 from server.alerts import audience
 from server.alerts.models import Alert
-from server.db import UTCDateTime, db, utcnow
+from server.db import UTCDateTime, conflict_insert, db, utcnow
 from server.devices.models import Device
 from server.rollcall.models import RollCall, RollCallRecipient
 from server.trips.models import Leg
-
-
-def _insert():
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def materialize(rollcall: RollCall, alert: Alert) -> int:
@@ -42,7 +34,7 @@ def materialize(rollcall: RollCall, alert: Alert) -> int:
                    func.coalesce(Leg.country, fix_country), Leg.subdivision, Leg.city,
                    literal(now, UTCDateTime()), literal(False))
             .outerjoin(Leg, Leg.id == chosen.c.leg_id))
-    statement = _insert()(RollCallRecipient).from_select(
+    statement = conflict_insert(RollCallRecipient).from_select(
         ["rollcall_id", "user_id", "device_id", "leg_id", "country", "subdivision", "city",
          "created_at", "late"], rows).on_conflict_do_nothing(
         index_elements=["rollcall_id", "user_id"])
