@@ -179,7 +179,8 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     if not claimed:
         return
     _finish([row.id for row, sub in claimed if sub is None], "gone", now=now)  # device removed
-    rows = [row for row, sub in claimed if sub is not None]
+    present = [(row, sub) for row, sub in claimed if sub is not None]
+    rows = [row for row, _ in present]
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     bodies = {lang: payload.payload(alert, lang, default) for lang in {r.language for r in rows}}
     common = {"ttl": payload.ttl(alert, now), "urgency": payload.urgency(alert),
@@ -188,7 +189,7 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
         check_fields(body, **common)  # once per batch; endpoints and keys were checked on subscribe
     messages = [PushMessage.unchecked(row.id, sub.endpoint, sub.p256dh, sub.auth,
                                       bodies[row.language], **common)
-                for row, sub in claimed if sub is not None]
+                for row, sub in present]
     results = sender().send(messages)
     _apply_results(alert_id, rows, results, now)
 
