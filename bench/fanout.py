@@ -9,10 +9,22 @@ message), one after the other, on a sample of ``--naive`` devices; (b) crypto fl
 ``server.push.encrypt`` only (ECDH + HKDF + AES-GCM, no HTTP); (c) the real tasks of
 ``server/alerts/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2; ``--pool
 threads:3`` or ``prefork:2`` to compare): materialize with INSERT ... SELECT, batches of 500
-ids, claim, push, record. The push service is ``bench/receiver.py`` in its own process
-(answers 201). Sender CPU is the CPU time of the sending processes (psutil), peak RSS is
-VmHWM; the CPU the push service and the database's backends spent is printed beside it
-(they share the same cores), with the rate once materialization was over.
+ids, claim, push, record; (d) ``server.push.PushSender`` alone in 2 processes, batches of 500,
+no database: the same work as (a), pooled. The push service is ``bench/receiver.py`` in its
+own process (answers 201). The naive sample of each transport is taken before and after that
+transport's runs; ratios are to the mean of the two rates.
+
+Over TLS every sender verifies the push service's certificate as it would in production: the
+trust store is requests' default (certifi's roots) with the benchmark's self-signed certificate
+appended. pywebpush opens a new connection per message, and urllib3 then builds an SSL context
+and loads that whole store again each time (about 40 ms with OpenSSL 3): that, more than the
+handshake, is what the naive loop pays per message against a real push service. For reference
+the run also times the naive loop with a store holding the one certificate only (the cost of
+the handshake alone). The workers load the same store once.
+
+Sender CPU is the CPU time of the sending processes (psutil), peak RSS is VmHWM; the CPU the
+push service and the database's backends spent is printed beside it (they share the same
+cores), with the rate once materialization was over.
 """
 from __future__ import annotations
 
@@ -30,6 +42,7 @@ from pathlib import Path
 import psutil
 
 from bench import common, pgdb, synth
+from server.push import PushMessage
 
 PAYLOAD = (b'{"alert_id":1,"type":"Alert","headline":"Stay indoors","body":"Protests downtown; '
            b'avoid the area around the parliament and follow the instructions of the local '
@@ -53,23 +66,60 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(10)
 
 
-# -- (a) and (b), each in a child process of its own so CPU and RSS are its own --------------
+# -- (a), (b) and (d), each in child processes of their own so CPU and RSS are their own ------
+
+
+def sample_messages(origin: str, count: int) -> list[PushMessage]:
+    """``count`` messages to the receiver at ``origin``, over 50 real subscription keys."""
+    keys = synth.key_pool(50)
+    return [PushMessage(id=i, endpoint=f"{origin}/push/{i}", p256dh=keys[i % 50][0],
+                        auth=keys[i % 50][1], payload=PAYLOAD, ttl=3600, urgency="high",
+                        topic="alert-1") for i in range(count)]
 
 
 def _naive_child(origin: str, count: int, ca_file: str | None, vapid_key: str, queue) -> None:
-    from server.push import PushMessage, naive_send
+    from server.push import naive_send
 
     if ca_file:
         os.environ["REQUESTS_CA_BUNDLE"] = ca_file
-    keys = synth.key_pool(50)
-    messages = [PushMessage(id=i, endpoint=f"{origin}/push/{i}", p256dh=keys[i % 50][0],
-                            auth=keys[i % 50][1], payload=PAYLOAD, ttl=3600, urgency="high",
-                            topic="alert-1") for i in range(count)]
+    messages = sample_messages(origin, count)
     cpu, started = time.process_time(), time.perf_counter()
     results = [naive_send(m, vapid_key, "mailto:bench@example.org") for m in messages]
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = sum(r.outcome == "sent" for r in results)
     queue.put({"sent": sent, "wall": wall, "cpu": cpu, "rss": common.self_peak_rss_mb()})
+
+
+def _sender_child(origin: str, count: int, vapid_key: str, start, queue) -> None:
+    """The project's PushSender alone, batches of 500, no database: what (a) does, pooled."""
+    from server.push import PushSender, VapidSigner
+
+    messages = sample_messages(origin, count)
+    with PushSender(VapidSigner(vapid_key, "mailto:bench@example.org")) as sender:
+        start.wait()
+        cpu, started = time.process_time(), time.perf_counter()
+        results = [r for i in range(0, count, 500) for r in sender.send(messages[i:i + 500])]
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sent = sum(r.outcome == "sent" for r in results)
+    queue.put({"sent": sent, "wall": wall, "cpu": cpu, "rss": common.self_peak_rss_mb()})
+
+
+def senders_alone(origin: str, count: int, processes: int, vapid_key: str) -> dict:
+    """``processes`` children running ``_sender_child`` at once, ``count`` messages in all."""
+    context = multiprocessing.get_context("spawn")
+    queue, start = context.Queue(), context.Event()
+    children = [context.Process(target=_sender_child,
+                                args=(origin, count // processes, vapid_key, start, queue))
+                for _ in range(processes)]
+    for child in children:
+        child.start()
+    time.sleep(5)  # the children build their messages; then they start together
+    start.set()
+    parts = [queue.get(timeout=3600) for _ in children]
+    for child in children:
+        child.join(30)
+    return {"sent": sum(p["sent"] for p in parts), "wall": max(p["wall"] for p in parts),
+            "cpu": sum(p["cpu"] for p in parts), "rss": max(p["rss"] for p in parts)}
 
 
 def _crypto_child(count: int, queue) -> None:
@@ -186,6 +236,10 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
         alert = common.create_alert([{"kind": "country", "code": "TH"}], severity="Severe")
         alert_id = alert.id
         db.session.commit()
+        # The UPDATE above and earlier runs left dead rows, which autovacuum would clear in
+        # production; CI's PostgreSQL here runs with autovacuum = off, so the setup does it.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) devices, deliveries"))
     pool = Workers(workers, env, logdir, pool_kind)
     try:
         pool.wait_ready(env)
@@ -250,6 +304,39 @@ def prepare_database(url: str, devices: int, reuse: bool) -> None:
     synth.generate_present(url, devices, "TH")
 
 
+def production_trust_store(cert: str, directory: Path) -> str:
+    """requests' default CA bundle (certifi) with the benchmark's certificate appended."""
+    import certifi
+
+    path = directory / "trust-store.pem"
+    path.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + Path(cert).read_bytes())
+    return str(path)
+
+
+def rate(result: dict) -> float:
+    return result["sent"] / result["wall"]
+
+
+def summary(name: str, result: dict, naive_rate: float, floor: dict) -> str:
+    """One run's ratios (to the naive loop's mean rate, to the crypto floor) and, for a
+    Celery run, where the machine's CPU went."""
+    cpu_ratio = (result["cpu"] / max(result["sent"], 1)) / (floor["cpu"] / floor["sent"])
+    text = (f"- {name}: {rate(result) / naive_rate:,.1f}x the naive loop ({naive_rate:,.0f} "
+            f"msg/s, mean of before and after); sender CPU {cpu_ratio:.2f}x the crypto floor")
+    if "materialize" not in result:
+        return text + f"; {common.load()}"
+    sent = max(result["sent"], 1)
+    after = result["left_then"] / max(result["wall"] - result["materialize"], 1e-9)
+    meanwhile = result["sent"] - result["left_then"]
+    return (text + f"; materialization {result['materialize']:.1f} s ({meanwhile:,} pushed "
+            f"meanwhile), then {after:,.0f} msg/s; push service "
+            f"{result['receiver_cpu'] / sent * 1e6:.0f} and PostgreSQL "
+            f"{result['database_cpu'] / sent * 1e6:.0f} µs CPU/message; machine CPU busy "
+            f"{result['machine_busy']:.0%}, {common.load()}; RSS per worker "
+            f"{', '.join(f'{r:.0f}' for r in result['rss_each'])} MB; "
+            f"not sent: {result['other'] or 'none'}")
+
+
 def row(name: str, result: dict) -> str:
     n = result["sent"]
     return (f"| {name} | {n:,} | {result['wall']:.1f} | {n / result['wall']:,.0f} | "
@@ -264,6 +351,7 @@ def main() -> None:
     parser.add_argument("--naive-tls", type=int, default=None,
                         help="sample size of (a) over TLS (default: --naive / 4)")
     parser.add_argument("--crypto", type=int, default=20_000, help="messages of (b)")
+    parser.add_argument("--sender", type=int, default=20_000, help="messages of (d)")
     parser.add_argument("--workers", default="1,2", help="worker counts for (c)")
     parser.add_argument("--pool", default="solo",
                         help="each worker's pool: solo, or prefork:N / threads:N (concurrency N)")
@@ -282,6 +370,7 @@ def main() -> None:
     print(f"machine: {common.machine()}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     cert, key = __import__("bench.receiver", fromlist=["self_signed"]).self_signed(str(tmp))
+    trust_store = production_trust_store(cert, tmp)
     receivers = {}
     try:
         for transport in args.transports.split(","):
@@ -296,47 +385,49 @@ def main() -> None:
         lines.append(row("(b) crypto floor, 1 core", floor))
         print("  " + lines[-1], flush=True)
 
-        naive = {}
-        for transport, (_, origin) in receivers.items():
-            count = args.naive if transport == "http" else naive_tls
-            print(f"(a) naive pywebpush loop over {transport}: a sample of {count}")
-            naive[transport] = in_child(_naive_child, origin, count,
-                                        cert if transport == "tls" else None, vapid_key)
-            lines.append(row(f"(a) naive loop, {transport}", naive[transport]))
-            print("  " + lines[-1], flush=True)
-
         print(f"(c) Celery fan-out: {args.devices} devices in {args.database_url}")
         prepare_database(args.database_url, args.devices, args.reuse)
         env = common.bench_env(args.database_url, args.broker, vapid_key)
-        env["SSL_CERT_FILE"] = cert  # the workers trust the receiver's self-signed certificate
+        env["SSL_CERT_FILE"] = trust_store  # loaded once per worker
         app = common.make_app(env)
         extra = []
         pool_note = "" if args.pool == "solo" else f" ({args.pool})"
         for transport, (receiver, origin) in receivers.items():
+            # The naive sample is taken before and after this transport's runs, and the
+            # ratios use the mean of the two rates: this machine's speed drifts by tens of
+            # per cent within minutes, and one sample taken minutes earlier would carry it.
+            count = args.naive if transport == "http" else naive_tls
+            store = trust_store if transport == "tls" else None
+            print(f"(a) naive pywebpush loop over {transport}: a sample of {count}, before")
+            before = in_child(_naive_child, origin, count, store, vapid_key)
+            lines.append(row(f"(a) naive loop, {transport}, before", before))
+            print("  " + lines[-1], flush=True)
+            if transport == "tls":  # reference only: the handshake without the store's cost
+                lines.append(row("(a) naive loop, tls, one-certificate trust store",
+                                 in_child(_naive_child, origin, count, cert, vapid_key)))
+                print("  " + lines[-1], flush=True)
+            runs = []
+            print(f"(d) the sender alone, 2 processes: {args.sender} messages")
+            alone = senders_alone(origin, args.sender, 2, vapid_key)
+            runs.append((f"(d) PushSender alone, 2 processes, no database, {transport}", alone))
+            lines.append(row(runs[-1][0], alone))
+            print("  " + lines[-1], flush=True)
             for workers in [int(w) for w in args.workers.split(",")]:
                 result = celery_fanout(app, env, origin, workers, args.devices, tmp,
                                        args.verbose, args.pool, receiver.pid, args.database_url)
                 name = (f"(c) Celery, {workers} worker{'s' if workers > 1 else ''}{pool_note}, "
                         f"{transport}")
+                runs.append((name, result))
                 lines.append(row(name, result))
-                speedup = (result["sent"] / result["wall"]) / (
-                    naive[transport]["sent"] / naive[transport]["wall"])
-                cpu_ratio = (result["cpu"] / max(result["sent"], 1)) / (
-                    floor["cpu"] / floor["sent"])
-                sent = max(result["sent"], 1)
-                after = result["left_then"] / max(result["wall"] - result["materialize"], 1e-9)
-                meanwhile = result["sent"] - result["left_then"]
-                extra.append(f"- {name}: {speedup:,.1f}x the naive loop; sender CPU "
-                             f"{cpu_ratio:.2f}x the crypto floor; materialization "
-                             f"{result['materialize']:.1f} s ({meanwhile:,} pushed meanwhile), "
-                             f"then {after:,.0f} msg/s; "
-                             f"push service {result['receiver_cpu'] / sent * 1e6:.0f} and "
-                             f"PostgreSQL {result['database_cpu'] / sent * 1e6:.0f} µs CPU/message;"
-                             f" machine CPU busy "
-                             f"{result['machine_busy']:.0%}, {common.load()}; RSS per worker "
-                             f"{', '.join(f'{r:.0f}' for r in result['rss_each'])} MB; "
-                             f"not sent: {result['other'] or 'none'}")
-                print("  " + lines[-1] + "\n  " + extra[-1], flush=True)
+                print("  " + lines[-1], flush=True)
+            print(f"(a) naive pywebpush loop over {transport}: a sample of {count}, after")
+            after = in_child(_naive_child, origin, count, store, vapid_key)
+            lines.append(row(f"(a) naive loop, {transport}, after", after))
+            print("  " + lines[-1], flush=True)
+            naive_rate = (rate(before) + rate(after)) / 2
+            for name, result in runs:
+                extra.append(summary(name, result, naive_rate, floor))
+                print("  " + extra[-1], flush=True)
         print("\n" + "\n".join(lines) + "\n\n" + "\n".join(extra))
     finally:
         for proc, _ in receivers.values():
