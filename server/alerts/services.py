@@ -171,9 +171,10 @@ def send(user: User, alert_id: int) -> Alert:
         alert.approved_by_id, alert.approved_at = user.id, utcnow()
     if alert.expires <= utcnow():
         abort(409, message=_l("This alert has expired."))
-    resend = alert.state == "sent"
-    if not resend:
-        alert.state = "sending"
+    resend = alert.sent_at is not None
+    # A resend is "sending" too until its audience is materialized, so that the sweep
+    # resumes it if its task dies half-way (see tasks.send_alert); sent_at stays.
+    alert.state = "sending"
     db.session.flush()
     audit.record(user, "alert.resend" if resend else "alert.send", alert)
     _start_sending(alert.id)

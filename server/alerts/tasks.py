@@ -57,14 +57,13 @@ def send_alert(alert_id: int) -> None:
     """Materialize the audience (or a Cancel's recipients) chunk by chunk, each chunk's
     batches enqueued as soon as it commits, so the push starts after the first chunk.
 
-    The alert stays "sending" until the last chunk is in, and each chunk refreshes its
-    ``updated_at``: if this task dies between chunks, the sweep sees an alert "sending" that
-    stopped making progress and runs it again (idempotent: ON CONFLICT skips the devices
-    that already have a row, the first enqueue picks up their pending rows). A resend
-    ("sent" already) that dies is not resumed: its first audience was complete.
+    The alert (a resend too) stays "sending" until the last chunk is in, and each chunk
+    refreshes its ``updated_at``: if this task dies between chunks, the sweep sees an alert
+    "sending" that stopped making progress and runs it again (idempotent: ON CONFLICT skips
+    the devices that already have a row, the first enqueue picks up their pending rows).
     """
     alert = db.session.get(Alert, alert_id)
-    if alert is None or alert.state not in ("approved", "sending", "sent"):
+    if alert is None or alert.state not in ("approved", "sending"):
         return
     if alert.state == "approved":
         alert.state = "sending"

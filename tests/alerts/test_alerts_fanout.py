@@ -217,14 +217,11 @@ def test_chunked_materialization_reaches_exactly_the_audience(sign_in_staff, cre
     assert db.session.get(Alert, alert["id"]).state == "sent"
 
 
-def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
-                                                                  create_traveler, receiver,
-                                                                  monkeypatch):
+def _killed_after_the_first_chunk(alert_id: int) -> list[int]:
+    """Run send_alert as a worker killed once its first chunk has committed; returns the
+    number of rows each finished chunk created."""
     from server.alerts import audience
 
-    staff, _ = sign_in_staff("admin")
-    names = [create_traveler(here("FR"))[1][0][1] for _ in range(6)]
-    _chunked(monkeypatch)
     materialize, created = audience.materialize, []
 
     def dies_after_the_first_chunk(alert, low=None, high=None):
@@ -233,24 +230,61 @@ def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_s
         created.append(materialize(alert, low, high))
         return created[-1]
 
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(audience, "materialize", dies_after_the_first_chunk)
+        tasks.send_alert(alert_id)
+    return created
+
+
+def _stalled_then_swept(app, alert_id: int) -> None:
+    """The sweep leaves a send that still makes progress alone, and resumes it once stalled."""
+    before = deliveries(alert_id)
+    tasks.sweep_pending()
+    assert deliveries(alert_id) == before  # still making progress, not yet stalled
+    db.session.execute(update(Alert).where(Alert.id == alert_id).values(
+        updated_at=utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)))
+    db.session.commit()
+    tasks.sweep_pending()
+
+
+def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
+                                                                  create_traveler, receiver,
+                                                                  monkeypatch):
+    staff, _ = sign_in_staff("admin")
+    names = [create_traveler(here("FR"))[1][0][1] for _ in range(6)]
+    _chunked(monkeypatch)
     with monkeypatch.context() as patch:
         patch.setattr("server.celery_app.enqueue", lambda *args: None)  # run by hand below
         alert_id = create_and_send(staff, alert_body())["id"]
-    with monkeypatch.context() as patch, pytest.raises(RuntimeError):
-        patch.setattr(audience, "materialize", dies_after_the_first_chunk)
-        tasks.send_alert(alert_id)
+    created = _killed_after_the_first_chunk(alert_id)
     first = deliveries(alert_id)
     assert 0 < len(first) < len(names)  # the first chunk committed and was pushed
     assert created == [len(first)]  # the INSERT's count of new rows (not psycopg's -1)
     assert {state for state, _, _ in first.values()} == {"sent"}
     assert db.session.get(Alert, alert_id).state == "sending"
-    tasks.sweep_pending()
-    assert len(deliveries(alert_id)) == len(first)  # still making progress, not yet stalled
-    db.session.execute(update(Alert).where(Alert.id == alert_id).values(
-        updated_at=utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)))
-    db.session.commit()
-    tasks.sweep_pending()
+    _stalled_then_swept(app, alert_id)
     assert db.session.get(Alert, alert_id).state == "sent"
     assert {state for state, _, _ in deliveries(alert_id).values()} == {"sent"}
     assert len(deliveries(alert_id)) == len(names)
     assert [len(receiver.received(name)) for name in names] == [1] * len(names)
+
+
+def test_resend_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
+                                                                 create_traveler, receiver,
+                                                                 monkeypatch):
+    staff, _ = sign_in_staff("admin")
+    early = create_traveler(here("FR"))[1][0][1]
+    alert_id = create_and_send(staff, alert_body())["id"]
+    sent_at = db.session.get(Alert, alert_id).sent_at
+    newcomers = [create_traveler(here("FR"))[1][0][1] for _ in range(6)]
+    _chunked(monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr("server.celery_app.enqueue", lambda *args: None)  # run by hand below
+        assert staff.post(f"/api/staff/alerts/{alert_id}/send").status_code == 202
+    assert _killed_after_the_first_chunk(alert_id) == [0]  # the early traveler's chunk
+    alert = db.session.get(Alert, alert_id)
+    assert (alert.state, alert.sent_at) == ("sending", sent_at)  # resumable, still sent once
+    _stalled_then_swept(app, alert_id)
+    assert db.session.get(Alert, alert_id).state == "sent"
+    assert db.session.get(Alert, alert_id).sent_at == sent_at
+    assert [len(receiver.received(name)) for name in [early, *newcomers]] == [1] * 7
