@@ -6,6 +6,7 @@ The schema is built by the Alembic migrations, so they are tested too.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -62,20 +63,15 @@ def app(tmp_path_factory):
     return app
 
 
-@pytest.fixture(autouse=True)
-def _rollback(request):
-    """Bind the session to one connection whose transaction is rolled back after the test.
-
-    Only for tests that use the app; pure tests (geo, push) build no app at all.
-    """
-    if "app" not in request.fixturenames:
-        yield
-        return
-    app = request.getfixturevalue("app")
+@contextmanager
+def rolled_back(app):
+    """Bind the session to a new connection whose transaction is rolled back at the end (the
+    requests' commits become savepoints in it). Nests: the one inside uses a connection of its
+    own, so what happens in it cannot touch the outer one."""
     with app.app_context():
         engines = db.engines
-        engine = engines[None]
-        connection = engine.connect()
+        bound = engines[None]
+        connection = bound.engine.connect()  # an Engine's .engine is itself
         transaction = connection.begin()
         engines[None] = connection
         db.session.remove()
@@ -86,7 +82,20 @@ def _rollback(request):
             db.session.remove()
             transaction.rollback()
             connection.close()
-            engines[None] = engine
+            engines[None] = bound
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request):
+    """Each test's writes are rolled back after it (``rolled_back``).
+
+    Only for tests that use the app; pure tests (geo, push) build no app at all.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    with rolled_back(request.getfixturevalue("app")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -117,12 +126,16 @@ class ApiClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def client(app):
+def new_client(app) -> ApiClient:
     app.test_client_class = ApiClient
     client = app.test_client()
     client.get("/api/config")  # receive the CSRF cookie, as the apps do on start
     return client
+
+
+@pytest.fixture
+def client(app):
+    return new_client(app)
 
 
 @pytest.fixture

@@ -35,8 +35,9 @@ def pytest_collection_modifyitems(items):
 @contextmanager
 def running_app(tmp_path_factory, name: str):
     """A live app on its own SQLite file, migrated and holding the sample missions; its
-    in-process Celery worker is stopped afterwards. Push subscriptions the tests make point
-    at a local receiver over plain HTTP."""
+    in-process Celery worker and beat are stopped afterwards (a beat left running would go on
+    sending the sweep every minute for the rest of the suite). Push subscriptions the tests
+    make point at a local receiver over plain HTTP."""
     db_file = tmp_path_factory.mktemp(f"{name}-db") / f"{name}.db"
     app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
                         WTF_CSRF_ENABLED=True, PUSH_ALLOW_HTTP=True, PUSH_SERVICE_HOSTS=())
@@ -54,7 +55,9 @@ def running_app(tmp_path_factory, name: str):
     try:
         yield app
     finally:
-        worker = app.extensions.get("celery_worker")
+        beat, worker = app.extensions.get("celery_beat"), app.extensions.get("celery_worker")
+        if beat is not None:
+            beat.stop()
         if worker is not None:
             worker.stop(in_sighandler=False)
 
