@@ -132,7 +132,8 @@ class Traveler:
         page = self.page
         page.goto("/#/signup")
         page.wait_for_selector("html[data-ready]")
-        page.fill('[data-path="email"]', f"traveler{Traveler.counter}@example.org")
+        self.email = f"traveler{Traveler.counter}@example.org"
+        page.fill('[data-path="email"]', self.email)
         page.fill('[data-path="password"]', "correct horse battery")
         page.fill('[data-path="name"]', name)
         page.fill('[data-path="phone"]', phone)

@@ -114,3 +114,25 @@ def traveler_with_device(app, receiver, name, country="FR", city="Paris", person
     device = client.post("/api/devices", json={**subscription.as_json(), "language": "en"})
     assert device.status_code in (200, 201), device.json
     return client, trip.json
+
+
+def sos_case_id(app, *, client_uuid=None, email=None) -> int:
+    """The id of an SOS case, by the phone's client_uuid or the traveler's email (their newest
+    case): a test then works on its own case, whatever earlier tests (or an earlier attempt
+    of the same test) left open in the shared console app."""
+    from sqlalchemy import select
+
+    from server.accounts.models import User
+    from server.db import db
+    from server.sos.models import SosCase
+
+    query = select(SosCase.id).order_by(SosCase.id.desc()).limit(1)
+    if client_uuid is not None:
+        query = query.where(SosCase.client_uuid == str(client_uuid))
+    if email is not None:
+        query = query.join(User, User.id == SosCase.user_id).where(User.email == email)
+    with app.app_context():
+        found = db.session.scalar(query)
+        db.session.remove()
+    assert found is not None, (client_uuid, email)
+    return found

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.browser.console.conftest import traveler_with_device
+from tests.browser.console.conftest import sos_case_id, traveler_with_device
 from tests.pushreceiver import PushReceiver
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -26,13 +26,13 @@ def test_new_sos_appears_in_the_queue_within_seconds_and_is_acknowledged(
         "lat": 48.8606, "lon": 2.3376, "accuracy": 25, "trip_id": trip["id"],
         "message": "Lost my passport and phone near the Louvre"})
     assert raised.status_code == 201, raised.json
-    case_id = raised.json.get("id") or None
+    case_id = sos_case_id(console_app, client_uuid=raised.json["client_uuid"])
     position = client.post(f"/api/sos/{raised.json['client_uuid']}/positions", json={
         "recorded_at": datetime.now(UTC).isoformat(), "lat": 48.8584, "lon": 2.2945,
         "accuracy": 15})
     assert position.status_code in (200, 201), position.json
-    item = page.wait_for_selector("#case-list li[data-state='open']", timeout=8000)
-    case_id = case_id or int(item.get_attribute("data-id"))
+    page.wait_for_selector(f"#case-list li[data-state='open'][data-id='{case_id}']",
+                           timeout=8000)
     assert page.locator(".sos-marker-open").count() >= 1
     page.click(f"#case-list li[data-id='{case_id}'] a")
     page.wait_for_selector("#case-state")
@@ -83,9 +83,9 @@ def test_sos_from_the_phone_reaches_the_queue_and_the_acknowledgement_reaches_th
     wait_state(phone, "open")
 
     # Polling brings it to the desk within seconds, on the list and the map.
-    item = desk.wait_for_selector("#case-list li[data-state='open']:has-text('Li Wei')",
-                                  timeout=8000)
-    case_id = item.get_attribute("data-id")
+    case_id = sos_case_id(console_app, email=traveler.email)
+    desk.wait_for_selector(f"#case-list li[data-state='open'][data-id='{case_id}']:has-text("
+                           "'Li Wei')", timeout=8000)
     assert desk.locator(".sos-marker-open").count() >= 1
     desk.click(f"#case-list li[data-id='{case_id}'] a")
     desk.wait_for_selector("#acknowledge")
