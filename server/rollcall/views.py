@@ -2,6 +2,7 @@
 from flask.views import MethodView
 from flask_login import current_user, login_required
 
+from server.idempotent import created_or_replayed
 from server.rollcall import answers, blp
 from server.rollcall.schemas import AnswerIn, AnswerOut, MyRollCallOut
 
@@ -31,10 +32,8 @@ class Answer(MethodView):
     decorators = [login_required]
 
     @blp.arguments(AnswerIn)
-    @blp.response(201, AnswerOut, description="The answer was recorded.")
-    @blp.alt_response(200, schema=AnswerOut, success=True,
-                      description="A replay of the same client_uuid: nothing changed.")
+    @created_or_replayed(blp, AnswerOut, created="The answer was recorded.",
+                         replayed="A replay of the same client_uuid: nothing changed.")
     def post(self, data, rollcall_id):
         """Answer "safe" or "help" (idempotent per client_uuid; the latest answered_at wins)"""
-        result, created = answers.answer(current_user, rollcall_id, data)
-        return result, 201 if created else 200
+        return answers.answer(current_user, rollcall_id, data)

@@ -1,6 +1,7 @@
 from flask.views import MethodView
 from flask_login import current_user, login_required
 
+from server.idempotent import created_or_replayed
 from server.sos import blp, services
 from server.sos.schemas import TRAVELER_CASE, TRAVELER_CASES, PositionIn, PositionOut, SosIn
 
@@ -15,13 +16,11 @@ class Cases(MethodView):
         return services.list_cases(current_user)
 
     @blp.arguments(SosIn)
-    @blp.response(201, TRAVELER_CASE, description="The case was created.")
-    @blp.alt_response(200, schema=TRAVELER_CASE, success=True,
-                      description="A replay: the case already existed and is returned as is.")
+    @created_or_replayed(blp, TRAVELER_CASE, created="The case was created.",
+                         replayed="A replay: the case already existed and is returned as is.")
     def post(self, data):
         """Raise an SOS (idempotent on client_uuid; stored before the response is sent)"""
-        sos, created = services.raise_sos(current_user, data)
-        return sos, 201 if created else 200
+        return services.raise_sos(current_user, data)
 
 
 @blp.route("/<uuid:client_uuid>")
@@ -39,13 +38,11 @@ class Positions(MethodView):
     decorators = [login_required]
 
     @blp.arguments(PositionIn)
-    @blp.response(201, PositionOut, description="The position was added to the trail.")
-    @blp.alt_response(200, schema=PositionOut, success=True,
-                      description="A replay: this recorded_at was already stored.")
+    @created_or_replayed(blp, PositionOut, created="The position was added to the trail.",
+                         replayed="A replay: this recorded_at was already stored.")
     def post(self, data, client_uuid):
         """Add a position to an open SOS (idempotent on recorded_at)"""
-        position, created = services.add_position(current_user, client_uuid, data)
-        return position, 201 if created else 200
+        return services.add_position(current_user, client_uuid, data)
 
 
 @blp.route("/<uuid:client_uuid>/cancel")
