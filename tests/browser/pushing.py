@@ -76,6 +76,13 @@ def wait_until(check, timeout=15.0, what="condition"):
     return result
 
 
+def box(page, selector, timeout=15.0):
+    """The element's bounding box once it is laid out: None while a re-render (a language
+    switch, a poll) has it detached or hidden."""
+    return wait_until(lambda: page.locator(selector).bounding_box(), timeout,
+                      f"{selector} to be laid out")
+
+
 class Worker:
     """The app's service worker over the DevTools protocol: push delivery and event dispatch."""
 

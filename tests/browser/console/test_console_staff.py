@@ -9,6 +9,7 @@ from pathlib import Path
 import pyotp
 
 from tests.browser.console.conftest import STAFF_PASSWORD, Console
+from tests.browser.pushing import box
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
@@ -91,8 +92,7 @@ def test_staff_page_in_arabic_is_right_to_left(console, make_staff, artifacts):
     page.goto("/console/#/staff")
     page.wait_for_selector("#staff-table tbody tr")
     assert page.text_content("#nav-staff") != "Staff accounts"  # translated
-    table = page.locator("#staff-table").bounding_box()
-    form = page.locator("#staff-form").bounding_box()
+    table, form = box(page, "#staff-table"), box(page, "#staff-form")
     assert form["x"] < table["x"]  # the grid mirrors: the form is on the left in Arabic
     page.screenshot(path=str(artifacts / "console-staff-ar.png"))
     assert console.errors == []
