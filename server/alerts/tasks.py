@@ -79,7 +79,7 @@ def send_alert(alert_id: int) -> None:
         else:
             added = audience.materialize(alert, low, high)
         created += added
-        if high is None and alert.state != "sent":
+        if high is None:  # the last chunk: the whole audience is in
             alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
         alert.updated_at = utcnow()  # progress, for the sweep
         db.session.commit()
