@@ -11,6 +11,7 @@ update, no index entry written), and only the result moves the row between index
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import timedelta
 
@@ -223,10 +224,17 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
     db.session.commit()
-    if retries:
-        countdown = max((r["_next"] - now).total_seconds() for r in retries)
-        bound(deliver_batch).apply_async((alert_id, [r["_id"] for r in retries]),
-                                         countdown=countdown)
+    for countdown, ids in _by_due_time(retries, now).items():
+        bound(deliver_batch).apply_async((alert_id, ids), countdown=countdown)
+
+
+def _by_due_time(retries, now) -> dict[int, list[int]]:
+    """Retried ids grouped by their own delay (whole seconds): a 500 due again in 30 s is not
+    held back behind a 429 that asked for 600 s. A handful of groups per batch at most."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for retry in retries:
+        groups[math.ceil((retry["_next"] - now).total_seconds())].append(retry["_id"])
+    return groups
 
 
 @shared_task(name="alerts.sweep_pending")

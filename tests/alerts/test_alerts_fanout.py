@@ -31,7 +31,7 @@ def test_alert_reaches_the_right_devices_in_their_language(sign_in_staff, create
     assert got[zh][0].json["headline"] == "请待在室内"
     assert got[ar][0].json["headline"] == "Stay indoors"
     message = got[en][0]
-    assert message.json == {"alert_id": alert["id"], "type": "Alert",
+    assert message.json == {"kind": "alert", "alert_id": alert["id"],
                             "headline": "Stay indoors", "body": "Protests downtown.",
                             "severity": "Moderate", "url": f"/alerts/{alert['id']}",
                             "tag": f"alert-{alert['id']}"}
@@ -96,6 +96,32 @@ def test_429_with_retry_after_and_500_are_retried(sign_in_staff, create_traveler
     states = deliveries(alert["id"])
     assert states[slow.id][:2] == ("sent", 2) and states[flaky.id][:2] == ("sent", 2)
     assert len(receiver.received(slow_name)) == len(receiver.received(flaky_name)) == 1
+
+
+def test_each_retry_waits_its_own_delay_not_the_slowest_of_its_batch(
+        app, monkeypatch, sign_in_staff, create_traveler, receiver):
+    staff, _ = sign_in_staff("admin")
+    _, [(slow, slow_name)] = create_traveler(here("FR"))
+    _, [(flaky, flaky_name)] = create_traveler(here("FR"))
+    receiver.script(slow_name, [(429, {"Retry-After": "600"})])
+    receiver.script(flaky_name, [(500,)])
+    scheduled = []
+    task = app.extensions["celery"].tasks[tasks.deliver_batch.name]
+    first_push = task.apply_async
+
+    def schedule(args, kwargs=None, countdown=None, **options):
+        if countdown is None:  # the first push of the batch (``delay``): let it run
+            return first_push(args, kwargs, **options)
+        scheduled.append((countdown, args[1]))
+
+    monkeypatch.setattr(task, "apply_async", schedule)
+    alert = create_and_send(staff, alert_body())
+    by_device = dict(db.session.execute(select(Delivery.id, Delivery.device_id)
+                                        .where(Delivery.alert_id == alert["id"])).all())
+    waits = {by_device[ids[0]]: countdown for countdown, ids in scheduled}
+    assert len(scheduled) == 2 and all(len(ids) == 1 for _, ids in scheduled)
+    assert 600 <= waits[slow.id] <= 601
+    assert 30 <= waits[flaky.id] <= 31  # the 500's own backoff, not the 429's 600 s
 
 
 def test_retries_are_bounded_then_failed(app, sign_in_staff, create_traveler, receiver):
@@ -171,7 +197,7 @@ def test_cancel_pushes_a_cap_cancel_to_the_same_devices(sign_in_staff, create_tr
     notice = response.json
     assert notice["msg_type"] == "Cancel" and notice["references"] == alert["id"]
     original, cancel = receiver.received(name)
-    assert cancel.json["type"] == "Cancel" and cancel.json["tag"] == original.json["tag"]
+    assert cancel.json["kind"] == "cancel" and cancel.json["tag"] == original.json["tag"]
     assert cancel.json["headline"].startswith("Cancelled")
     assert receiver.received(newcomer) == []
     assert db.session.get(Alert, alert["id"]).state == "cancelled"
