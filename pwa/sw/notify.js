@@ -3,9 +3,10 @@
  *
  * The server localizes what it sends (titles, bodies, roll-call button labels); the few
  * fallbacks here come from the app's catalog as the worker last saw it in the API cache.
- * Payloads: alerts {alert_id, type, headline, body, severity, url, tag}; roll calls
- * {type: "rollcall", rollcall_id, title, question, actions, tag, url, lang}; messages to one
- * person {kind: "sos.acknowledged", case, state, mission, title, body, tag}.
+ * Every payload names what it is in one field, `kind`: "alert", "update" or "cancel"
+ * {kind, alert_id, headline, body, severity, url, tag}; "rollcall" {kind, rollcall_id, title,
+ * question, actions, tag, url, lang}; "sos" (my SOS changed) {kind, case, state, mission,
+ * title, body, tag}. Anything else is shown as a plain message.
  */
 /* global CompatriotOutbox */
 (function attach(scope) {
@@ -17,6 +18,8 @@
     Moderate: "/icons/severity-moderate.png", Minor: "/icons/severity-minor.png",
   };
   const BADGE = "/icons/badge.png";
+  // The alert kinds of a payload, with the CAP msgType the inbox shows.
+  const ALERT_KINDS = { alert: "Alert", update: "Update", cancel: "Cancel" };
   let messages = {};
 
   function _(message, params) {
@@ -62,22 +65,22 @@
 
   /** [title, options] for showNotification, from a push payload (pure but for the UUIDs). */
   function notificationFor(payload) {
-    if (payload.type === "rollcall") return rollcallNotification(payload);
-    if (payload.kind === "sos.acknowledged") {
+    if (payload.kind === "rollcall") return rollcallNotification(payload);
+    if (ALERT_KINDS[payload.kind]) return alertNotification(payload);
+    if (payload.kind === "sos") {
       return [payload.title || _("Your SOS was received"), {
         body: payload.body || _("Your SOS was received by {mission}", { mission: payload.mission }),
         tag: payload.tag || "sos-" + payload.case, icon: "/icons/icon-192.png", badge: BADGE,
         renotify: true,
         data: { kind: "sos", case: payload.case, url: "/#/sos" } }];
     }
-    if (payload.alert_id !== undefined) return alertNotification(payload);
     return [payload.title || _("Compatriot"), {
       body: payload.body || _("Open the app for details."), tag: payload.tag,
       icon: "/icons/icon-192.png", badge: BADGE, data: { kind: "other", url: "/" } }];
   }
 
   function alertNotification(payload) {
-    const cancel = payload.type === "Cancel";
+    const cancel = payload.kind === "cancel";
     const urgent = !cancel && ["Extreme", "Severe"].includes(payload.severity);
     const title = payload.headline
       || (cancel ? _("This alert was cancelled") : _("Safety alert"));
@@ -138,11 +141,11 @@
     const saved = await cache.match("/api/alerts", { ignoreVary: true });
     const list = saved ? await saved.json().catch(() => []) : [];
     const thread = Number(String(payload.tag || "").replace(/^alert-/, ""));
-    const cancel = payload.type === "Cancel";
+    const cancel = payload.kind === "cancel";
     const merged = list.filter((item) => item.id !== payload.alert_id)
       .map((item) => (cancel && item.id === thread ? { ...item, cancelled: true } : item));
     merged.unshift({
-      id: payload.alert_id, msg_type: payload.type, severity: payload.severity,
+      id: payload.alert_id, msg_type: ALERT_KINDS[payload.kind], severity: payload.severity,
       headline: payload.headline, description: payload.body, instruction: null, web: null,
       event: null, sent_at: new Date().toISOString(), cancelled: false, clicked_at: null,
     });

@@ -29,12 +29,13 @@ def _encode(data: dict) -> bytes:
 
 
 def payload(alert: Alert, language: str, default: str) -> bytes:
-    """``{alert_id, type, headline, body, severity, url, tag}`` in ``language`` (another
-    kind's push: its registered builder's payload)."""
+    """``{kind, alert_id, headline, body, severity, url, tag}`` in ``language`` (another
+    kind's push: its registered builder's payload). ``kind`` is what the phone reads to tell
+    messages apart: "alert", "update" or "cancel" here (the CAP msgType)."""
     if alert.kind != "alert":
         return BUILDERS[alert.kind](alert, language, default)
     text = alert.text_for(language, default)
-    data = {"alert_id": alert.id, "type": alert.msg_type, "headline": text.headline,
+    data = {"kind": alert.msg_type.lower(), "alert_id": alert.id, "headline": text.headline,
             "body": text.description, "severity": alert.severity,
             "url": f"/alerts/{alert.id}", "tag": f"alert-{alert.thread_id}"}
     encoded = _encode(data)

@@ -21,13 +21,13 @@ def _encode(data: dict) -> bytes:
 
 
 def build(alert: Alert, language: str, default: str) -> bytes:
-    """``{type, rollcall_id, title, question, deadline, actions, tag, url, reminder, lang}``."""
+    """``{kind, rollcall_id, title, question, deadline, actions, tag, url, reminder, lang}``."""
     rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == alert.thread_id))
     text = alert.text_for(language, default)
     with force_locale(text.language):
         title, safe, help_ = gettext("Are you safe?"), gettext("I am safe"), gettext(
             "I need help")
-    data = {"type": "rollcall", "rollcall_id": rollcall.id, "title": title,
+    data = {"kind": "rollcall", "rollcall_id": rollcall.id, "title": title,
             "question": text.description, "deadline": rollcall.deadline.isoformat(),
             "actions": [{"action": "safe", "title": safe}, {"action": "help", "title": help_}],
             "tag": f"rollcall-{rollcall.id}", "url": f"/#/rollcalls/{rollcall.id}",

@@ -220,7 +220,7 @@ def notify_acknowledged(sos: SosCase, by: User) -> None:
             else current_app.config["MINISTRY_NAME"])
     with force_locale(traveler.language):
         title, body = str(PUSH_TITLE), str(PUSH_BODY).format(mission=name)
-    push_to_user(traveler.id, "sos.acknowledged", {
+    push_to_user(traveler.id, "sos", {
         "case": sos.client_uuid, "state": sos.state, "mission": name, "title": title,
         "body": body, "tag": f"sos-{sos.client_uuid}"})
 

@@ -37,7 +37,7 @@ def test_a_severe_update_needs_a_second_person_and_replaces_the_original(
     assert drafter.post(f"/api/staff/alerts/{update['id']}/send").status_code == 202
 
     first, second = receiver.received(name)
-    assert second.json["type"] == "Update" and second.json["headline"] == "Curfew from 20:00"
+    assert second.json["kind"] == "update" and second.json["headline"] == "Curfew from 20:00"
     assert second.json["tag"] == first.json["tag"] == f"alert-{original['id']}"
     root = ET.fromstring(client.get(f"/api/alerts/{update['id']}.cap").data)  # noqa: S314
     assert root.findtext(f"{CAP}msgType") == "Update"

@@ -131,9 +131,9 @@ def test_vapid_key_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
 def test_push_to_user_reaches_every_device_of_the_user(app, create_traveler, receiver):
     user, devices = create_traveler(devices=2)
     other, [(_, stranger)] = create_traveler()
-    services.push_to_user(user.id, "sos.acknowledged", {"case": "abc"})
+    services.push_to_user(user.id, "sos", {"case": "abc"})
     db.session.commit()  # pushes leave once the caller's transaction commits
     for _, name in devices:
         [message] = receiver.received(name)
-        assert message.json == {"kind": "sos.acknowledged", "case": "abc"}
+        assert message.json == {"kind": "sos", "case": "abc"}
     assert receiver.received(stranger) == []

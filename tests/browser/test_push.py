@@ -162,7 +162,7 @@ def test_alert_push_shows_one_notification_per_tag_and_a_tap_is_reported(
     assert staff.post(f"/api/staff/alerts/{alert_id}/cancel").status_code == 200
     cancel = wait_until(lambda: receiver.received(subscription.name)[1:],
                         what="the cancellation")[0]
-    assert cancel.json["type"] == "Cancel" and cancel.json["tag"] == message.json["tag"]
+    assert cancel.json["kind"] == "cancel" and cancel.json["tag"] == message.json["tag"]
     worker.push(cancel.payload)
     [replaced] = wait_until(lambda: [n for n in worker.notifications()
                                      if n["title"] != shown["title"]], what="the replacement")

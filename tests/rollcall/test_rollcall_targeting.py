@@ -36,7 +36,7 @@ def test_everyone_in_the_area_is_asked_once_and_every_device_gets_the_question(
     got = {name: receiver.received(name) for name in (en, zh, pos, germany, later)}
     assert [len(got[n]) for n in (en, zh, pos, germany, later)] == [1, 1, 1, 0, 0]
     message = got[en][0].json
-    assert message["type"] == "rollcall" and message["rollcall_id"] == rollcall["id"]
+    assert message["kind"] == "rollcall" and message["rollcall_id"] == rollcall["id"]
     assert message["question"] == "Earthquake in the area. Are you safe?"
     assert message["tag"] == f"rollcall-{rollcall['id']}"
     assert message["actions"] == [{"action": "safe", "title": "I am safe"},

@@ -61,7 +61,7 @@ def test_officer_works_a_case_from_queue_to_resolved(client, other_client, paris
     assert ack.json["acknowledged_by_id"] == officer.id
     assert ack.json["notes"][0]["text"] == "Called, police on the way"
     assert ack.json["notes"][0]["author_name"] == officer.name
-    assert pushes == [(traveler["id"], "sos.acknowledged", {
+    assert pushes == [(traveler["id"], "sos", {
         "case": case.client_uuid, "state": "acknowledged", "mission": "Mission fr-paris",
         "title": "SOS received", "body": "Your SOS was received by Mission fr-paris.",
         "tag": f"sos-{case.client_uuid}"})]
