@@ -227,8 +227,8 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
 
     from server.alerts import tasks
     from server.alerts.models import Alert, Delivery
+    from server.celery_app import bound
     from server.db import db
-    from server.devices.tasks import bound
 
     with app.app_context():
         db.session.execute(text("UPDATE devices SET endpoint = :o || '/push/' || id"),

@@ -303,7 +303,7 @@ def main() -> None:
             import threading
 
             from server.alerts import tasks
-            from server.devices.tasks import bound
+            from server.celery_app import bound
 
             with app.app_context():
                 bound(tasks.send_alert).delay(alert_id)

@@ -73,12 +73,38 @@ def ensure_embedded_worker(app: Flask) -> None:
         app.extensions["celery_worker"] = worker
 
 
+def bound(task):
+    """``task`` as registered on the Celery app of the current Flask app.
+
+    Shared tasks otherwise resolve to Celery's "current" app, which is whichever app was
+    built last in the process (several exist in tests).
+    """
+    from flask import current_app
+
+    return current_app.extensions["celery"].tasks[task.name]
+
+
 def enqueue(task, *args, **kwargs) -> None:
     """Send a task by ids; in embedded mode make sure the in-process worker is running."""
     from flask import current_app
 
     ensure_embedded_worker(current_app._get_current_object())
-    task.delay(*args, **kwargs)
+    bound(task).delay(*args, **kwargs)
+
+
+def after_commit(callback) -> None:
+    """Run ``callback`` once the current transaction commits (never if it rolls back), so a
+    worker never acts on data the request has not committed yet."""
+    from sqlalchemy import event
+
+    from server.db import db
+
+    event.listen(db.session(), "after_commit", lambda _session: callback(), once=True)
+
+
+def enqueue_after_commit(task, *args) -> None:
+    """``enqueue(task, *args)`` once the caller's transaction commits."""
+    after_commit(lambda: enqueue(task, *args))
 
 
 def create_worker_app() -> Celery:

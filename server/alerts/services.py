@@ -20,7 +20,6 @@ from server.alerts import audience
 from server.alerts.models import Alert, AlertText, Delivery
 from server.audit import services as audit
 from server.db import db, utcnow
-from server.devices.services import after_commit
 from server.embassies.models import Embassy
 from server.errors import field_error
 
@@ -183,10 +182,9 @@ def send(user: User, alert_id: int) -> Alert:
 
 def _start_sending(alert_id: int) -> None:
     from server.alerts import tasks
-    from server.celery_app import enqueue
-    from server.devices.tasks import bound
+    from server.celery_app import enqueue_after_commit
 
-    after_commit(lambda: enqueue(bound(tasks.send_alert), alert_id))
+    enqueue_after_commit(tasks.send_alert, alert_id)
 
 
 def cancel(user: User, alert_id: int) -> Alert:

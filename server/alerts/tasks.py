@@ -22,9 +22,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.alerts import audience, payload
 from server.alerts.models import Alert, Delivery
+from server.celery_app import bound
 from server.db import UTCDateTime, db, on_postgresql, utcnow
 from server.devices.models import Device
-from server.devices.tasks import bound
 from server.push import PushMessage, check_fields
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from server.accounts.models import User
 from server.db import db, utcnow
@@ -81,17 +81,11 @@ def export_for_user(user: User) -> list[dict]:
     return DeviceOut(many=True).dump(devices)
 
 
-def after_commit(callback) -> None:
-    """Run ``callback`` once the current transaction commits (never if it rolls back), so a
-    worker never acts on data the request has not committed yet."""
-    event.listen(db.session(), "after_commit", lambda _session: callback(), once=True)
-
-
 def push_to_user(user_id: int, kind: str, data: dict) -> None:
     """Push a small message (``{"kind": kind, **data}``) to every device of a user, in the
     background, once the caller's transaction commits; e.g. "your SOS was acknowledged".
     Keep ``data`` small (under 3 KB as JSON)."""
-    from server.celery_app import enqueue
+    from server.celery_app import enqueue_after_commit
     from server.devices import tasks
 
-    after_commit(lambda: enqueue(tasks.bound(tasks.push_to_user), user_id, kind, data))
+    enqueue_after_commit(tasks.push_to_user, user_id, kind, data)

@@ -12,15 +12,6 @@ from server.devices.models import Device
 from server.push import MAX_PAYLOAD, PushMessage
 
 
-def bound(task):
-    """``task`` as registered on the Celery app of the current Flask app.
-
-    Shared tasks otherwise resolve to Celery's "current" app, which is whichever app was
-    built last in the process (several exist in tests).
-    """
-    return current_app.extensions["celery"].tasks[task.name]
-
-
 @shared_task(name="devices.push_to_user")
 def push_to_user(user_id: int, kind: str, data: dict) -> None:
     """Send one message to every device of the user; gone subscriptions are removed."""

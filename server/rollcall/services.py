@@ -19,7 +19,6 @@ from server.alerts import services as alert_services
 from server.alerts.models import Alert, Delivery
 from server.audit import services as audit
 from server.db import db, utcnow
-from server.devices.services import after_commit
 from server.errors import field_error
 from server.rollcall import recipients
 from server.rollcall.models import RollCall
@@ -75,11 +74,10 @@ def preview(user: User, data: dict) -> dict:
 
 
 def _push(alert_id: int) -> None:
-    from server.celery_app import enqueue
-    from server.devices.tasks import bound
+    from server.celery_app import enqueue_after_commit
     from server.rollcall import tasks
 
-    after_commit(lambda: enqueue(bound(tasks.send), alert_id))
+    enqueue_after_commit(tasks.send, alert_id)
 
 
 def start(user: User, data: dict) -> RollCall:

@@ -72,9 +72,8 @@ def test_lost_broker_messages_are_resumed_by_the_sweep(app, sign_in_staff, creat
     devices = _travelers(create_traveler)
     with monkeypatch.context() as patch:
         # The broker restarts without persistence: every batch message is dropped.
-        from server.devices import tasks as device_tasks
+        from server.celery_app import bound as real_bound
 
-        real_bound = device_tasks.bound
         patch.setattr(tasks, "bound", lambda task: (
             _Dropped() if task.name == "alerts.deliver_batch" else real_bound(task)))
         alert = create_and_send(staff, alert_body())
