@@ -22,15 +22,14 @@ from server.audit import services as audit
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
+from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
 
 
 def _scoped(user: User):
-    query = select(Alert).where(Alert.kind == "alert")
-    if user.role != "admin":
-        query = query.where(Alert.embassy_id == user.embassy_id)
-    return query
+    """Alerts of the user's mission; an admin's: all."""
+    return select(Alert).where(Alert.kind == "alert", scope.mission_filter(user, Alert.embassy_id))
 
 
 def list_alerts(user: User, state: str | None, before: int | None, limit: int) -> list[Alert]:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
 from server.alerts import areas as area_rules
@@ -22,6 +22,7 @@ from server.db import db, utcnow
 from server.errors import field_error
 from server.rollcall import recipients
 from server.rollcall.models import RollCall
+from server.staff import scope
 
 EVENT = "Roll call"
 REMINDER_MIN_TTL = timedelta(hours=1)
@@ -29,12 +30,7 @@ REMINDER_MIN_TTL = timedelta(hours=1)
 
 def _scoped(user: User):
     """Roll calls of the user's mission; an admin's: all."""
-    query = select(RollCall)
-    if user.role == "admin":
-        return query
-    if user.embassy_id is None:
-        return query.where(false())
-    return query.where(RollCall.embassy_id == user.embassy_id)
+    return select(RollCall).where(scope.mission_filter(user, RollCall.embassy_id))
 
 
 def list_rollcalls(user: User, state: str | None, limit: int) -> list[RollCall]:

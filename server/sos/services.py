@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
-from sqlalchemy import Select, bindparam, case, false, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,6 +24,7 @@ from server.errors import field_error
 from server.sos import routing
 from server.sos.models import SosCase, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
+from server.staff import scope
 
 FLOOD_WINDOW = timedelta(minutes=10)
 FLOOD_LIMIT = 5  # new cases per user and window before further ones are flagged
@@ -151,12 +152,7 @@ def export_for_user(user: User) -> list[dict]:
 
 def _scoped(user: User) -> Select:
     """Cases the staff member may see: their mission's; an admin's: all, default queue too."""
-    query = select(SosCase)
-    if user.role == "admin":
-        return query
-    if user.embassy_id is None:
-        return query.where(false())
-    return query.where(SosCase.embassy_id == user.embassy_id)
+    return select(SosCase).where(scope.mission_filter(user, SosCase.embassy_id))
 
 
 def queue(user: User, state: str | None = None, limit: int = 100) -> list[SosCase]:

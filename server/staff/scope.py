@@ -54,6 +54,16 @@ def covers(user: User, country: str, subdivision: str | None = None) -> bool:
     return any(c == country and (s is None or s == subdivision) for c, s in scope)
 
 
+def mission_filter(user: User, embassy_column):
+    """A SQL condition restricting rows to the user's mission (``embassy_column``): an admin's
+    are all; a staff member without a mission has none (never ``embassy_id IS NULL``)."""
+    if user.role == "admin":
+        return true()
+    if user.embassy_id is None:
+        return false()
+    return embassy_column == user.embassy_id
+
+
 def place_filter(user: User, country_column, subdivision_column):
     """A SQL condition restricting rows to the user's jurisdiction (for set-based queries)."""
     scope = areas(user)
