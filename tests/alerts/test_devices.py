@@ -25,11 +25,46 @@ def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(
     assert first.json["language"] == "zh_Hant" and first.json["user_agent"] == "Firefox/140"
     assert client.post("/api/devices", json=body).status_code == 200
     other = signup(other_client)
-    moved = other_client.post("/api/devices", json=sub.as_json())
+    padded = {k: v + "=" * (-len(v) % 4) for k, v in sub.as_json()["keys"].items()}
+    moved = other_client.post("/api/devices", json={**sub.as_json(), "keys": padded})
     assert moved.status_code == 200 and moved.json["id"] == first.json["id"]
     owner = db.session.scalar(select(Device.user_id).where(Device.id == first.json["id"]))
     assert owner == other["id"]
     assert client.delete(f"/api/devices/{first.json['id']}").status_code == 404
+
+
+def test_another_users_endpoint_without_its_keys_is_refused(client, other_client, signup,
+                                                              receiver):
+    sub = make_subscription(receiver, "browser")
+    owner = signup(client)
+    client.patch("/api/me", json={"location_consent": True})
+    first = client.post("/api/devices", json={**sub.as_json(), "language": "zh_Hant"}).json
+    client.put(f"/api/devices/{first['id']}/position", json={"lat": 48.85, "lon": 2.35})
+    signup(other_client)
+    impostor = make_subscription(receiver, "impostor")  # other keys, the owner's endpoint
+    for keys in (impostor.as_json()["keys"], {**sub.as_json()["keys"], "auth": impostor.auth},
+                 {**sub.as_json()["keys"], "p256dh": impostor.p256dh}):
+        refused = other_client.post("/api/devices", json={"endpoint": sub.endpoint,
+                                                          "keys": keys, "language": "ar"})
+        assert refused.status_code == 409, refused.json
+        assert sub.endpoint not in str(refused.json) and "zh_Hant" not in str(refused.json)
+    device = db.session.scalars(select(Device)).one()
+    assert (device.user_id, device.p256dh, device.auth, device.language, device.lat) == (
+        owner["id"], sub.p256dh, sub.auth, "zh_Hant", 48.85)
+    assert other_client.delete(f"/api/devices/{first['id']}").status_code == 404
+    assert client.delete(f"/api/devices/{first['id']}").status_code == 204
+
+
+def test_the_owner_may_re_register_with_new_keys(client, signup, receiver):
+    sub = make_subscription(receiver, "browser")
+    signup(client)
+    first = client.post("/api/devices", json=sub.as_json()).json
+    rotated = make_subscription(receiver, "rotated")
+    body = {"endpoint": sub.endpoint, "keys": rotated.as_json()["keys"], "language": "ar"}
+    again = client.post("/api/devices", json=body)
+    assert again.status_code == 200 and again.json["id"] == first["id"]
+    assert again.json["language"] == "ar"
+    assert db.session.scalar(select(Device.auth)) == rotated.auth
 
 
 @pytest.mark.parametrize("change, path", [
