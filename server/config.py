@@ -107,6 +107,9 @@ def from_environment(instance_path: str) -> dict:
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:consular-alerts@example.org"),
         "PUSH_ALLOW_HTTP": _env_bool("PUSH_ALLOW_HTTP"),
         "PUSH_SERVICE_HOSTS": _push_service_hosts(_env_bool("PUSH_ALLOW_HTTP")),
+        # Ports an endpoint may name besides its scheme's default (443): none in production;
+        # tests add the port their local push receiver was given.
+        "PUSH_SERVICE_PORTS": tuple(int(p) for p in _env_list("PUSH_SERVICE_PORTS", ())),
         "STAFF_SESSION_IDLE_MINUTES": int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 30)),
         "STAFF_SESSION_MAX_HOURS": int(os.environ.get("STAFF_SESSION_MAX_HOURS", 12)),
         # Rate-limit counters: unset means the Redis broker if there is one, else memory.

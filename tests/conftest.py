@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from server import create_app
 from server.db import db
 from server.embassies.models import Embassy
+from tests.pushreceiver import RECEIVER_PORTS
 
 TEST_PASSWORD = "correct horse battery"
 TEST_FIELD_KEY = "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8="  # Fernet: 32 bytes, base64url
@@ -46,6 +47,7 @@ def make_test_app(tmp_path_factory, **overrides):
         # Bulk tests sign many people up and in from one address; the real limits are
         # proven by tests/security/test_rate_limits.py (the others stay as configured).
         "RATELIMIT_SIGNIN": "10000 per minute", "RATELIMIT_SIGNUP": "10000 per minute",
+        "PUSH_SERVICE_PORTS": RECEIVER_PORTS,  # subscriptions to a local push receiver
     }
     config.update(overrides)
     os.environ["COMPATRIOT_INSTANCE_PATH"] = str(instance)

@@ -37,6 +37,21 @@ _TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _URGENCIES = {"very-low", "low", "normal", "high"}
 
 
+def _ephemeral_ports() -> range:
+    """The ports the kernel picks from for a socket bound to port 0, as the receiver's is."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+    except (OSError, ValueError):  # not Linux: IANA's dynamic range (macOS, BSD)
+        low, high = 49152, 65535
+    return range(low, high + 1)
+
+
+# What test apps allow an endpoint's port to be (PUSH_SERVICE_PORTS): wherever a receiver
+# lands, while the well-known ports (22, 8080...) stay refused as in production.
+RECEIVER_PORTS = _ephemeral_ports()
+
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 

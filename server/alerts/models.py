@@ -22,6 +22,7 @@ AREA_KINDS = ("country", "subdivision", "circle", "polygon")
 # and fan-out (e.g. "rollcall"): never listed, approved, published or shown as alerts.
 KINDS = ("alert", "rollcall")
 DELIVERY_STATES = ("pending", "sent", "failed", "gone")
+DELIVERY_ERROR_LENGTH = 300  # a failed delivery's reason, cut to this
 
 
 class Alert(db.Model):
@@ -147,6 +148,8 @@ class Delivery(db.Model):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status: Mapped[int | None] = mapped_column(Integer)
+    # Why a failed delivery failed (the push service's answer, a bad subscription...).
+    error: Mapped[str | None] = mapped_column(String(DELIVERY_ERROR_LENGTH))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A claim in flight (server/alerts/tasks.py). In no index, so that claiming is a HOT update.
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,11 +21,11 @@ from sqlalchemy import Integer, any_, bindparam, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.alerts import audience, payload
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import DELIVERY_ERROR_LENGTH, Alert, Delivery
 from server.celery_app import bound
 from server.db import UTCDateTime, db, on_postgresql, utcnow
 from server.devices.models import Device
-from server.push import PushMessage, check_fields
+from server.push import PushMessage, check_fields, failed
 
 
 def _due(table, moment):
@@ -148,12 +148,13 @@ def _claim(ids: list[int], now) -> list:
     return [(row, subscriptions.get(row.device_id)) for row in claimed]
 
 
-def _finish(ids, state: str, status=None, now=None) -> None:
+def _finish(ids, state: str, status=None, now=None, error: str | None = None) -> None:
     if ids:
         db.session.execute(
             update(Delivery.__table__).where(_among(Delivery.id, ids), Delivery.state == "pending")
             .values(state=state, last_status=status, next_attempt_at=None,
-                    sent_at=now if state == "sent" else None))
+                    sent_at=now if state == "sent" else None,
+                    error=error[:DELIVERY_ERROR_LENGTH] if error else None))
 
 
 def _backoff(attempts: int, retry_after: float | None) -> float:
@@ -172,7 +173,7 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     if alert is None or alert.state == "cancelled":
         return
     if alert.expires <= now:
-        _finish(delivery_ids, "failed", now=now)
+        _finish(delivery_ids, "failed", now=now, error="expired before it could be pushed")
         db.session.commit()
         return
     claimed = _claim(delivery_ids, now)
@@ -180,23 +181,41 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
         return
     _finish([row.id for row, sub in claimed if sub is None], "gone", now=now)  # device removed
     present = [(row, sub) for row, sub in claimed if sub is not None]
-    rows = [row for row, _ in present]
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    bodies = {lang: payload.payload(alert, lang, default) for lang in {r.language for r in rows}}
     common = {"ttl": payload.ttl(alert, now), "urgency": payload.urgency(alert),
               "topic": payload.topic(alert)}
-    for body in bodies.values():
-        check_fields(body, **common)  # once per batch; endpoints and keys were checked on subscribe
-    messages = [PushMessage.unchecked(row.id, sub.endpoint, sub.p256dh, sub.auth,
-                                      bodies[row.language], **common)
-                for row, sub in present]
-    results = sender().send(messages)
-    _apply_results(alert_id, rows, results, now)
+    bodies = _bodies(alert, {row.language for row, _ in present}, common)
+    messages, unbuilt = [], []
+    for row, sub in present:
+        body = bodies[row.language]
+        if isinstance(body, Exception):
+            unbuilt.append(failed(row.id, "payload", body))
+        else:
+            messages.append(PushMessage.unchecked(row.id, sub.endpoint, sub.p256dh, sub.auth,
+                                                  body, **common))
+    results = sender().send(messages) + unbuilt
+    _apply_results(alert_id, [row for row, _ in present], results, now)
+
+
+def _bodies(alert: Alert, languages, common: dict) -> dict[str, bytes | Exception]:
+    """The payload in each language, checked once per batch (endpoints and keys were checked
+    on subscribe, and the sender fails a bad one alone). A language whose payload cannot be
+    built gets the error instead: its rows fail with it, the others still go out."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    bodies: dict[str, bytes | Exception] = {}
+    for language in languages:
+        try:
+            body = payload.payload(alert, language, default)
+            check_fields(body, **common)
+            bodies[language] = body
+        except Exception as exc:  # one bad text must not keep the batch's others pending
+            current_app.logger.exception("alert %s: no %s payload", alert.id, language)
+            bodies[language] = exc
+    return bodies
 
 
 def _apply_results(alert_id: int, rows, results, now) -> None:
     by_id = {r.id: r for r in rows}
-    done: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    done: dict[tuple[str, int | None, str | None], list[int]] = defaultdict(list)
     retries, gone_devices = [], []
     max_attempts = current_app.config["PUSH_MAX_ATTEMPTS"]
     for result in results:
@@ -212,9 +231,9 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
         if state == "failed":
             current_app.logger.warning("alert %s delivery %s failed: %s", alert_id, row.id,
                                        result.error)
-        done[(state, result.status)].append(row.id)
-    for (state, status), ids in done.items():
-        _finish(ids, state, status, now)
+        done[(state, result.status, result.error if state == "failed" else None)].append(row.id)
+    for (state, status, error), ids in done.items():
+        _finish(ids, state, status, now, error)
     if retries:
         table = Delivery.__table__
         db.session.execute(

@@ -1,5 +1,5 @@
+import re
 from datetime import UTC
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -8,18 +8,32 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from server.validation import BaseSchema, language, latitude, longitude
 
 MAX_ENDPOINT = 1024
+DEFAULT_PORTS = {"https": 443, "http": 80}
+# scheme://host[:port]/path[?query], all ASCII: a host of letters, digits, dots and hyphens
+# (no userinfo, no percent-encoding, no [IPv6] literal), a port without leading zeros, and a
+# path and query of RFC 3986 characters only (no space, no control character, no fragment).
+# Matched by hand, not with urlsplit: it accepts far more (and raises on some of it).
+_ENDPOINT = re.compile(
+    r"(?P<scheme>[a-z]+)://(?P<host>[a-z0-9.-]{1,253})(?::(?P<port>[1-9][0-9]{0,4}))?"
+    r"(?P<target>/(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)", re.ASCII | re.IGNORECASE)
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
 
 
 def endpoint_problem(url: str) -> str | None:
     """Why ``url`` is not a push-service endpoint the server may POST to (None if it is)."""
-    parts = urlsplit(url)
-    schemes = ("https", "http") if current_app.config.get("PUSH_ALLOW_HTTP") else ("https",)
-    if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
+    cfg = current_app.config
+    schemes = ("https", "http") if cfg.get("PUSH_ALLOW_HTTP") else ("https",)
+    match = _ENDPOINT.fullmatch(url)
+    scheme = match["scheme"].lower() if match else None
+    if (scheme not in schemes
+            or not all(_LABEL.fullmatch(label) for label in match["host"].split("."))):
         return _l("The endpoint must be an https URL of a push service.")
-    hosts = current_app.config.get("PUSH_SERVICE_HOSTS") or ()
-    host = parts.hostname.lower()
+    hosts, host = cfg.get("PUSH_SERVICE_HOSTS") or (), match["host"].lower()
     if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
         return _l("The endpoint is not on a known push service.")
+    port = int(match["port"] or DEFAULT_PORTS[scheme])
+    if port != DEFAULT_PORTS[scheme] and port not in cfg.get("PUSH_SERVICE_PORTS", ()):
+        return _l("The endpoint must use the push service's standard port.")
     return None
 
 

@@ -1,6 +1,7 @@
 """Device rules: register by endpoint, the latest consented position, pushes to one user."""
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,17 +13,25 @@ from server.db import db, utcnow
 from server.devices.models import Device
 from server.devices.schemas import DeviceOut
 from server.embassies.services import country_at
+from server.push.crypto import b64url_decode
 
 
 def register(user: User, data: dict, user_agent: str | None) -> tuple[Device, bool]:
-    """Create the device, or take over the one with this endpoint (a browser re-subscribing,
-    possibly after another user signed in on it). Returns (device, created)."""
+    """Create the device, or update the one with this endpoint (a browser re-subscribing).
+    Returns (device, created).
+
+    Another user's device moves to this one only on proof that the caller holds the
+    subscription: its keys (a browser re-registering it after someone else signed in on it
+    sends them). Knowing the endpoint is not enough, so without them: 409, nothing changed.
+    """
     device = db.session.scalar(select(Device).where(Device.endpoint == data["endpoint"]))
     created = device is None
     if created:
         device = Device(endpoint=data["endpoint"])
         db.session.add(device)
     elif device.user_id != user.id:
+        if not _same_keys(device, data["keys"]):
+            abort(409)  # the generic message: whose device it is stays unsaid
         device.forget_position()  # a fix belongs to the person who consented to share it
     device.user_id = user.id
     device.p256dh = data["keys"]["p256dh"]
@@ -32,6 +41,15 @@ def register(user: User, data: dict, user_agent: str | None) -> tuple[Device, bo
     device.last_seen_at = utcnow()
     db.session.flush()
     return device, created
+
+
+def _same_keys(device: Device, keys: dict) -> bool:
+    """Whether ``keys`` are the device's (compared decoded: padding may differ)."""
+    try:
+        return all(hmac.compare_digest(b64url_decode(getattr(device, name)),
+                                       b64url_decode(keys[name])) for name in ("p256dh", "auth"))
+    except ValueError:  # a stored key that does not decode proves nothing
+        return False
 
 
 def get_device(user: User, device_id: int) -> Device:

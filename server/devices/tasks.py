@@ -24,9 +24,16 @@ def push_to_user(user_id: int, kind: str, data: dict) -> None:
         return
     devices = db.session.execute(select(Device.id, Device.endpoint, Device.p256dh, Device.auth)
                                  .where(Device.user_id == user_id)).all()
-    messages = [PushMessage(id=d.id, endpoint=d.endpoint, p256dh=d.p256dh, auth=d.auth,
-                            payload=payload, ttl=24 * 3600, urgency="high") for d in devices]
-    gone = [r.id for r in sender().send(messages) if r.outcome == "gone"]
+    # Unchecked, like the fan-out's: a device whose endpoint or keys do not work (stored before
+    # today's checks) then fails alone in the sender instead of raising here for all of them.
+    messages = [PushMessage.unchecked(d.id, d.endpoint, d.p256dh, d.auth, payload,
+                                      24 * 3600, "high", None) for d in devices]
+    results = sender().send(messages)
+    for result in results:
+        if result.outcome == "failed":
+            current_app.logger.warning("push to user %s, device %s failed: %s", user_id,
+                                       result.id, result.error)
+    gone = [r.id for r in results if r.outcome == "gone"]
     if gone:
         db.session.execute(delete(Device).where(Device.id.in_(gone)))
     db.session.commit()

@@ -7,6 +7,7 @@ from server.push.message import (
     PushMessage,
     PushResult,
     check_fields,
+    failed,
     parse_retry_after,
     topic_for,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "VapidSigner",
     "check_fields",
     "encrypt",
+    "failed",
     "generate_vapid_keypair",
     "naive_send",
     "origin_of",

@@ -53,8 +53,9 @@ class PushMessage:
                   ttl: int, urgency: Urgency, topic: str | None) -> PushMessage:
         """Build without the checks, for a fan-out's rows: their endpoint and keys were checked
         when the device subscribed, the shared fields by one check_fields() per batch (a
-        per-message re-check of a million rows is CPU spent on nothing). The keys are parsed
-        again by encrypt() anyway, and a bad one fails that message only."""
+        per-message re-check of a million rows is CPU spent on nothing). The sender parses the
+        endpoint and keys again anyway, and a bad one (a row older than today's checks) fails
+        that message only."""
         message = object.__new__(cls)
         set_field = object.__setattr__  # what the frozen dataclass's own __init__ does
         set_field(message, "id", id)
@@ -132,3 +133,9 @@ def result_for_response(
     retry_after = parse_retry_after(headers.get("Retry-After")) if outcome == "retry" else None
     error = None if outcome == "sent" else f"HTTP {status}: {body[:300]}".rstrip(": ")
     return PushResult(message_id, status, outcome, retry_after, error)
+
+
+def failed(message_id: Hashable, stage: str, exc: Exception) -> PushResult:
+    """The result of a message that could not be sent at all (``stage``: what was being done),
+    so that one bad message fails alone instead of taking its batch down."""
+    return PushResult(message_id, None, "failed", None, f"{stage}: {type(exc).__name__}: {exc}")

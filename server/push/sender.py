@@ -31,7 +31,7 @@ import httptools
 import uvloop
 
 from server.push.crypto import encrypt
-from server.push.message import PushMessage, PushResult, result_for_response
+from server.push.message import PushMessage, PushResult, failed, result_for_response
 from server.push.vapid import VapidSigner, split_endpoint
 
 T = TypeVar("T")
@@ -247,15 +247,16 @@ class PushSender:
     async def _send_all(self, batch: list[PushMessage]) -> list[PushResult]:
         """Per origin, up to N workers take the origin's messages one after the other."""
         results: list[PushResult | None] = [None] * len(batch)
-        by_origin: dict[str, list[tuple[int, str]]] = {}
-        for index, message in enumerate(batch):
-            origin, target = split_endpoint(message.endpoint)
-            by_origin.setdefault(origin, []).append((index, target))
         heads: dict[tuple, bytes] = {}
         workers = []
-        for origin, items in by_origin.items():
-            pool, queue = self._origin(origin), iter(items)
-            authorization = self.signer.authorization(origin)
+        for origin, items in _by_origin(batch, results).items():
+            try:
+                pool, authorization = self._origin(origin), self.signer.authorization(origin)
+            except Exception as exc:  # that origin's messages fail, not the whole batch
+                for index, _ in items:
+                    results[index] = failed(batch[index].id, "origin", exc)
+                continue
+            queue = iter(items)
             for _ in range(min(self._concurrency, len(items))):
                 workers.append(self._worker(pool, queue, batch, results, heads, authorization))
         await asyncio.gather(*workers)
@@ -266,11 +267,16 @@ class PushSender:
                       heads: dict[tuple, bytes], authorization: str) -> None:
         for index, target in queue:
             message = batch[index]
-            key = (pool.host_header, message.ttl, message.urgency, message.topic)
-            head = heads.get(key)
-            if head is None:
-                head = heads[key] = _header_block(pool.host_header, message, authorization)
-            results[index] = await self._send_one(pool, message, target, head)
+            # Whatever one message raises (its keys, its headers, a bug) fails that message
+            # only: an exception here would end the batch with no result for any of them.
+            try:
+                key = (pool.host_header, message.ttl, message.urgency, message.topic)
+                head = heads.get(key)
+                if head is None:
+                    head = heads[key] = _header_block(pool.host_header, message, authorization)
+                results[index] = await self._send_one(pool, message, target, head)
+            except Exception as exc:
+                results[index] = failed(message.id, "send", exc)
 
     async def _send_one(self, pool: _Origin, message: PushMessage, target: str,
                         head: bytes) -> PushResult:
@@ -310,6 +316,22 @@ class PushSender:
                 pool.idle.append(conn)
             return result_for_response(message.id, status, headers, text)
         raise AssertionError("unreachable")
+
+
+def _by_origin(batch: list[PushMessage],
+               results: list[PushResult | None]) -> dict[str, list[tuple[int, str]]]:
+    """(index, request target) of each message by origin; a message whose endpoint does not
+    parse (e.g. a port out of range, stored before subscriptions were checked for it) gets
+    its failed result here and is left out."""
+    by_origin: dict[str, list[tuple[int, str]]] = {}
+    for index, message in enumerate(batch):
+        try:
+            origin, target = split_endpoint(message.endpoint)
+        except Exception as exc:
+            results[index] = failed(message.id, "endpoint", exc)
+            continue
+        by_origin.setdefault(origin, []).append((index, target))
+    return by_origin
 
 
 def _header_block(host: str, message: PushMessage, authorization: str) -> bytes:

@@ -25,11 +25,46 @@ def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(
     assert first.json["language"] == "zh_Hant" and first.json["user_agent"] == "Firefox/140"
     assert client.post("/api/devices", json=body).status_code == 200
     other = signup(other_client)
-    moved = other_client.post("/api/devices", json=sub.as_json())
+    padded = {k: v + "=" * (-len(v) % 4) for k, v in sub.as_json()["keys"].items()}
+    moved = other_client.post("/api/devices", json={**sub.as_json(), "keys": padded})
     assert moved.status_code == 200 and moved.json["id"] == first.json["id"]
     owner = db.session.scalar(select(Device.user_id).where(Device.id == first.json["id"]))
     assert owner == other["id"]
     assert client.delete(f"/api/devices/{first.json['id']}").status_code == 404
+
+
+def test_another_users_endpoint_without_its_keys_is_refused(client, other_client, signup,
+                                                              receiver):
+    sub = make_subscription(receiver, "browser")
+    owner = signup(client)
+    client.patch("/api/me", json={"location_consent": True})
+    first = client.post("/api/devices", json={**sub.as_json(), "language": "zh_Hant"}).json
+    client.put(f"/api/devices/{first['id']}/position", json={"lat": 48.85, "lon": 2.35})
+    signup(other_client)
+    impostor = make_subscription(receiver, "impostor")  # other keys, the owner's endpoint
+    for keys in (impostor.as_json()["keys"], {**sub.as_json()["keys"], "auth": impostor.auth},
+                 {**sub.as_json()["keys"], "p256dh": impostor.p256dh}):
+        refused = other_client.post("/api/devices", json={"endpoint": sub.endpoint,
+                                                          "keys": keys, "language": "ar"})
+        assert refused.status_code == 409, refused.json
+        assert sub.endpoint not in str(refused.json) and "zh_Hant" not in str(refused.json)
+    device = db.session.scalars(select(Device)).one()
+    assert (device.user_id, device.p256dh, device.auth, device.language, device.lat) == (
+        owner["id"], sub.p256dh, sub.auth, "zh_Hant", 48.85)
+    assert other_client.delete(f"/api/devices/{first['id']}").status_code == 404
+    assert client.delete(f"/api/devices/{first['id']}").status_code == 204
+
+
+def test_the_owner_may_re_register_with_new_keys(client, signup, receiver):
+    sub = make_subscription(receiver, "browser")
+    signup(client)
+    first = client.post("/api/devices", json=sub.as_json()).json
+    rotated = make_subscription(receiver, "rotated")
+    body = {"endpoint": sub.endpoint, "keys": rotated.as_json()["keys"], "language": "ar"}
+    again = client.post("/api/devices", json=body)
+    assert again.status_code == 200 and again.json["id"] == first["id"]
+    assert again.json["language"] == "ar"
+    assert db.session.scalar(select(Device.auth)) == rotated.auth
 
 
 @pytest.mark.parametrize("change, path", [
@@ -62,9 +97,15 @@ def test_auth_secret_must_be_16_bytes(client, signup, receiver):
     assert response.status_code == 422 and "auth" in response.json["errors"]["json"]["keys"]
 
 
-def test_only_https_push_services_outside_tests(app, client, signup, receiver, monkeypatch):
+@pytest.fixture
+def production_push(app, monkeypatch):
+    """The endpoint rules of a deployment: https, the known push services, port 443."""
     monkeypatch.setitem(app.config, "PUSH_ALLOW_HTTP", False)
     monkeypatch.setitem(app.config, "PUSH_SERVICE_HOSTS", config.PUSH_SERVICE_HOSTS)
+    monkeypatch.setitem(app.config, "PUSH_SERVICE_PORTS", ())
+
+
+def test_only_https_push_services_outside_tests(client, signup, receiver, production_push):
     signup(client)
     sub = make_subscription(receiver, "x").as_json()
     assert "endpoint" in client.post("/api/devices", json=sub).json["errors"]["json"]
@@ -137,3 +178,57 @@ def test_push_to_user_reaches_every_device_of_the_user(app, create_traveler, rec
         [message] = receiver.received(name)
         assert message.json == {"kind": "sos", "case": "abc"}
     assert receiver.received(stranger) == []
+
+
+FCM = "https://fcm.googleapis.com"
+
+
+@pytest.mark.parametrize("endpoint", [
+    f"{FCM}:99999/x", f"{FCM}:-1/x", f"{FCM}:abc/x", f"{FCM}:/x", f"{FCM}:0443/x",
+    f"{FCM}:22/x", f"{FCM}:8443/x",
+    f"{FCM}/x\r\nHost: evil.example.org", f"{FCM}/x y", f"{FCM}/x\ty", f"{FCM}/x\x00",
+    f"{FCM}/%zz", f"{FCM}/x#fragment", f"{FCM}/é", FCM,
+    "https://127.0.0.1%2f.fcm.googleapis.com/x", "https://evil.example.org%2e.fcm.googleapis.com/x",
+    "https://user@fcm.googleapis.com/x", "https://user:pw@fcm.googleapis.com/x",
+    "https://fcm.googleapis.com@evil.example.org/x",
+    "https://-a.fcm.googleapis.com/x", "https://a_b.fcm.googleapis.com/x",
+    "https://fcm.googleapis.com./x", "https://[::1]/x", "https://fcm.googleapis.com℀/x",
+    "HTTPS://fcm.googleapis.com.evil.example.org/x", f"{FCM}/" + "a" * 1100,
+])
+def test_endpoint_that_is_not_a_plain_push_service_url_is_refused(client, signup, receiver,
+                                                                  production_push, endpoint):
+    signup(client)
+    sub = {**make_subscription(receiver, "x").as_json(), "endpoint": endpoint}
+    response = client.post("/api/devices", json=sub)
+    assert response.status_code == 422, response.json
+    assert list(response.json["errors"]["json"]) == ["endpoint"]
+    assert db.session.scalar(select(Device.id)) is None
+
+
+@pytest.mark.parametrize("endpoint", [
+    f"{FCM}/fcm/send/dXN:APA91b-_~.x%2F", f"{FCM}:443/fcm/send/abc",
+    "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABh",
+    "https://web.push.apple.com/QGuH0Y4Mk-Fk", "HTTPS://FCM.googleapis.com/x",
+    "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAD%2bKc8i%3d&x=1",
+])
+def test_real_push_service_endpoints_are_accepted(client, signup, receiver, production_push,
+                                                  endpoint):
+    signup(client)
+    sub = {**make_subscription(receiver, "x").as_json(), "endpoint": endpoint}
+    assert client.post("/api/devices", json=sub).status_code == 201
+
+
+def test_port_allowed_only_when_configured(app, client, signup, receiver, monkeypatch):
+    signup(client)
+    sub = make_subscription(receiver, "x").as_json()
+    monkeypatch.setitem(app.config, "PUSH_SERVICE_PORTS", ())
+    assert client.post("/api/devices", json=sub).status_code == 422
+    monkeypatch.setitem(app.config, "PUSH_SERVICE_PORTS", (receiver.port,))
+    assert client.post("/api/devices", json=sub).status_code == 201
+
+
+def test_endpoint_that_urlsplit_cannot_normalize_is_422_not_500(client, signup, receiver):
+    signup(client)  # any host allowed (the tests' setting): the host is checked all the same
+    sub = {**make_subscription(receiver, "x").as_json(), "endpoint": f"{FCM}℀/x"}
+    response = client.post("/api/devices", json=sub)
+    assert response.status_code == 422 and "endpoint" in response.json["errors"]["json"]

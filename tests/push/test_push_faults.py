@@ -105,5 +105,34 @@ def test_fail_ratio_answers_a_share_of_requests(signer) -> None:
     assert rx.count == 200 - retried and rx.rejections == []
 
 
+def test_a_message_that_cannot_be_sent_fails_alone(receiver, sender, monkeypatch) -> None:
+    from server.push import sender as sender_module
+
+    subs = [make_subscription(receiver, f"batchmate-{i}") for i in range(5)]
+    ok = [message(sub, i) for i, sub in enumerate(subs[:3])]
+    bad_port = PushMessage.unchecked("port", "http://127.0.0.1:99999/push/batchmate-0",
+                                     subs[0].p256dh, subs[0].auth, b"x", 60, "normal", None)
+    bad_key = PushMessage.unchecked("key", subs[3].endpoint, "BAAA" + "A" * 83, subs[3].auth,
+                                    b"x", 60, "normal", None)
+    raising = message(subs[4], "raises")
+    encrypt = sender_module.encrypt
+
+    def encrypt_or_raise(payload, p256dh, auth):
+        if p256dh == subs[4].p256dh:
+            raise RuntimeError("boom")
+        return encrypt(payload, p256dh, auth)
+
+    monkeypatch.setattr(sender_module, "encrypt", encrypt_or_raise)
+    results = sender.send([bad_port, *ok[:2], bad_key, raising, ok[2]])
+    assert [r.id for r in results] == ["port", 0, 1, "key", "raises", 2]
+    by_id = {r.id: r for r in results}
+    assert [by_id[i].outcome for i in (0, 1, 2)] == ["sent"] * 3
+    assert by_id["port"].outcome == "failed" and by_id["port"].error.startswith("endpoint: ")
+    assert by_id["key"].outcome == "failed" and by_id["key"].error.startswith("encryption: ")
+    assert by_id["raises"].outcome == "failed"
+    assert by_id["raises"].error == "send: RuntimeError: boom"
+    assert [len(receiver.received(sub.name)) for sub in subs] == [1, 1, 1, 0, 0]
+
+
 def test_no_rejections_across_the_fault_suite(receiver) -> None:
     assert receiver.rejections == []
