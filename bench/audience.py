@@ -1,5 +1,5 @@
 """Audience at scale on PostgreSQL: counting a country, a 50 km circle and a polygon, and
-materializing the country's deliveries, with the project's SQL (``server/alerts/audience.py``)
+materializing the country's deliveries, with the project's SQL (``server/broadcast/audience.py``)
 against the naive way (load the rows into Python and filter), in one run.
 
     .venv/bin/python -m bench.audience --travelers 1000000     # the issue's size (~2 min to load)
@@ -38,7 +38,7 @@ def explain(statement) -> str:
     """EXPLAIN ANALYZE of a statement as the app runs it (same work_mem)."""
     from sqlalchemy.dialects import postgresql
 
-    from server.alerts import audience
+    from server.broadcast import audience
     from server.db import db
 
     compiled = statement.compile(dialect=postgresql.dialect(),
@@ -55,7 +55,7 @@ def explain_materialize(alert) -> str:
     where the time goes, foreign-key triggers included."""
     from sqlalchemy.sql.dml import Insert
 
-    from server.alerts import audience
+    from server.broadcast import audience
     from server.db import db
 
     plans = []
@@ -124,8 +124,8 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from server.alerts import audience
-    from server.alerts.models import Delivery
+    from server.broadcast import audience
+    from server.broadcast.models import Delivery
     from server.db import db
 
     lines = ["| area | travelers | devices | count, first (s) | count, median of 3 (s) |",

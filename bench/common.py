@@ -59,8 +59,8 @@ def make_app(env: dict, migrate: bool = False):
 
 def create_alert(areas: list[dict], *, hours: int = 6, severity: str = "Moderate"):
     """An approved alert (ORM, in the current app context), texts in two languages; flushed."""
-    from server.alerts import areas as area_rules
     from server.alerts.models import Alert, AlertArea, AlertText
+    from server.broadcast import areas as area_rules
     from server.db import db, utcnow
 
     now = utcnow()

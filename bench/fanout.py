@@ -7,7 +7,7 @@ through real Celery workers on Redis against PostgreSQL, over HTTP and over TLS,
 (a) naive: ``server.push.naive_send`` (``pywebpush.webpush()``: new connection, new JWT per
 message), one after the other, on a sample of ``--naive`` devices; (b) crypto floor:
 ``server.push.encrypt`` only (ECDH + HKDF + AES-GCM, no HTTP); (c) the real tasks of
-``server/alerts/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2; ``--pool
+``server/broadcast/tasks.py`` in ``celery worker --pool solo`` processes (1, then 2; ``--pool
 threads:3`` or ``prefork:2`` to compare): materialize with INSERT ... SELECT, batches of 500
 ids, claim, push, record; (d) ``server.push.PushSender`` alone in 2 processes, batches of 500,
 no database: the same work as (a), pooled. The push service is ``bench/receiver.py`` in its
@@ -225,8 +225,9 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
                   url: str = "") -> dict:
     from sqlalchemy import func, select, text
 
-    from server.alerts import tasks
-    from server.alerts.models import Alert, Delivery
+    from server.alerts.models import Alert
+    from server.broadcast import tasks
+    from server.broadcast.models import Delivery
     from server.celery_app import bound
     from server.db import db
 

@@ -302,7 +302,7 @@ def main() -> None:
                 return
             import threading
 
-            from server.alerts import tasks
+            from server.broadcast import tasks
             from server.celery_app import bound
 
             with app.app_context():

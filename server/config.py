@@ -145,13 +145,13 @@ class Defaults:
     OPENAPI_JSON_PATH = "openapi.json"
     JSON_SORT_KEYS = False
     CELERY_TASK_MODULES: list[str] = [  # each feature with background work adds its tasks module
-        "server.alerts.tasks",
+        "server.broadcast.tasks",
         "server.devices.tasks",
         "server.rollcall.tasks",
         "server.retention",
     ]
     CELERY_BEAT_SCHEDULE = {
-        "alerts-sweep-pending": {"task": "alerts.sweep_pending", "schedule": 60.0},
+        "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},
         "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
     }
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)

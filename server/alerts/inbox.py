@@ -10,7 +10,8 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from server.accounts.models import User
-from server.alerts.models import DELIVERY_STATES, PUBLIC_STATUSES, Alert, Delivery
+from server.alerts.models import PUBLIC_STATUSES, Alert
+from server.broadcast.models import DELIVERY_STATES, Delivery
 from server.db import db, utcnow
 
 

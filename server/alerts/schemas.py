@@ -4,7 +4,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.alerts import areas as area_rules
 from server.alerts.models import (
     AREA_KINDS,
     CATEGORIES,
@@ -14,6 +13,7 @@ from server.alerts.models import (
     STATUSES,
     URGENCIES,
 )
+from server.broadcast import areas as area_rules
 from server.validation import BaseSchema, language, latitude, longitude, text
 
 ONE_OF = _l("Must be one of: {choices}.")

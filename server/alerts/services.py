@@ -15,10 +15,11 @@ from flask_smorest import abort
 from sqlalchemy import select, update
 
 from server.accounts.models import User
-from server.alerts import areas as area_rules
-from server.alerts import audience
-from server.alerts.models import Alert, AlertText, Delivery
+from server.alerts.models import Alert, AlertText
 from server.audit import services as audit
+from server.broadcast import areas as area_rules
+from server.broadcast import audience
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
@@ -180,7 +181,7 @@ def send(user: User, alert_id: int) -> Alert:
 
 
 def _start_sending(alert_id: int) -> None:
-    from server.alerts import tasks
+    from server.broadcast import tasks
     from server.celery_app import enqueue_after_commit
 
     enqueue_after_commit(tasks.send_alert, alert_id)

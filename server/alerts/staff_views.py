@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_login import current_user
 
-from server.alerts import audience, inbox, services
+from server.alerts import inbox, services
 from server.alerts.schemas import (
     ALERT_FIELDS,
     AlertIn,
@@ -11,6 +11,7 @@ from server.alerts.schemas import (
     DeliveryStatsOut,
     ListArgs,
 )
+from server.broadcast import audience
 from server.staff import blp
 from server.staff.scope import require_staff
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import Integer, case, func, select
 
-from server.alerts.models import DELIVERY_STATES, Delivery
+from server.broadcast.models import DELIVERY_STATES, Delivery
 from server.db import db, on_postgresql
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.rollcall.services import thread_alert_ids

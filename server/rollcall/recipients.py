@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, func, literal, select
 
 from server.accounts.models import User
-from server.alerts import audience
 from server.alerts.models import Alert
+from server.broadcast import audience
 from server.db import UTCDateTime, conflict_insert, db, utcnow
 from server.devices.models import Device
 from server.rollcall.models import RollCall, RollCallRecipient

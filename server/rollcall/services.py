@@ -14,10 +14,11 @@ from flask_smorest import abort
 from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
-from server.alerts import areas as area_rules
 from server.alerts import services as alert_services
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
 from server.audit import services as audit
+from server.broadcast import areas as area_rules
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.errors import field_error
 from server.rollcall import recipients

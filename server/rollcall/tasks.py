@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.alerts.models import Alert
-from server.alerts.tasks import enqueue_pending
+from server.broadcast.tasks import enqueue_pending
 from server.db import db, utcnow
 from server.rollcall import recipients
 from server.rollcall.models import RollCall

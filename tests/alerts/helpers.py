@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 
 

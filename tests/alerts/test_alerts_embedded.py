@@ -12,7 +12,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
 from server.devices.models import Device

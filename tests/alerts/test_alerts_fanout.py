@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from server.alerts import tasks
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
+from server.broadcast import tasks
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
 from tests.alerts.conftest import alert_body, here
@@ -216,7 +217,7 @@ def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, r
 def _chunked(monkeypatch) -> list:
     """Materialize in chunks of 1, 2, 4... device ids (a handful of devices: several chunks),
     recording each chunk's (low, high)."""
-    from server.alerts import audience
+    from server.broadcast import audience
 
     monkeypatch.setattr(audience, "FIRST_CHUNK", 1)
     seen, chunks = [], audience.chunks
@@ -246,7 +247,7 @@ def test_chunked_materialization_reaches_exactly_the_audience(sign_in_staff, cre
 def _killed_after_the_first_chunk(alert_id: int) -> list[int]:
     """Run send_alert as a worker killed once its first chunk has committed; returns the
     number of rows each finished chunk created."""
-    from server.alerts import audience
+    from server.broadcast import audience
 
     materialize, created = audience.materialize, []
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from server.alerts import payload
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 from server.devices import services
 from server.devices.models import Device

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from server.accounts.models import User
-from server.alerts import audience, services
+from server.alerts import services
+from server.broadcast import audience
 from server.db import db
 from tests.alerts.conftest import TODAY, here
 

@@ -141,7 +141,7 @@ def ready(page, traveler):
 
 def clicked_at(live_app, alert_id, email):
     from server.accounts.models import User
-    from server.alerts.models import Delivery
+    from server.broadcast.models import Delivery
     from server.db import db
 
     with live_app.app_context():

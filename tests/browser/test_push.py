@@ -223,7 +223,7 @@ def test_iphone_safari_is_told_to_add_the_app_to_the_home_screen_first(
 
 def clicked_at(live_app, alert_id, email):
     from server.accounts.models import User
-    from server.alerts.models import Delivery
+    from server.broadcast.models import Delivery
     from server.db import db
 
     with live_app.app_context():

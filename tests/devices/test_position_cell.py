@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.accounts.models import User
-from server.alerts import audience, services
+from server.alerts import services
+from server.broadcast import audience
 from server.db import db
 from server.devices.models import cell
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from server.alerts import tasks
-from server.alerts.models import Delivery
+from server.broadcast import tasks
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from tests.alerts.conftest import alert_body, here
 from tests.alerts.helpers import create_and_send, deliveries
@@ -75,7 +75,7 @@ def test_lost_broker_messages_are_resumed_by_the_sweep(app, sign_in_staff, creat
         from server.celery_app import bound as real_bound
 
         patch.setattr(tasks, "bound", lambda task: (
-            _Dropped() if task.name == "alerts.deliver_batch" else real_bound(task)))
+            _Dropped() if task.name == "broadcast.deliver_batch" else real_bound(task)))
         alert = create_and_send(staff, alert_body())
     assert {state for state, _, _ in deliveries(alert["id"]).values()} == {"pending"}
     assert receiver.requests == 0

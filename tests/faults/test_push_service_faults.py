@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 from server.devices import keys
 from tests.alerts.conftest import alert_body, here

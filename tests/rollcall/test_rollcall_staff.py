@@ -7,8 +7,9 @@ import io
 
 from sqlalchemy import select
 
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
 from server.audit.models import AuditEvent
+from server.broadcast.models import Delivery
 from server.db import db
 from server.rollcall.exports import CALL_CENTRE_COLUMNS
 from tests.rollcall.conftest import answer_body, here, start

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.alerts import audience
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
+from server.broadcast import audience
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.push import MAX_PAYLOAD
@@ -119,7 +120,7 @@ def test_a_roll_call_whose_send_task_was_lost_is_sent_by_the_sweep(
         app, staff_client, traveler, receiver, monkeypatch):
     from sqlalchemy import update
 
-    from server.alerts import tasks
+    from server.broadcast import tasks
 
     staff, _ = staff_client("officer", "fr-paris")
     _, [(_, phone)] = traveler("FR", "Paris")

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
 from server.staff import services as staff
@@ -105,4 +105,4 @@ def test_alert_fans_out_through_a_celery_worker_process_to_every_device(
         headlines = {"en": "Stay indoors", "zh_Hans": "请待在室内", "ar": "Stay indoors"}
         for name, language in inside:
             assert got[name].json["headline"] == headlines[language], (name, language)
-        assert "alerts.deliver_batch" in celery_worker.output()
+        assert "broadcast.deliver_batch" in celery_worker.output()

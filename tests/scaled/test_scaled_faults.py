@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from server.alerts.models import Delivery
+from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
 from server.staff import services as staff
@@ -41,7 +41,7 @@ DELAY = 0.4  # seconds the push service takes to answer each push
 # Small batches so a fan-out is many tasks; a short lease and sweep so recovery takes seconds.
 WORKER_CONFIG = {"PUSH_BATCH_SIZE": 4, "PUSH_LEASE_SECONDS": 3, "PUSH_SWEEP_AFTER_SECONDS": 1}
 WITH_BEAT = {**WORKER_CONFIG, "CELERY_BEAT_SCHEDULE": {
-    "alerts-sweep-pending": {"task": "alerts.sweep_pending", "schedule": 1.0}}}
+    "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 1.0}}}
 RECOVERY_SECONDS = 30
 
 
@@ -196,7 +196,7 @@ def test_a_worker_process_killed_mid_fan_out_is_replaced_and_the_sweep_resumes(
         _wait_for(_all_sent(scaled_app, alert_id), RECOVERY_SECONDS, "every delivery sent",
                   second.output)
         pushes = _assert_delivered_once_except_in_flight(receiver, devices, at_kill)
-        assert "alerts.sweep_pending" in second.output()
+        assert "broadcast.sweep_pending" in second.output()
         _report(f"worker killed ({time.monotonic() - started:.1f} s)", at_kill, pushes)
 
 

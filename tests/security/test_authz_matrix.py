@@ -17,7 +17,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from server.alerts.models import Alert, AlertArea, AlertText, Delivery
+from server.alerts.models import Alert, AlertArea, AlertText
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.sos.models import SosCase

@@ -20,8 +20,10 @@ from flask import current_app
 from sqlalchemy import Integer, any_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from server.alerts import audience, payload
-from server.alerts.models import DELIVERY_ERROR_LENGTH, Alert, Delivery
+from server.alerts import payload
+from server.alerts.models import Alert
+from server.broadcast import audience
+from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery
 from server.celery_app import bound
 from server.db import UTCDateTime, db, on_postgresql, utcnow
 from server.devices.models import Device
@@ -53,7 +55,7 @@ def enqueue_pending(alert_id: int, due_before=None, after: int = 0) -> int:
         last, batches = ids[-1], batches + 1
 
 
-@shared_task(name="alerts.send")
+@shared_task(name="broadcast.send")
 def send_alert(alert_id: int) -> None:
     """Materialize the audience (or a Cancel's recipients) chunk by chunk, each chunk's
     batches enqueued as soon as it commits, so the push starts after the first chunk.
@@ -163,7 +165,7 @@ def _backoff(attempts: int, retry_after: float | None) -> float:
     return min(cfg["PUSH_RETRY_MAX_SECONDS"], max(delay, retry_after or 0))
 
 
-@shared_task(name="alerts.deliver_batch")
+@shared_task(name="broadcast.deliver_batch")
 def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     """Push one batch, each recipient in their language, and apply every result."""
     from server.devices.keys import sender
@@ -256,7 +258,7 @@ def _by_due_time(retries, now) -> dict[int, list[int]]:
     return groups
 
 
-@shared_task(name="alerts.sweep_pending")
+@shared_task(name="broadcast.sweep_pending")
 def sweep_pending() -> int:
     """Re-enqueue deliveries left pending past their due time (their task was lost), and run
     ``send_alert`` again for alerts whose materialization stopped half-way (see there)."""
@@ -271,7 +273,7 @@ def sweep_pending() -> int:
 
 # The task that materializes and fans out each kind of alert (by name: the roll-call feature
 # builds on this module, not the other way round). Each is idempotent, so a re-run is safe.
-SEND_TASKS = {"alert": "alerts.send", "rollcall": "rollcall.send"}
+SEND_TASKS = {"alert": "broadcast.send", "rollcall": "rollcall.send"}
 
 
 def _resume_sending(cutoff) -> None:

@@ -28,8 +28,9 @@ from sqlalchemy import (
 )
 
 from server.accounts.models import User
-from server.alerts import areas as area_rules
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
+from server.broadcast import areas as area_rules
+from server.broadcast.models import Delivery
 from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
 from server.trips.models import Leg
