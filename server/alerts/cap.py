@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import current_app, url_for
+from flask import current_app
 
 from server.alerts.models import Alert, AlertArea
 from server.places import services as places
 from server.validation import strip_xml_invalid
+from server.web.urls import public_url_for
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -118,7 +119,7 @@ def atom_feed(alerts: list[Alert]) -> bytes:
     # Plain names plus an xmlns attribute: Atom links carry unqualified attributes, which
     # ElementTree's default_namespace option refuses.
     feed = ET.Element("feed", xmlns=ATOM_NS)
-    self_url = url_for("alerts.AlertFeed", _external=True)
+    self_url = public_url_for("alerts.AlertFeed")
     _plain(feed, "id", self_url)
     _plain(feed, "title", current_app.config["MINISTRY_NAME"])
     updated = max((a.sent_at for a in alerts), default=None)
@@ -137,6 +138,5 @@ def atom_feed(alerts: list[Alert]) -> bytes:
         _plain(entry, "summary", f"{alert.msg_type}: {alert.severity} {alert.event}")
         link = _plain(entry, "link", None)
         link.attrib.update(rel="alternate", type="application/cap+xml",
-                           href=url_for("alerts.AlertCap", alert_id=alert.id,
-                                        _external=True))
+                           href=public_url_for("alerts.AlertCap", alert_id=alert.id))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
