@@ -48,8 +48,9 @@ def _public_url() -> str:
 def trusted_hosts(public_url: str) -> tuple[str, ...]:
     """Host headers served: the public URL's host plus ``COMPATRIOT_TRUSTED_HOSTS`` (default the
     machine itself, for the embedded app, tests and local health checks). Any other is a 400."""
-    return (urlsplit(public_url).hostname or "",
-            *_env_list("COMPATRIOT_TRUSTED_HOSTS", ("localhost", "127.0.0.1")))
+    extra = _env_list("COMPATRIOT_TRUSTED_HOSTS", ("localhost", "127.0.0.1"))
+    host = urlsplit(public_url).hostname
+    return (host, *extra) if host else extra
 
 
 def instance_secret(instance_path: str, filename: str,

@@ -20,10 +20,10 @@ def cap_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S-00:00")
 
 
-def decimal(value: float, places: int = 6) -> str:
+def decimal(value: float, digits: int = 6) -> str:
     """A number as CAP 1.2 §3.2.4 wants its WGS 84 coordinates: decimal, never an exponent
-    (``5e-05``), at most ``places`` decimals (6: about 0.1 m), no trailing zeros, no ``-0``."""
-    fixed = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    (``5e-05``), at most ``digits`` decimals (6: about 0.1 m), no trailing zeros, no ``-0``."""
+    fixed = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if fixed == "-0" else fixed
 
 
