@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 LANGUAGES = ("en", "zh_Hans", "zh_Hant", "ar")
 # Push services a subscription endpoint may point at (host or parent domain); the server
@@ -38,6 +39,18 @@ def _env_days(name: str, default: int | None) -> int | None:
     if raw is None:
         return default
     return None if raw.strip().lower() in ("", "none", "forever") else int(raw)
+
+
+def _public_url() -> str:
+    return os.environ.get("COMPATRIOT_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def trusted_hosts(public_url: str) -> tuple[str, ...]:
+    """Host headers served: the public URL's host plus ``COMPATRIOT_TRUSTED_HOSTS`` (default the
+    machine itself, for the embedded app, tests and local health checks). Any other is a 400."""
+    extra = _env_list("COMPATRIOT_TRUSTED_HOSTS", ("localhost", "127.0.0.1"))
+    host = urlsplit(public_url).hostname
+    return (host, *extra) if host else extra
 
 
 def instance_secret(instance_path: str, filename: str,
@@ -86,6 +99,7 @@ def database_url(instance_path: str) -> str:
 def from_environment(instance_path: str) -> dict:
     """Build the app configuration from environment variables with safe defaults."""
     https = _env_bool("COMPATRIOT_HTTPS")
+    public_url = _public_url()
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret(instance_path, "secret_key"),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -101,6 +115,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # Every absolute URL the app writes (server/web/urls.py), never the request's Host.
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": trusted_hosts(public_url),
         "TRUSTED_PROXIES": int(os.environ.get("COMPATRIOT_TRUSTED_PROXIES", 0)),
         "VAPID_PRIVATE_KEY": vapid_private_key(instance_path),
         "FIELD_ENCRYPTION_KEYS": field_encryption_keys(instance_path),

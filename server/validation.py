@@ -1,6 +1,8 @@
 """Field types shared by every feature's schemas: phone, places, coordinates, bounded text."""
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,16 +19,51 @@ class BaseSchema(Schema):
         unknown = RAISE
 
 
+# What XML 1.0 cannot carry at all (§2.2: C0 controls but tab, LF and CR; lone surrogates;
+# U+FFFE, U+FFFF): one of them in a CAP document or the Atom feed and it does not parse.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Refused in any typed text: the above, DEL and C1 controls (never typed, and unprintable in
+# exports), and the bidi overrides, which reverse what follows so one text reads as another.
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                    "\u202d\u202e]")
+# Refused too on one line (names, headlines, cities): line breaks and tabs, and the bidi
+# embeddings and isolates (a name is shown inside the console's own text direction). The
+# direction marks (U+200E, U+200F, U+061C) stay allowed: Arabic text needs them.
+LINE_UNSAFE = re.compile("[\t\n\r\u202a-\u202c\u2066-\u2069]")
+
+
+def strip_xml_invalid(value: str | None) -> str | None:
+    """``value`` without what XML 1.0 cannot carry: the writers' guard for older rows."""
+    return XML_INVALID.sub("", value) if value else value
+
+
+class SafeText(validate.Validator):
+    """Refuse control and bidi-override characters (see ``UNSAFE``), and on one line
+    (``multiline=False``) line breaks and bidi embeddings too, naming the character."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, value: str) -> str:
+        bad = UNSAFE.search(value) or (None if self.multiline else LINE_UNSAFE.search(value))
+        if bad is None:
+            return value
+        if bad.group() in "\t\n\r":
+            # A list: marshmallow would iterate a bare lazy string, one letter per message.
+            raise ValidationError([_l("Must be on one line.")])
+        raise ValidationError(_l("Contains a character that is not allowed ({char}).").format(
+            char=f"U+{ord(bad.group()):04X}"))
+
+
 def text(max_length: int, *, required: bool = False, min_length: int = 0,
-         **kwargs) -> fields.String:
-    """A trimmed string with a bounded length and a localized error."""
-    return Trimmed(
-        required=required,
-        validate=validate.Length(
-            min=min_length, max=max_length,
-            error=_l("Must be between {min} and {max} characters.") if min_length
-            else _l("Must be at most {max} characters.")),
-        **kwargs)
+         multiline: bool = False, **kwargs) -> fields.String:
+    """A trimmed string with a bounded length, free of unsafe characters (``SafeText``),
+    with localized errors; ``multiline`` allows line breaks (descriptions, notes)."""
+    length = validate.Length(
+        min=min_length, max=max_length,
+        error=_l("Must be between {min} and {max} characters.") if min_length
+        else _l("Must be at most {max} characters."))
+    return Trimmed(required=required, validate=[length, SafeText(multiline)], **kwargs)
 
 
 class Trimmed(fields.String):

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import current_app, url_for
+from flask import current_app
 
 from server.alerts.models import Alert, AlertArea
 from server.places import services as places
+from server.validation import strip_xml_invalid
+from server.web.urls import public_url_for
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -18,13 +20,24 @@ def cap_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S-00:00")
 
 
+def decimal(value: float, digits: int = 6) -> str:
+    """A number as CAP 1.2 §3.2.4 wants its WGS 84 coordinates: decimal, never an exponent
+    (``5e-05``), at most ``digits`` decimals (6: about 0.1 m), no trailing zeros, no ``-0``."""
+    fixed = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if fixed == "-0" else fixed
+
+
+def _point(lat: float, lon: float) -> str:
+    return f"{decimal(lat)},{decimal(lon)}"
+
+
 def _language_tag(language: str) -> str:
     return language.replace("_", "-")  # RFC 3066: zh-Hans, zh-Hant
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None, ns: str = CAP_NS) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ns}}}{tag}")
-    element.text = text
+    element.text = strip_xml_invalid(text)  # older rows were stored before inputs were checked
     return element
 
 
@@ -36,7 +49,8 @@ def _area_description(areas: list[AlertArea], language: str) -> str:
         elif area.kind == "subdivision":
             names.append(places.subdivision_name(area.code, language))
         elif area.kind == "circle":
-            names.append(f"{area.lat:.4f},{area.lon:.4f} +{area.radius_km:g} km")
+            names.append(f"{decimal(area.lat, 4)},{decimal(area.lon, 4)} "
+                         f"+{decimal(area.radius_km, 3)} km")
         else:
             names.append(f"polygon ({len(area.ring) - 1} points)")
     return "; ".join(names)
@@ -47,10 +61,10 @@ def _add_area(info: ET.Element, areas: list[AlertArea], language: str) -> None:
     _sub(area, "areaDesc", _area_description(areas, language))
     for part in areas:
         if part.kind == "polygon":
-            _sub(area, "polygon", " ".join(f"{lat:g},{lon:g}" for lat, lon in part.ring))
+            _sub(area, "polygon", " ".join(_point(lat, lon) for lat, lon in part.ring))
     for part in areas:
         if part.kind == "circle":
-            _sub(area, "circle", f"{part.lat:g},{part.lon:g} {part.radius_km:g}")
+            _sub(area, "circle", f"{_point(part.lat, part.lon)} {decimal(part.radius_km)}")
     for part in areas:
         if part.kind in ("country", "subdivision"):
             geocode = _sub(area, "geocode", None)
@@ -96,7 +110,7 @@ def cap_xml(alert: Alert) -> bytes:
 
 def _plain(parent: ET.Element, tag: str, text: str | None) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = text
+    element.text = strip_xml_invalid(text)
     return element
 
 
@@ -105,7 +119,7 @@ def atom_feed(alerts: list[Alert]) -> bytes:
     # Plain names plus an xmlns attribute: Atom links carry unqualified attributes, which
     # ElementTree's default_namespace option refuses.
     feed = ET.Element("feed", xmlns=ATOM_NS)
-    self_url = url_for("alerts.AlertFeed", _external=True)
+    self_url = public_url_for("alerts.AlertFeed")
     _plain(feed, "id", self_url)
     _plain(feed, "title", current_app.config["MINISTRY_NAME"])
     updated = max((a.sent_at for a in alerts), default=None)
@@ -124,6 +138,5 @@ def atom_feed(alerts: list[Alert]) -> bytes:
         _plain(entry, "summary", f"{alert.msg_type}: {alert.severity} {alert.event}")
         link = _plain(entry, "link", None)
         link.attrib.update(rel="alternate", type="application/cap+xml",
-                           href=url_for("alerts.AlertCap", alert_id=alert.id,
-                                        _external=True))
+                           href=public_url_for("alerts.AlertCap", alert_id=alert.id))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

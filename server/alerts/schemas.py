@@ -80,8 +80,8 @@ def language_problems(texts) -> dict:
 class TextIn(BaseSchema):
     language = language(required=True)
     headline = text(160, required=True, min_length=1)
-    description = text(8000, required=True, min_length=1)
-    instruction = text(8000, load_default=None, allow_none=True)
+    description = text(8000, required=True, min_length=1, multiline=True)
+    instruction = text(8000, load_default=None, allow_none=True, multiline=True)
     web = https_url(load_default=None, allow_none=True)
 
 

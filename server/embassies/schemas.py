@@ -24,13 +24,12 @@ class MissionIn(BaseSchema):
     kind = fields.String(required=True, validate=validate.OneOf(
         KINDS, error=_l("Must be one of: {choices}.")))
     name = text(200, required=True, min_length=1)
-    names = fields.Dict(keys=fields.String(), values=fields.String(
-        validate=validate.Length(max=200)), load_default=dict)
+    names = fields.Dict(keys=fields.String(), values=text(200), load_default=dict)
     country = CountryCode(required=True)
     city = text(100, required=True, min_length=1)
     jurisdiction = fields.List(fields.String(), required=True, validate=validate.Length(
         min=1, error=_l("Give at least one country or region.")))
-    address = text(500, required=True, min_length=1)
+    address = text(500, required=True, min_length=1, multiline=True)
     lat = latitude(load_default=None, allow_none=True)
     lon = longitude(load_default=None, allow_none=True)
     phone = Phone(required=True)

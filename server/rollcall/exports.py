@@ -16,6 +16,7 @@ from server.rollcall import dashboard
 from server.rollcall.models import RollCall, RollCallRecipient
 from server.staff.scope import place_filter
 from server.trips.models import Leg, Trip
+from server.validation import strip_xml_invalid
 
 R = RollCallRecipient
 CALL_CENTRE_COLUMNS = (
@@ -42,7 +43,7 @@ def _cell(value, phone: bool = False) -> str:
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
+    text = strip_xml_invalid(str(value))  # a control character breaks spreadsheet imports
     return "'" + text if text.startswith(FORMULA_START) and not phone else text
 
 

@@ -22,7 +22,7 @@ MAX_PARTY = 50
 
 class QuestionIn(BaseSchema):
     language = language(required=True)
-    question = text(MAX_QUESTION, required=True, min_length=1)
+    question = text(MAX_QUESTION, required=True, min_length=1, multiline=True)
 
 
 def _deadline() -> fields.AwareDateTime:

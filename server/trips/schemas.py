@@ -90,7 +90,7 @@ def _legs_in_order(legs: list[dict]) -> dict:
 class TripIn(BaseSchema):
     purpose = fields.String(required=True, validate=validate.OneOf(
         PURPOSES, error=_l("Must be one of: {choices}.")))
-    notes = text(1000, load_default=None, allow_none=True)
+    notes = text(1000, load_default=None, allow_none=True, multiline=True)
     legs = fields.List(fields.Nested(LegIn), required=True, validate=validate.Length(
         min=1, max=MAX_LEGS, error=_l("Give between {min} and {max} stays.")))
     companions = fields.List(fields.Nested(CompanionIn), load_default=list,

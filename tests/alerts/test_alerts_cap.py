@@ -75,3 +75,16 @@ def test_atom_feed_lists_recent_public_alerts_linking_their_cap(sign_in_staff, c
     assert link.get("type") == "application/cap+xml"
     assert link.get("href").endswith(f"/api/alerts/{second['id']}.cap")
     assert entries[0].findtext(f"{ATOM}title") == "Stay indoors"
+
+
+def test_feed_and_links_use_the_configured_public_url_not_the_host_header(
+        app, sign_in_staff, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://consular.example.gov")
+    staff, _ = sign_in_staff("admin")
+    alert = create_and_send(staff, alert_body())
+    feed = _parse(client.get("/api/alerts/feed.atom", headers={"Host": "127.0.0.1:8080"}).data)
+    assert feed.findtext(f"{ATOM}id") == "https://consular.example.gov/api/alerts/feed.atom"
+    assert feed.find(f"{ATOM}link").get("href") == feed.findtext(f"{ATOM}id")
+    entry = feed.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href") == (
+        f"https://consular.example.gov/api/alerts/{alert['id']}.cap")
