@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("en", "zh_Hans", "zh_Hant", "ar")
@@ -129,6 +130,8 @@ class Defaults:
     SESSION_COOKIE_NAME = "compatriot_session"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A traveler's "remember me" (Flask-Login's default is a year); sign-out ends it sooner.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
     WTF_CSRF_TIME_LIMIT = None  # the token is bound to the session, which expires itself
     WTF_CSRF_HEADERS = ["X-CSRFToken"]

@@ -1,9 +1,12 @@
 """Traveler accounts: sign-up, sessions, profile, password, export, deletion."""
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
 from sqlalchemy import func, select
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, new_client
 
 
 def test_signup_stores_phone_as_e164_and_signs_in(client, signup):
@@ -52,6 +55,51 @@ def test_login_logout_and_wrong_password(client, other_client, signup):
     assert ok.status_code == 200
     assert other_client.post("/api/auth/logout").status_code == 204
     assert other_client.get("/api/me").status_code == 401
+
+
+def _login(client, email, password=TEST_PASSWORD):
+    return client.post("/api/auth/login", json={"email": email, "password": password})
+
+
+def _copy(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, name
+    return cookie.value
+
+
+def test_sign_out_ends_the_session_and_the_remember_cookie_everywhere(app, client, signup):
+    signup(client, email="leaving@example.org")
+    assert _login(client, "leaving@example.org").status_code == 200
+    session, remember = _copy(client, "compatriot_session"), _copy(client, "remember_token")
+    assert client.post("/api/auth/logout").status_code == 204
+    for name, value in (("compatriot_session", session), ("remember_token", remember)):
+        thief = new_client(app)
+        thief.set_cookie(name, value)
+        assert thief.get("/api/me").status_code == 401, name
+
+
+def test_remember_me_lasts_thirty_days(client, signup):
+    response = client.post("/api/auth/signup", json={
+        "email": "remember@example.org", "password": TEST_PASSWORD, "name": "R",
+        "phone": "+8613800138004"})
+    remember = next(c for c in response.headers.getlist("Set-Cookie")
+                    if c.startswith("remember_token="))
+    expires = parsedate_to_datetime(remember.split("Expires=")[1].split(";")[0])
+    assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
+
+
+def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, signup):
+    signup(client, email="token@example.org")
+    client.post("/api/auth/logout")
+    before = _copy(client, "csrf_token")
+    assert _login(client, "token@example.org").status_code == 200
+    signed_in = _copy(client, "csrf_token")
+    assert signed_in != before
+    assert client.patch("/api/me", json={"name": "New"}, headers={"X-CSRFToken": before}
+                        ).status_code == 400  # the token from before sign-in is dead
+    assert client.patch("/api/me", json={"name": "New"}).status_code == 200
+    assert client.post("/api/auth/logout").status_code == 204
+    assert _copy(client, "csrf_token") != signed_in
 
 
 def test_session_cookie_is_httponly_and_samesite(client):

@@ -13,6 +13,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from server.accounts.models import User
+from server.auth import end_session
 from server.db import db, utcnow
 from server.errors import field_error
 
@@ -121,6 +122,16 @@ def check_password(email: str, password: str) -> User | None:
         return user
     login_failed(user)
     return None
+
+
+def sign_out(user: User) -> None:
+    """End this session and every copy of it: the session token is rotated, so the old session
+    cookie and remember cookie stop working wherever they were copied to (on every device:
+    the token is the account's)."""
+    if user.is_authenticated:
+        user.rotate_session_token()
+        db.session.flush()
+    end_session()
 
 
 def update_profile(user: User, changes: dict) -> User:

@@ -1,7 +1,7 @@
 from flask import jsonify
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 from flask_smorest import abort
 
 from server.accounts import blp, privacy, services
@@ -13,6 +13,7 @@ from server.accounts.schemas import (
     SignupIn,
     UserOut,
 )
+from server.auth import begin_session, end_session
 
 
 @blp.route("/auth/signup")
@@ -22,7 +23,7 @@ class Signup(MethodView):
     def post(self, data):
         """Create a traveler account and sign in"""
         user = services.create_traveler(**data)
-        login_user(user, remember=True)
+        begin_session(user, remember=True)
         return user
 
 
@@ -38,7 +39,7 @@ class Login(MethodView):
         if user.is_staff:
             abort(403, message=_l("Staff accounts sign in on the staff console at /console/."))
         services.login_succeeded(user)
-        login_user(user, remember=True)
+        begin_session(user, remember=True)
         return user
 
 
@@ -46,8 +47,8 @@ class Login(MethodView):
 class Logout(MethodView):
     @blp.response(204)
     def post(self):
-        """Sign out of this session"""
-        logout_user()
+        """Sign out (every copy of this session stops working)"""
+        services.sign_out(current_user)
 
 
 @blp.route("/me")
@@ -70,7 +71,7 @@ class Me(MethodView):
     def delete(self, data):
         """Delete my account and everything tied to it (password required)"""
         services.delete_account(current_user, data["password"])
-        logout_user()
+        end_session()
 
 
 @blp.route("/me/password")

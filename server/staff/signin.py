@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
 from flask_smorest import abort
 from sqlalchemy import or_, update
 
 from server.accounts import services as accounts
 from server.accounts.models import User
 from server.audit import services as audit
+from server.auth import begin_session
 from server.db import db
 from server.errors import field_error
 from server.staff import sessions, totp
@@ -63,8 +63,7 @@ def _accept_code(user: User, secret: str, code: str | None, after: int | None) -
 
 def _signed_in(user: User, action: str = "staff.sign_in") -> User:
     accounts.login_succeeded(user)
-    sessions.end()  # a fresh session (and CSRF token) for the new privilege level
-    login_user(user, remember=False)
+    begin_session(user, remember=False)  # a fresh session and CSRF token
     sessions.start()
     audit.record(user, action, user)
     return user
@@ -103,10 +102,8 @@ def enrol(email: str, password: str, code: str) -> User:
 
 
 def sign_out(user) -> None:
-    """End a staff session; the session token is rotated, so copies of the cookie die too.
-    (A traveler's session is left alone: they sign out through /api/auth/logout.)"""
+    """End a staff session and every copy of it. (A traveler's session is left alone: they
+    sign out through /api/auth/logout.)"""
     if getattr(user, "is_authenticated", False) and user.is_staff:
         audit.record(user, "staff.sign_out", user)
-        user.rotate_session_token()
-        db.session.flush()
-        sessions.end()
+        accounts.sign_out(user)

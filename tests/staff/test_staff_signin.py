@@ -200,9 +200,13 @@ def test_staff_cannot_use_the_traveler_sign_in(client, officer):
 
 
 def test_sign_out_ends_every_copy_of_the_session(client, officer):
+    before = client.get_cookie("csrf_token").value
     enrol(client, "duty@example.org")
     copy = client.get_cookie("compatriot_session").value
+    signed_in = client.get_cookie("csrf_token").value
+    assert signed_in != before  # a new CSRF token at sign-in and at sign-out
     assert client.post("/api/staff/auth/logout").status_code == 204
+    assert client.get_cookie("csrf_token").value != signed_in
     assert client.get("/api/staff/me").status_code == 401
     client.set_cookie("compatriot_session", copy)
     assert client.get("/api/staff/me").status_code == 401
