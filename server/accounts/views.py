@@ -1,8 +1,6 @@
 from flask import jsonify
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from flask_smorest import abort
 
 from server.accounts import blp, privacy, services
 from server.accounts.schemas import (
@@ -33,12 +31,7 @@ class Login(MethodView):
     @blp.response(200, UserOut)
     def post(self, data):
         """Sign in with email and password"""
-        user = services.check_password(data["email"], data["password"])
-        if user is None:
-            abort(401, message=_l("Email or password is not correct."))
-        if user.is_staff:
-            abort(403, message=_l("Staff accounts sign in on the staff console at /console/."))
-        services.login_succeeded(user)
+        user = services.sign_in(data["email"], data["password"])
         begin_session(user, remember=True)
         return user
 
@@ -83,7 +76,8 @@ class Password(MethodView):
     def post(self, data):
         """Change my password; every other session is signed out"""
         services.change_password(current_user, data["current_password"], data["new_password"])
-        login_user(current_user, remember=True)
+        # This session carries on with the new token (the proxy itself must not be stored).
+        login_user(current_user._get_current_object(), remember=True)
 
 
 @blp.route("/me/export")
