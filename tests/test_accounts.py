@@ -2,6 +2,7 @@
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from server.accounts.models import User
@@ -31,6 +32,28 @@ def test_signup_refuses_bad_fields_with_field_errors(client):
     assert set(errors) == {"email", "password", "name", "phone", "language", "extra"}
     assert all(isinstance(messages, list) for messages in errors.values())
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+GUESSABLE = ("aaaaaaaaaa", "1234567890", "password12", "abcdefghij", "qwertyuiop", "")
+
+
+@pytest.mark.parametrize("password", GUESSABLE)
+def test_common_repeated_and_sequential_passwords_are_refused(client, password):
+    response = client.post("/api/auth/signup", json={
+        "email": "weak@example.org", "password": password, "name": "W",
+        "phone": "+8613800138005"}, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    assert set(response.json["errors"]["json"]) == {"password"}
+    assert any("容易被猜到" in message for message in response.json["errors"]["json"]["password"])
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_new_password_must_not_be_guessable_either(client, signup):
+    signup(client)
+    response = client.post("/api/me/password", json={"current_password": TEST_PASSWORD,
+                                                     "new_password": "password12"})
+    assert response.status_code == 422
+    assert "easy to guess" in response.json["errors"]["json"]["new_password"][0]
 
 
 def test_duplicate_email_is_a_conflict_on_the_email_field(client, other_client, signup):
