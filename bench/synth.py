@@ -101,7 +101,7 @@ def generate(url: str, travelers: int, *, origin: str = "http://127.0.0.1:9/push
             language = rng.choices(langs, lang_weights)[0]
             consent = rng.random() < 0.30
             user_rows.append((user_id, f"u{user_id}@bench.example", "x", f"Traveler {user_id}",
-                              language, "traveler", consent, f"{user_id:032x}", 0, now, now,
+                              language, "traveler", consent, f"{user_id:032x}", now, now,
                               False))
             current = None
             for _ in range(2):
@@ -130,7 +130,7 @@ def generate(url: str, travelers: int, *, origin: str = "http://127.0.0.1:9/push
                 device_rows.append(tuple(row))
         tables = [
             ("users", "id, email, password_hash, name, language, role, location_consent, "
-                      "session_token, failed_logins, created_at, updated_at, disabled",
+                      "session_token, created_at, updated_at, disabled",
              user_rows),
             ("trips", "id, user_id, purpose, emergency_contact_name, emergency_contact_phone, "
                       "start_date, end_date, version, created_at, updated_at", trip_rows),
@@ -189,7 +189,7 @@ def generate_present(url: str, devices: int, country: str, *, seed: int = 43,
             user_id += 1
             users.append((user_id, f"u{user_id}@bench.example", "x", f"Traveler {user_id}",
                           rng.choices(langs, lang_weights)[0], "traveler", False,
-                          f"{user_id:032x}", 0, now, now, False))
+                          f"{user_id:032x}", now, now, False))
             start, end = today - timedelta(days=rng.randint(0, 20)), today + timedelta(days=9)
             trips.append((user_id, user_id, "tourism", "Home contact", "+8613900139000", start,
                           end, 1, now, now))
@@ -202,7 +202,7 @@ def generate_present(url: str, devices: int, country: str, *, seed: int = 43,
                                  now))
         for table, columns, data in [
             ("users", "id, email, password_hash, name, language, role, location_consent, "
-                      "session_token, failed_logins, created_at, updated_at, disabled", users),
+                      "session_token, created_at, updated_at, disabled", users),
             ("trips", "id, user_id, purpose, emergency_contact_name, emergency_contact_phone, "
                       "start_date, end_date, version, created_at, updated_at", trips),
             ("legs", "id, trip_id, user_id, country, lat, lon, start_date, end_date", legs),

@@ -48,12 +48,15 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
-    db_module.install_request_boundary(app)
     init_celery(app)
     from server import auth, security
 
     auth.install(app)
     security.install(app)
+    # Last registered, so its after_request runs first: when the commit fails it replaces the
+    # response, and the CSRF cookie and security headers must go on that one (a new session's
+    # token on a lost response would leave the client a token its session does not hold).
+    db_module.install_request_boundary(app)
 
 
 def _register_features(app: Flask) -> None:

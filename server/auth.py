@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request, session
+from flask_login import login_user, logout_user
 from flask_smorest import abort
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
@@ -35,6 +36,21 @@ def _user_by_session():
     return select(User).where(User.id == bindparam("user_id"),
                               User.session_token == bindparam("token"),
                               User.disabled.is_(False))
+
+
+def begin_session(user, *, remember: bool) -> None:
+    """Sign ``user`` in on a fresh session: nothing from before sign-in carries over, the CSRF
+    token included (a token seen by someone else before sign-in is worth nothing after)."""
+    end_session()
+    login_user(user, remember=remember)
+
+
+def end_session() -> None:
+    """Sign this browser out: the whole session goes, its CSRF token too (the response carries
+    a new one), and the remember cookie is deleted."""
+    session.clear()
+    g.pop("csrf_token", None)
+    logout_user()
 
 
 @login_manager.unauthorized_handler

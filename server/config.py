@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,6 +150,8 @@ class Defaults:
     SESSION_COOKIE_NAME = "compatriot_session"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A traveler's "remember me" (Flask-Login's default is a year); sign-out ends it sooner.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
     WTF_CSRF_TIME_LIMIT = None  # the token is bound to the session, which expires itself
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
@@ -185,14 +188,19 @@ class Defaults:
     ROLLCALL_MAP_POINTS = 5000  # answer positions sent to the dashboard map
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
-    # Sign-in back-off (travelers and staff): after LOGIN_LOCK_AFTER failures in a row the
-    # account is locked for LOGIN_LOCK_BASE_SECONDS, doubling with each further failure.
+    # Sign-in throttle (travelers and staff, server/accounts/throttle.py): LOGIN_LOCK_AFTER
+    # failures in a row of one email from one address (or of an account's second factor) lock
+    # that lane for LOGIN_LOCK_BASE_SECONDS, doubling with each further failure; from all
+    # addresses together, LOGIN_GUARD_AFTER failures guard the account the same way.
     LOGIN_LOCK_AFTER = 5
+    LOGIN_GUARD_AFTER = 50
     LOGIN_LOCK_BASE_SECONDS = 60
     LOGIN_LOCK_MAX_SECONDS = 15 * 60
+    LOGIN_DEVICE_DAYS = 365  # a browser that signed in passes a guarded traveler account
+    LOGIN_THROTTLE_FORGET_HOURS = 24  # a lane without a failure for this long is deleted
     TOTP_ISSUER = "Compatriot"
     # Rate limits (server/ratelimit.py), "N per minute;M per hour" strings. Sign-in and sign-up
-    # count per address (the account lockout counts per account); the others per account.
+    # count per address (the sign-in throttle counts per email too); the others per account.
     # SOS is never limited.
     RATELIMIT_SIGNIN = "20 per minute;200 per hour"  # traveler and staff sign-in, shared
     RATELIMIT_SIGNUP = "10 per minute;50 per hour"

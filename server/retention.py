@@ -10,6 +10,7 @@
   position trail or the notes (the name is a neutral marker, shown through ``shown_name`` in
   the reader's language). Open cases are never touched.
 - Audit events are deleted ``RETENTION_AUDIT_DAYS`` after they were written.
+- Sign-in throttle counts are deleted ``LOGIN_THROTTLE_FORGET_HOURS`` after the last failure.
 ``None`` keeps that kind forever. A Celery beat task runs it every hour.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import and_, delete, or_, select, update
 
+from server.accounts import throttle
 from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
@@ -94,7 +96,8 @@ def apply(now: datetime | None = None, audit_log: bool = True) -> dict[str, int]
     """Apply every retention rule as of ``now`` (tests pass their own); flushes only."""
     now = now or utcnow()
     cfg = current_app.config
-    done = {}
+    done = {"sign_in_throttles": throttle.forget_idle(
+        now - timedelta(hours=cfg["LOGIN_THROTTLE_FORGET_HOURS"]))}
     if cfg["RETENTION_TRIP_DAYS"] is not None:
         done["trips"] = expired_trips(now.date(), cfg["RETENTION_TRIP_DAYS"])
     if cfg["RETENTION_POSITION_HOURS"] is not None:

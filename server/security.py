@@ -1,11 +1,15 @@
 """Security headers on every response.
 
 The CSP allows no inline script or style markup (the apps keep everything in files); HSTS is
-sent only when the request came over HTTPS (directly, or via a trusted proxy).
+sent only when the request came over HTTPS (directly, or via a trusted proxy). An API answer
+to a signed-in caller is personal: ``Cache-Control: no-store`` keeps it out of the browser's
+and any proxy's HTTP cache (the PWA's own offline copy is the service worker's Cache API,
+which ignores it).
 """
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -40,4 +44,6 @@ def install(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.path.startswith("/api/") and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,9 +1,13 @@
 """Traveler accounts: sign-up, sessions, profile, password, export, deletion."""
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
 from sqlalchemy import func, select
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, new_client
 
 
 def test_signup_stores_phone_as_e164_and_signs_in(client, signup):
@@ -30,6 +34,28 @@ def test_signup_refuses_bad_fields_with_field_errors(client):
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
+GUESSABLE = ("aaaaaaaaaa", "1234567890", "password12", "abcdefghij", "qwertyuiop", "")
+
+
+@pytest.mark.parametrize("password", GUESSABLE)
+def test_common_repeated_and_sequential_passwords_are_refused(client, password):
+    response = client.post("/api/auth/signup", json={
+        "email": "weak@example.org", "password": password, "name": "W",
+        "phone": "+8613800138005"}, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    assert set(response.json["errors"]["json"]) == {"password"}
+    assert any("容易被猜到" in message for message in response.json["errors"]["json"]["password"])
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_new_password_must_not_be_guessable_either(client, signup):
+    signup(client)
+    response = client.post("/api/me/password", json={"current_password": TEST_PASSWORD,
+                                                     "new_password": "password12"})
+    assert response.status_code == 422
+    assert "easy to guess" in response.json["errors"]["json"]["new_password"][0]
+
+
 def test_duplicate_email_is_a_conflict_on_the_email_field(client, other_client, signup):
     signup(client, email="dup@example.org")
     response = other_client.post("/api/auth/signup", json={
@@ -52,6 +78,51 @@ def test_login_logout_and_wrong_password(client, other_client, signup):
     assert ok.status_code == 200
     assert other_client.post("/api/auth/logout").status_code == 204
     assert other_client.get("/api/me").status_code == 401
+
+
+def _login(client, email, password=TEST_PASSWORD):
+    return client.post("/api/auth/login", json={"email": email, "password": password})
+
+
+def _copy(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, name
+    return cookie.value
+
+
+def test_sign_out_ends_the_session_and_the_remember_cookie_everywhere(app, client, signup):
+    signup(client, email="leaving@example.org")
+    assert _login(client, "leaving@example.org").status_code == 200
+    session, remember = _copy(client, "compatriot_session"), _copy(client, "remember_token")
+    assert client.post("/api/auth/logout").status_code == 204
+    for name, value in (("compatriot_session", session), ("remember_token", remember)):
+        thief = new_client(app)
+        thief.set_cookie(name, value)
+        assert thief.get("/api/me").status_code == 401, name
+
+
+def test_remember_me_lasts_thirty_days(client, signup):
+    response = client.post("/api/auth/signup", json={
+        "email": "remember@example.org", "password": TEST_PASSWORD, "name": "R",
+        "phone": "+8613800138004"})
+    remember = next(c for c in response.headers.getlist("Set-Cookie")
+                    if c.startswith("remember_token="))
+    expires = parsedate_to_datetime(remember.split("Expires=")[1].split(";")[0])
+    assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
+
+
+def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, signup):
+    signup(client, email="token@example.org")
+    client.post("/api/auth/logout")
+    before = _copy(client, "csrf_token")
+    assert _login(client, "token@example.org").status_code == 200
+    signed_in = _copy(client, "csrf_token")
+    assert signed_in != before
+    assert client.patch("/api/me", json={"name": "New"}, headers={"X-CSRFToken": before}
+                        ).status_code == 400  # the token from before sign-in is dead
+    assert client.patch("/api/me", json={"name": "New"}).status_code == 200
+    assert client.post("/api/auth/logout").status_code == 204
+    assert _copy(client, "csrf_token") != signed_in
 
 
 def test_session_cookie_is_httponly_and_samesite(client):

@@ -42,8 +42,6 @@ class User(UserMixin, db.Model):
     location_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # Rotated on password change and sign-out-everywhere: every older session stops working.
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -68,3 +66,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted in one lane (``server/accounts/throttle.py``): an email from one
+    address, an email from anywhere, or an account's second factor. Keyed by a keyed hash, so
+    the emails tried (existing or not) and the addresses are not stored."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<SignInThrottle {self.key[:8]} {self.failures}>"

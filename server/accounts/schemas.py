@@ -1,12 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from server.accounts import passwords
 from server.validation import BaseSchema, Phone, language, text
 
 PASSWORD = dict(
     required=True, load_only=True,
-    validate=validate.Length(min=10, max=128,
-                             error=_l("Must be between {min} and {max} characters.")))
+    validate=[validate.Length(min=10, max=128,
+                              error=_l("Must be between {min} and {max} characters.")),
+              passwords.validate_new])
 # A password typed to prove who one is: any length is checked against the hash, up to a bound.
 GIVEN_PASSWORD = dict(required=True, load_only=True, validate=validate.Length(max=128))
 

@@ -1,9 +1,6 @@
 """Account rules: hashing, sign-in, profile changes, export and erasure. Services flush only."""
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -12,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from sqlalchemy import select
 
+from server.accounts import throttle
 from server.accounts.models import User
+from server.auth import end_session
 from server.db import db, utcnow
 from server.errors import field_error
 
@@ -59,68 +58,40 @@ def create_traveler(email: str, password: str, name: str, phone: str, language: 
                 phone=phone, language=language or str(get_locale()), role="traveler")
     db.session.add(user)
     db.session.flush()
+    throttle.trust_this_browser(user)  # signed in from here: it passes a guard later
     return user
 
 
-# Sign-in back-off, shared by the traveler and the staff sign-in -----------------------------
-
-LOCKED_MESSAGE = _l("Too many failed sign-in attempts. Please wait and try again.")
-
-
-def now() -> datetime:
-    """The clock of the sign-in rules (tests replace it rather than sleep)."""
-    return utcnow()
+BAD_CREDENTIALS = _l("Email or password is not correct.")
+STAFF_DOOR = _l("Staff accounts sign in on the staff console at /console/.")
 
 
-def lock_seconds(failures: int) -> int:
-    """How long ``failures`` failures in a row lock an account: 0 below the threshold, then
-    the base time, doubling with each further failure, capped."""
-    cfg = current_app.config
-    beyond = failures - cfg["LOGIN_LOCK_AFTER"]
-    if beyond < 0:
-        return 0
-    return min(cfg["LOGIN_LOCK_BASE_SECONDS"] * 2 ** min(beyond, 20),
-               cfg["LOGIN_LOCK_MAX_SECONDS"])
-
-
-def refuse_if_locked(user: User | None) -> None:
-    """429 with Retry-After while the account is locked, whatever the password given."""
-    if user is None or user.locked_until is None:
-        return
-    remaining = math.ceil((user.locked_until - now()).total_seconds())
-    if remaining > 0:
-        abort(429, message=LOCKED_MESSAGE, headers={"Retry-After": str(remaining)})
-
-
-def login_failed(user: User | None) -> None:
-    """Count a failed attempt (bad password or code) and lock the account when due.
-
-    Commits, unlike other services: the refusal that follows rolls the request back, and the
-    count must survive it. The increment is done in SQL so parallel attempts all count.
-    """
-    if user is not None:
-        user.failed_logins = User.failed_logins + 1
-        db.session.flush()
-        seconds = lock_seconds(user.failed_logins)
-        if seconds:
-            user.locked_until = now() + timedelta(seconds=seconds)
-    db.session.commit()
-
-
-def login_succeeded(user: User) -> None:
-    user.failed_logins, user.locked_until = 0, None
-    db.session.flush()
-
-
-def check_password(email: str, password: str) -> User | None:
-    """The password step of every sign-in: 429 while locked; the user if the password
-    matches, else None with the failure counted."""
+def sign_in(email: str, password: str) -> User:
+    """The traveler sign-in: the user, else 401, 403 (a staff account, told only to someone
+    with its password) or 429 (``throttle``: this address, or a guarded account)."""
+    locked = throttle.locks(email)
+    throttle.refuse_if_locked(locked, "source")
     user = find_by_email(email)
-    refuse_if_locked(user)
-    if password_matches(user, password):
-        return user
-    login_failed(user)
-    return None
+    if not throttle.trusted_browser(user):
+        throttle.refuse_if_locked(locked, "account")
+    if not password_matches(user, password):
+        throttle.failed(email, user)
+        abort(401, message=BAD_CREDENTIALS)
+    if user.is_staff:
+        abort(403, message=STAFF_DOOR)
+    throttle.succeeded(email, locked)
+    throttle.trust_this_browser(user)
+    return user
+
+
+def sign_out(user: User) -> None:
+    """End this session and every copy of it: the session token is rotated, so the old session
+    cookie and remember cookie stop working wherever they were copied to (on every device:
+    the token is the account's)."""
+    if user.is_authenticated:
+        user.rotate_session_token()
+        db.session.flush()
+    end_session()
 
 
 def update_profile(user: User, changes: dict) -> User:

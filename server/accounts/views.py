@@ -1,8 +1,6 @@
 from flask import jsonify
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_smorest import abort
+from flask_login import current_user, login_required, login_user
 
 from server.accounts import blp, privacy, services
 from server.accounts.schemas import (
@@ -13,6 +11,7 @@ from server.accounts.schemas import (
     SignupIn,
     UserOut,
 )
+from server.auth import begin_session, end_session
 
 
 @blp.route("/auth/signup")
@@ -22,7 +21,7 @@ class Signup(MethodView):
     def post(self, data):
         """Create a traveler account and sign in"""
         user = services.create_traveler(**data)
-        login_user(user, remember=True)
+        begin_session(user, remember=True)
         return user
 
 
@@ -32,13 +31,8 @@ class Login(MethodView):
     @blp.response(200, UserOut)
     def post(self, data):
         """Sign in with email and password"""
-        user = services.check_password(data["email"], data["password"])
-        if user is None:
-            abort(401, message=_l("Email or password is not correct."))
-        if user.is_staff:
-            abort(403, message=_l("Staff accounts sign in on the staff console at /console/."))
-        services.login_succeeded(user)
-        login_user(user, remember=True)
+        user = services.sign_in(data["email"], data["password"])
+        begin_session(user, remember=True)
         return user
 
 
@@ -46,8 +40,8 @@ class Login(MethodView):
 class Logout(MethodView):
     @blp.response(204)
     def post(self):
-        """Sign out of this session"""
-        logout_user()
+        """Sign out (every copy of this session stops working)"""
+        services.sign_out(current_user)
 
 
 @blp.route("/me")
@@ -70,7 +64,7 @@ class Me(MethodView):
     def delete(self, data):
         """Delete my account and everything tied to it (password required)"""
         services.delete_account(current_user, data["password"])
-        logout_user()
+        end_session()
 
 
 @blp.route("/me/password")
@@ -82,7 +76,8 @@ class Password(MethodView):
     def post(self, data):
         """Change my password; every other session is signed out"""
         services.change_password(current_user, data["current_password"], data["new_password"])
-        login_user(current_user, remember=True)
+        # This session carries on with the new token (the proxy itself must not be stored).
+        login_user(current_user._get_current_object(), remember=True)
 
 
 @blp.route("/me/export")

@@ -11,6 +11,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from server.accounts import passwords
 from server.accounts import services as accounts
 from server.accounts.models import STAFF_ROLES, User
 from server.audit import services as audit
@@ -50,6 +51,8 @@ def problems(role: str, embassy: Embassy | None, mission_given: bool, *,
         found["role"] = [UNKNOWN_ROLE.format(choices=", ".join(STAFF_ROLES))]
     if password is not None and len(password) < MIN_PASSWORD:
         found["password"] = [SHORT_PASSWORD.format(min=MIN_PASSWORD)]
+    elif password is not None and passwords.too_guessable(password):
+        found["password"] = [passwords.TOO_GUESSABLE]
     if email is not None and accounts.find_by_email(email):
         found["email"] = [EMAIL_TAKEN]
     if mission_given and embassy is None:

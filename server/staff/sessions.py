@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_smorest import abort
+
+from server.auth import end_session
 
 SIGNED_IN_AT = "staff_signed_in_at"
 SEEN_AT = "staff_seen_at"
@@ -59,9 +61,7 @@ def _expired(now: float) -> bool:
 
 def end() -> None:
     """Sign out: clear the whole session (the CSRF token too)."""
-    session.clear()
-    g.pop("csrf_token", None)
-    logout_user()
+    end_session()
 
 
 def check() -> None:

@@ -28,7 +28,7 @@ def _bulk_travelers(prefix: str) -> None:
         {"email": f"{prefix}-{i}@example.org", "password_hash": "x", "name": f"Traveler {i}",
          "phone": "+8613800138000", "language": ("en", "zh_Hans", "ar")[i % 3],
          "role": "traveler", "location_consent": False, "session_token": uuid.uuid4().hex[:16],
-         "failed_logins": 0, "created_at": now, "updated_at": now}
+         "created_at": now, "updated_at": now}
         for i in range(TRAVELERS)])
     mine = User.email.like(f"{prefix}-%")
     start, end = TODAY - timedelta(days=3), TODAY + timedelta(days=10)

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from server.accounts import services as accounts
+from server.accounts import throttle
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
 from server.staff import services as staff
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, new_client
 from tests.staff_auth import STAFF_PASSWORD, enrol, secret_of
 
 
@@ -24,7 +25,7 @@ def clock(monkeypatch):
             self.at += timedelta(seconds=seconds)
 
     frozen = Clock()
-    monkeypatch.setattr(accounts, "now", lambda: frozen.at)
+    monkeypatch.setattr(throttle, "now", lambda: frozen.at)
     return frozen
 
 
@@ -35,11 +36,14 @@ def officer(create_mission):
                               password=STAFF_PASSWORD, embassy_key="fr-paris")
 
 
-def _login(client, totp=None, password=STAFF_PASSWORD, email="duty@example.org"):
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+
+
+def _login(client, totp=None, password=STAFF_PASSWORD, email="duty@example.org", source=None):
     body = {"email": email, "password": password}
     if totp is not None:
         body["totp"] = totp
-    return client.post("/api/staff/auth/login", json=body)
+    return client.post("/api/staff/auth/login", json=body, environ_base=source or {})
 
 
 def _code(secret, clock, steps=0):
@@ -131,7 +135,7 @@ def test_a_code_is_refused_the_second_time(client, other_client, officer, clock)
     assert _login(client, totp=_code(secret, clock, 1)).status_code == 200
 
 
-def test_lockout_backs_off_and_resets_on_success(client, officer, clock):
+def test_failures_back_off_per_address_and_reset_on_success(client, officer, clock):
     secret = enrol(client, "duty@example.org")
     for _ in range(5):
         assert _login(client, password="wrong password").status_code == 401
@@ -146,35 +150,119 @@ def test_lockout_backs_off_and_resets_on_success(client, officer, clock):
     assert _login(client, password="wrong password").status_code == 401  # 6th: two minutes
     assert _login(client).headers["Retry-After"] == "120"
     clock.move(121)
-    bad_code = _login(client, totp="999999" if _code(secret, clock) != "999999" else "888888")
-    assert bad_code.status_code == 401  # 7th, a wrong code counts too: four minutes
+    assert _login(client, password="wrong password").status_code == 401  # 7th: four minutes
     assert _login(client).headers["Retry-After"] == "240"
 
     clock.move(241)
     assert _login(client, totp=_code(secret, clock)).status_code == 200
-    db.session.refresh(officer)
-    assert officer.failed_logins == 0 and officer.locked_until is None
+    assert _login(client, password="wrong password").status_code == 401  # counting anew
+
+
+def test_an_attacker_locks_only_their_own_address_out(client, other_client, officer, clock):
+    secret = enrol(client, "duty@example.org")
+    for _ in range(5):
+        assert _login(other_client, password="wrong password", source=ATTACKER
+                      ).status_code == 401
+    assert _login(other_client, password="wrong password", source=ATTACKER).status_code == 429
+    clock.move(30)
+    # The officer, from their own address, with the right password and code: in.
+    assert _login(client, totp=_code(secret, clock)).status_code == 200
+    assert _login(other_client, totp=_code(secret, clock, 1), source=ATTACKER
+                  ).status_code == 429
+    assert _actions(officer.id).count("staff.login_throttled") == 1
+
+
+def _spread_attack(client, email, times=50):
+    """Wrong passwords from ``times`` addresses, a few from each: under every address's lock."""
+    for n in range(times):
+        source = {"REMOTE_ADDR": f"198.51.100.{n // 2}"}
+        assert _login(client, password=f"guess {n}", email=email, source=source
+                      ).status_code == 401
+
+
+def test_an_attack_from_many_addresses_leaves_only_password_and_code(
+        client, other_client, officer, clock):
+    secret = enrol(client, "duty@example.org")
+    clock.move(30)
+    _spread_attack(other_client, "duty@example.org")
+    fresh = {"REMOTE_ADDR": "192.0.2.200"}
+    # Guarded: the password alone tells nothing, right or wrong.
+    right_alone = _login(other_client, source=fresh)
+    wrong_alone = _login(other_client, password="guess 51", source=fresh)
+    assert right_alone.status_code == wrong_alone.status_code == 401
+    assert right_alone.json == wrong_alone.json and "totp" in right_alone.json["errors"]["json"]
+    wrong_with_code = _login(other_client, password="guess 52", totp=_code(secret, clock),
+                             source=fresh)
+    assert wrong_with_code.status_code == 401 and "totp" in wrong_with_code.json["errors"]["json"]
+    # The officer, with both, still gets in.
+    assert _login(client, totp=_code(secret, clock)).status_code == 200
+    assert "staff.login_throttled" in _actions(officer.id)
+
+
+def test_wrong_codes_lock_the_account_from_everywhere(client, other_client, officer, clock):
+    """Only someone with the password gets this far: the code must not be guessed."""
+    secret = enrol(client, "duty@example.org")
+    clock.move(30)
+    wrong = "000000" if _code(secret, clock) != "000000" else "111111"
+    for n in range(5):
+        assert _login(other_client, totp=wrong, source={"REMOTE_ADDR": f"198.51.100.{n}"}
+                      ).status_code == 401
+    assert _login(client, totp=_code(secret, clock)).status_code == 429
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "staff.login_throttled")).all()
+    assert [event.details["lane"] for event in events] == ["code"]
 
 
 def test_the_lock_is_capped(app, officer):
-    assert accounts.lock_seconds(4) == 0
-    assert accounts.lock_seconds(5) == 60 and accounts.lock_seconds(7) == 240
-    assert accounts.lock_seconds(50) == app.config["LOGIN_LOCK_MAX_SECONDS"]
+    assert throttle.lock_seconds(4, 5) == 0
+    assert throttle.lock_seconds(5, 5) == 60 and throttle.lock_seconds(7, 5) == 240
+    assert throttle.lock_seconds(50, 5) == app.config["LOGIN_LOCK_MAX_SECONDS"]
 
 
-def test_travelers_are_locked_out_too(client, other_client, signup, clock):
+def _traveler_login(client, password=TEST_PASSWORD, email="walker@example.org", source=None):
+    return client.post("/api/auth/login", json={"email": email, "password": password},
+                       environ_base=source or {})
+
+
+def test_travelers_are_throttled_per_address_too(client, other_client, signup, clock):
     user = signup(client, email="walker@example.org")
+    client.post("/api/auth/logout")
     for _ in range(5):
-        bad = other_client.post("/api/auth/login", json={"email": "walker@example.org",
-                                                         "password": "wrong password"})
-        assert bad.status_code == 401
-    locked = other_client.post("/api/auth/login", json={"email": "walker@example.org",
-                                                        "password": TEST_PASSWORD})
+        assert _traveler_login(other_client, "wrong password", source=ATTACKER
+                               ).status_code == 401
+    locked = _traveler_login(other_client, source=ATTACKER)
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) == 60
-    clock.move(60)
-    ok = other_client.post("/api/auth/login", json={"email": "walker@example.org",
-                                                    "password": TEST_PASSWORD})
+    ok = _traveler_login(client)  # the traveler, from their own address
     assert ok.status_code == 200 and ok.json["id"] == user["id"]
+    clock.move(60)
+    assert _traveler_login(other_client, source=ATTACKER).status_code == 200
+
+
+def test_a_guarded_traveler_account_lets_in_only_a_browser_that_signed_in_before(
+        app, client, signup, clock):
+    signup(client, email="walker@example.org")
+    client.post("/api/auth/logout")
+    for n in range(50):
+        assert _traveler_login(new_client(app), f"guess {n}",
+                               source={"REMOTE_ADDR": f"198.51.100.{n // 2}"}).status_code == 401
+    assert _traveler_login(new_client(app)).status_code == 429  # a new browser, right password
+    assert _traveler_login(client).status_code == 200  # the traveler's own phone
+    assert "account.login_throttled" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_unknown_emails_are_throttled_and_hashed_alike(client, signup, monkeypatch):
+    signup(client, email="walker@example.org")
+    client.post("/api/auth/logout")
+    hashed = []
+    real = accounts.password_matches
+    monkeypatch.setattr(accounts, "password_matches",
+                        lambda user, password: hashed.append(user) or real(user, password))
+    answers = {}
+    for email in ("walker@example.org", "nobody@example.org"):
+        answers[email] = [_traveler_login(client, "wrong password", email).status_code
+                          for _ in range(6)]
+    assert answers["walker@example.org"] == answers["nobody@example.org"] == [401] * 5 + [429]
+    assert len(hashed) == 10  # five each: a real hash or the dummy one, never a shortcut
 
 
 def test_a_traveler_cannot_sign_in_on_the_console_and_it_looks_like_a_wrong_password(
@@ -200,9 +288,13 @@ def test_staff_cannot_use_the_traveler_sign_in(client, officer):
 
 
 def test_sign_out_ends_every_copy_of_the_session(client, officer):
+    before = client.get_cookie("csrf_token").value
     enrol(client, "duty@example.org")
     copy = client.get_cookie("compatriot_session").value
+    signed_in = client.get_cookie("csrf_token").value
+    assert signed_in != before  # a new CSRF token at sign-in and at sign-out
     assert client.post("/api/staff/auth/logout").status_code == 204
+    assert client.get_cookie("csrf_token").value != signed_in
     assert client.get("/api/staff/me").status_code == 401
     client.set_cookie("compatriot_session", copy)
     assert client.get("/api/staff/me").status_code == 401

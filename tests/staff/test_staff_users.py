@@ -45,6 +45,9 @@ def test_bad_staff_accounts_are_refused_field_by_field(staff_client, signup, cli
     errors = response.json["errors"]["json"]
     assert set(errors) == {"email", "password", "embassy_id"}
     assert errors["embassy_id"] == ["Officers and viewers belong to a mission."]
+    guessable = admin.post("/api/staff/users", json=_body(password="password1234", role="admin"))
+    assert guessable.status_code == 422 and set(guessable.json["errors"]["json"]) == {"password"}
+    assert "easy to guess" in guessable.json["errors"]["json"]["password"][0]
     unknown = admin.post("/api/staff/users", json=_body(embassy_id=99999))
     assert unknown.json["errors"]["json"] == {"embassy_id": ["There is no such mission."]}
     bad_role = admin.post("/api/staff/users", json=_body(role="traveler"))
