@@ -6,7 +6,7 @@ import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { drawChart } from "../chart.js";
-import { baseMap, fitCountries } from "../map.js";
+import { baseMap, fitCountries, label } from "../map.js";
 import { canAct, poll, screen } from "../session.js";
 import { questionOf, rollcallState } from "./rollcalls.js";
 
@@ -154,7 +154,7 @@ export async function rollcallView({ id }) {
     for (const p of board.points) {
       L.circleMarker([p.lat, p.lon], { radius: 6, color: "#fff", weight: 1.5,
         fillColor: COLORS[p.answer], fillOpacity: 0.9, className: "answer-marker answer-" + p.answer })
-        .bindTooltip(figureLabel(p.answer)).addTo(markers);
+        .bindTooltip(label(figureLabel(p.answer))).addTo(markers);
     }
     if (board.points.length !== fitted) {  // follow the answers until the officer moves the map
       fitted = board.points.length;

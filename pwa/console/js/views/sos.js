@@ -4,7 +4,7 @@ import { get, getInBackground, patch } from "/js/api.js";
 import { h, notice, telLink } from "/js/dom.js";
 import { formatDate, formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
-import { baseMap } from "../map.js";
+import { baseMap, label } from "../map.js";
 import { canAct, poll, screen } from "../session.js";
 
 const POLL_MS = 3000;
@@ -73,7 +73,7 @@ export async function sosView({ id }) {
         radius: c.id === openId ? 10 : 7, color: "#fff", weight: 2,
         fillColor: COLORS[c.state] || "#333", fillOpacity: 0.95,
         className: "sos-marker sos-marker-" + c.state,
-      }).bindTooltip((c.traveler.name || "") + " · " + caseState(c.state));
+      }).bindTooltip(label((c.traveler.name || "") + " · " + caseState(c.state)));
       marker.on("click", () => { location.hash = "#/sos/" + c.id; });
       marker.addTo(markers);
     }
