@@ -1,9 +1,9 @@
 /* What the app caches and under which names: pure data and functions, no events here. */
 /* exported CACHE_PREFIX, API_CACHE, SHELL_FILES, shellCacheName, staleCaches */
+/* global CompatriotShared */
 
 const CACHE_PREFIX = "compatriot-shell-";
-// API answers outlive shell versions: an update must not erase what a traveler reads offline.
-const API_CACHE = "compatriot-api";
+const API_CACHE = CompatriotShared.API_CACHE;
 
 // The app shell: everything needed to start with no network. Keep in step with pwa/js/.
 const SHELL_FILES = [
@@ -22,6 +22,12 @@ const SHELL_FILES = [
   "/icons/severity-info.png",
   "/vendor/idb.js",
   "/vendor/idb.umd.js",
+  "/sw/shared.js",
+  "/sw/outbox-store.js",
+  "/sw/outbox-cases.js",
+  "/sw/outbox-queue.js",
+  "/sw/outbox-device.js",
+  "/sw/outbox-flush.js",
   "/sw/outbox.js",
   "/sw/notify.js",
   "/js/app.js",
@@ -38,6 +44,7 @@ const SHELL_FILES = [
   "/js/hold.js",
   "/js/sos.js",
   "/js/push.js",
+  "/js/outbox.js",
   "/js/views/welcome.js",
   "/js/views/auth.js",
   "/js/views/trips.js",
