@@ -3,8 +3,10 @@ importScripts("/sw/shared.js", "/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd
               "/sw/outbox-store.js", "/sw/outbox-cases.js", "/sw/outbox-queue.js",
               "/sw/outbox-device.js", "/sw/outbox-flush.js", "/sw/outbox.js", "/sw/notify.js");
 
-// Stamped by the server with a digest of the app's files (server/web/views.py).
+// Stamped by the server (server/web/shell.py) from one walk of the app's files: a digest of
+// them, and the list of them (the app shell, everything needed to start with no network).
 const VERSION = "dev";
+const SHELL_FILES = [];
 const SHELL_CACHE = shellCacheName(VERSION);
 
 self.addEventListener("install", (event) => {
