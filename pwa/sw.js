@@ -1,9 +1,12 @@
 /* The service worker only wires events; what to cache and how lives in sw/. */
-importScripts("/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd.js", "/sw/outbox.js",
-              "/sw/notify.js");
+importScripts("/sw/shared.js", "/sw/cache.js", "/sw/routes.js", "/vendor/idb.umd.js",
+              "/sw/outbox-store.js", "/sw/outbox-cases.js", "/sw/outbox-queue.js",
+              "/sw/outbox-device.js", "/sw/outbox-flush.js", "/sw/outbox.js", "/sw/notify.js");
 
-// Stamped by the server with a digest of the app's files (server/web/views.py).
+// Stamped by the server (server/web/shell.py) from one walk of the app's files: a digest of
+// them, and the list of them (the app shell, everything needed to start with no network).
 const VERSION = "dev";
+const SHELL_FILES = [];
 const SHELL_CACHE = shellCacheName(VERSION);
 
 self.addEventListener("install", (event) => {
@@ -34,7 +37,8 @@ self.addEventListener("message", (event) => {
 // kept for a 4xx do not.
 self.addEventListener("sync", (event) => {
   if (event.tag !== CompatriotOutbox.SYNC_TAG) return;
-  event.waitUntil(CompatriotOutbox.flush({ refreshToken: freshToken }).then((result) => {
+  const flushing = CompatriotOutbox.flush({ refreshToken: CompatriotShared.refreshToken });
+  event.waitUntil(flushing.then((result) => {
     if (result.offline) throw new Error("outbox: network still unreachable");
   }));
 });
@@ -63,19 +67,11 @@ self.addEventListener("pushsubscriptionchange", (event) => {
 
 /** Send what the outbox holds; when the network is down, Background Sync tries again. */
 async function flushOutbox() {
-  const result = await CompatriotOutbox.flush({ refreshToken: freshToken });
+  const result = await CompatriotOutbox.flush({ refreshToken: CompatriotShared.refreshToken });
   if (result.left && self.registration.sync) {
     await self.registration.sync.register(CompatriotOutbox.SYNC_TAG).catch(() => {});
   }
   return result;
-}
-
-/** A new CSRF token: /api/config sets the cookie, which only the Cookie Store API can read here. */
-async function freshToken() {
-  await fetch("/api/config", { credentials: "same-origin", cache: "no-store" });
-  if (!self.cookieStore) return null;
-  const cookie = await self.cookieStore.get("csrf_token");
-  return cookie ? decodeURIComponent(cookie.value) : null;
 }
 
 self.addEventListener("fetch", (event) => {

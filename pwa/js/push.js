@@ -3,7 +3,7 @@
 // on its own ({device_id, key, endpoint, language, user_id}) is kept in the outbox's store.
 import { del, get, post } from "./api.js";
 import { locale } from "./i18n.js";
-import { outbox } from "./sos.js";
+import { keyBytes, outbox } from "./outbox.js";
 import { state } from "./state.js";
 
 /** The browser can do Web Push here at all. */
@@ -36,12 +36,6 @@ export async function pushEnabled() {
   const info = await pushInfo();
   return Boolean(info && info.device_id && permission() === "granted"
                  && (!state.user || info.user_id === state.user.id));
-}
-
-function keyBytes(base64url) {
-  const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/")
-    + "=".repeat((4 - (base64url.length % 4)) % 4);
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
 async function registration() {

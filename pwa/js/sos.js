@@ -1,12 +1,11 @@
 // SOS on this phone: the cancel window, raising (outbox first, then the network), replay,
 // position updates while a case is open, and the last known fix for calls and texts.
-import "../vendor/idb.umd.js";
-import "../sw/outbox.js";
 import { cookie } from "./api.js";
 import { languageTag, locale } from "./i18n.js";
+import { API_CACHE, outbox, refreshToken, uuid4 } from "./outbox.js";
 import { state } from "./state.js";
 
-export const outbox = self.CompatriotOutbox;
+export { outbox };
 export const CANCEL_WINDOW_S = 5;
 const FIX_WAIT_MS = 5000;          // how long an SOS may wait for a position before it goes
 const FIX_FRESH_MS = 2 * 60 * 1000; // a fix this recent is good enough to send at once
@@ -25,22 +24,6 @@ export function onSosChange(listener) {
 const changed = () => listeners.forEach((listener) => listener());
 
 const csrfToken = () => cookie("csrf_token");
-
-/** A fresh CSRF token: GET /api/config sets the cookie. */
-export async function refreshToken() {
-  await fetch("/api/config", { credentials: "same-origin", cache: "no-store" });
-  return csrfToken();
-}
-
-export function uuid4() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
-    hex.slice(20)].join("-");
-}
 
 // Position ------------------------------------------------------------------------------------
 
@@ -78,7 +61,7 @@ export function locate(wait = FIX_WAIT_MS, maxAge = 60 * 1000) {
 /** My trips: fresh if the network answers within a few seconds, else the saved copy, else []. */
 export async function savedTrips() {
   const saved = () => ("caches" in self
-    ? caches.match("/api/trips", { cacheName: "compatriot-api" })
+    ? caches.match("/api/trips", { cacheName: API_CACHE })
       .then((response) => (response ? response.json() : [])).catch(() => [])
     : Promise.resolve([]));
   const abort = new AbortController();

@@ -1,5 +1,6 @@
 // What stays on this device: drafts of unsaved forms and local preferences (IndexedDB via idb).
 import { openDB } from "../vendor/idb.js";
+import { API_CACHE } from "./outbox.js";
 
 const dbPromise = openDB("compatriot", 1, {
   upgrade(db) {
@@ -33,5 +34,5 @@ export async function setPref(key, value) {
 export async function forgetAll() {
   const db = await dbPromise;
   await Promise.all([db.clear("drafts"), db.clear("prefs")]);
-  if ("caches" in window) await caches.delete("compatriot-api");
+  if ("caches" in window) await caches.delete(API_CACHE);
 }

@@ -1,54 +1,9 @@
 /* What the app caches and under which names: pure data and functions, no events here. */
-/* exported CACHE_PREFIX, API_CACHE, SHELL_FILES, shellCacheName, staleCaches */
+/* exported CACHE_PREFIX, API_CACHE, shellCacheName, staleCaches */
+/* global CompatriotShared */
 
 const CACHE_PREFIX = "compatriot-shell-";
-// API answers outlive shell versions: an update must not erase what a traveler reads offline.
-const API_CACHE = "compatriot-api";
-
-// The app shell: everything needed to start with no network. Keep in step with pwa/js/.
-const SHELL_FILES = [
-  "/",
-  "/manifest.webmanifest",
-  "/css/app.css",
-  "/icons/icon-192.png",
-  "/icons/icon-512.png",
-  "/icons/icon-maskable-512.png",
-  "/icons/apple-touch-icon.png",
-  "/icons/badge.png",
-  "/icons/severity-extreme.png",
-  "/icons/severity-severe.png",
-  "/icons/severity-moderate.png",
-  "/icons/severity-minor.png",
-  "/icons/severity-info.png",
-  "/vendor/idb.js",
-  "/vendor/idb.umd.js",
-  "/sw/outbox.js",
-  "/sw/notify.js",
-  "/js/app.js",
-  "/js/chrome.js",
-  "/js/api.js",
-  "/js/dom.js",
-  "/js/forms.js",
-  "/js/i18n.js",
-  "/js/router.js",
-  "/js/state.js",
-  "/js/store.js",
-  "/js/sw-client.js",
-  "/js/format.js",
-  "/js/hold.js",
-  "/js/sos.js",
-  "/js/push.js",
-  "/js/views/welcome.js",
-  "/js/views/auth.js",
-  "/js/views/trips.js",
-  "/js/views/trip-form.js",
-  "/js/views/trip.js",
-  "/js/views/alerts.js",
-  "/js/views/settings.js",
-  "/js/views/sos.js",
-  "/js/views/push-prompt.js",
-  "/js/views/rollcall.js",
-];
+const API_CACHE = CompatriotShared.API_CACHE;
 
 function shellCacheName(version) {
   return CACHE_PREFIX + version;

@@ -2,8 +2,10 @@ from datetime import UTC
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.alerts import services as rules
 from server.alerts.models import (
     AREA_KINDS,
     CATEGORIES,
@@ -162,7 +164,15 @@ class AlertOut(CapInfoOut):
     status = fields.String()
     references = fields.Integer(attribute="references_id", allow_none=True)
     state = fields.String()
-    needs_second_person = fields.Boolean()
+    needs_second_person = fields.Boolean(metadata={
+        "description": "Severe or Extreme: someone other than its drafter must approve it "
+                       "before it is sent."})
+    can_approve = fields.Function(lambda alert: rules.can_approve(current_user, alert),
+                                  metadata={"description": "The signed-in staff member may "
+                                            "approve it as the second person it waits for."})
+    can_send = fields.Function(lambda alert: rules.can_send(current_user, alert), metadata={
+        "description": "The signed-in staff member may send it now (a sent one: again, to "
+                       "people who arrived in the area since)."})
     drafted_by_id = fields.Integer(allow_none=True)
     approved_by_id = fields.Integer(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
@@ -170,6 +180,13 @@ class AlertOut(CapInfoOut):
     created_at = fields.DateTime()
     texts = fields.List(fields.Nested(TextOut))
     areas = fields.List(fields.Nested(AreaOut))
+
+
+class AlertRulesOut(BaseSchema):
+    """What the composer needs to know before a draft is saved (the server decides after)."""
+
+    two_person_severities = fields.List(fields.String(), metadata={
+        "description": "Severities whose alerts need a second person's approval."})
 
 
 class InboxAlertOut(CapInfoOut, TextOut):

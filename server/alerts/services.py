@@ -26,6 +26,8 @@ from server.errors import field_error
 from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
+# Staff roles that draft, approve, send and cancel (viewers only read).
+ACTING_ROLES = ("officer", "admin")
 
 
 def _scoped(user: User):
@@ -139,6 +141,21 @@ def update_alert(user: User, alert_id: int, data: dict) -> Alert:
     db.session.flush()
     audit.record(user, "alert.update", alert, fields=sorted(data))
     return alert
+
+
+def can_approve(user: User, alert: Alert) -> bool:
+    """Whether the draft waits for a second person's approval that ``user`` may give."""
+    return (user.role in ACTING_ROLES and alert.state == "draft" and alert.needs_second_person
+            and alert.drafted_by_id != user.id)
+
+
+def can_send(user: User, alert: Alert) -> bool:
+    """Whether ``user`` may send it now, or again to newcomers (what ``send`` accepts)."""
+    if user.role not in ACTING_ROLES or alert.expires <= utcnow():
+        return False
+    if alert.state == "draft":
+        return not alert.needs_second_person
+    return alert.state in ("approved", "sent")
 
 
 def approve(user: User, alert_id: int) -> Alert:

@@ -3,10 +3,12 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from server.alerts import inbox, services
+from server.alerts.models import TWO_PERSON_SEVERITIES
 from server.alerts.schemas import (
     ALERT_FIELDS,
     AlertIn,
     AlertOut,
+    AlertRulesOut,
     AudienceOut,
     DeliveryStatsOut,
     ListArgs,
@@ -34,6 +36,15 @@ class StaffAlerts(MethodView):
     def post(self, data):
         """Draft an alert for areas in my jurisdiction"""
         return services.create_alert(current_user, data)
+
+
+@blp.route("/alerts/rules")
+class StaffAlertRules(MethodView):
+    @READ
+    @blp.response(200, AlertRulesOut)
+    def get(self):
+        """The approval rules, for a draft not saved yet"""
+        return {"two_person_severities": list(TWO_PERSON_SEVERITIES)}
 
 
 @blp.route("/alerts/<int:alert_id>")

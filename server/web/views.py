@@ -1,8 +1,6 @@
 """Public configuration, the UI catalogs, and the PWA's static files."""
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 from babel import Locale
@@ -13,15 +11,18 @@ from flask_smorest import abort
 from server.i18n import catalog_messages, text_direction
 from server.web import blp, pages
 from server.web.schemas import CatalogOut, PublicConfigOut
+from server.web.shell import (
+    PWA_DIR,
+    SERVED_SUFFIXES,
+    app_files,
+    precache_urls,
+    shell_version,
+    stamp_worker,
+)
 
-PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa"
 # Files that must be revalidated every time so an update is seen at once.
 NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest", "console/index.html"}
-# Only the app's own kinds of files are served (not the icon script or READMEs).
-SERVED_SUFFIXES = {".html", ".js", ".css", ".png", ".svg", ".webmanifest", ".json", ".ico"}
 MIMETYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript"}
-# The line of sw.js that names the shell version (and so the cache) of this deployment.
-SW_VERSION_LINE = re.compile(r'^const VERSION = "[^"]*";$', re.MULTILINE)
 
 
 @blp.route("/config")
@@ -70,24 +71,16 @@ def console():
 
 @pages.route("/sw.js")
 def service_worker():
-    """The service worker, stamped with the shell version so any change to the app updates it."""
-    version = current_app.config.get("PWA_VERSION") or shell_version()
+    """The service worker, stamped with the shell version (any change to the app updates it)
+    and the list of the app's files it precaches, both from one walk of pwa/."""
+    files = app_files()
+    version = current_app.config.get("PWA_VERSION") or shell_version(files)
     source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
-    body = SW_VERSION_LINE.sub(f'const VERSION = "{version}";', source, count=1)
+    body = stamp_worker(source, version, precache_urls(files))
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response
-
-
-def shell_version() -> str:
-    """A short digest of every app file: a new deployment gets new caches without a manual bump."""
-    digest = hashlib.sha256()
-    for path in sorted(PWA_DIR.rglob("*")):
-        if path.is_file() and path.suffix in SERVED_SUFFIXES and "console" not in path.parts:
-            digest.update(str(path.relative_to(PWA_DIR)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 @pages.route("/<path:filename>")

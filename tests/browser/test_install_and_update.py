@@ -1,6 +1,11 @@
 """The app installs, and a new version replaces the old one's cache when the traveler accepts."""
 from __future__ import annotations
 
+import json
+import posixpath
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.browser.pushing import wait_until
@@ -36,13 +41,59 @@ def test_manifest_and_worker_are_served_for_installation(live_app):
     assert client.get("/icons/make_icons.py").status_code == 404
 
 
-def test_every_app_module_is_in_the_offline_shell():
-    from pathlib import Path
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+\.js)["']""")
+ASSET = re.compile(r'(?:href|src)="(/[^"]+)"')
+ICON = re.compile(r'"(/icons/[^"]+)"')
 
-    pwa = Path(__file__).resolve().parents[2] / "pwa"
-    listed = (pwa / "sw" / "cache.js").read_text()
-    for path in [*pwa.glob("js/**/*.js"), *pwa.glob("vendor/*.js"), *pwa.glob("css/*.css")]:
-        assert f'"/{path.relative_to(pwa).as_posix()}"' in listed, path
+
+def stamped_shell_files(client) -> list[str]:
+    source = client.get("/sw.js").get_data(as_text=True)
+    found = re.search(r"^const SHELL_FILES = (\[.*?\]);$", source, re.MULTILINE | re.DOTALL)
+    return json.loads(found.group(1))
+
+
+def modules_of(url: str, seen: set[str]) -> set[str]:
+    """`url` and every module it imports, as URL paths, following the imports."""
+    if url in seen:
+        return seen
+    seen.add(url)
+    for target in IMPORT.findall((PWA / url.lstrip("/")).read_text()):
+        modules_of(posixpath.normpath(posixpath.join(posixpath.dirname(url), target)), seen)
+    return seen
+
+
+def what_the_shell_needs() -> set[str]:
+    """What the app loads to start: the page's links, the module graph, the manifest's icons,
+    the icons the code and the worker's notifications name."""
+    page = (PWA / "index.html").read_text()
+    needed = {"/", *ASSET.findall(page)}
+    for script in [url for url in set(needed) if url.endswith(".js")]:
+        needed |= modules_of(script, set())
+    manifest = json.loads((PWA / "manifest.webmanifest").read_text())
+    needed |= {icon["src"] for icon in manifest["icons"]}
+    for code in [*PWA.glob("js/**/*.js"), *PWA.glob("sw/*.js")]:
+        needed |= set(ICON.findall(code.read_text()))
+    return needed
+
+
+def test_the_worker_precaches_every_file_the_app_shell_needs(live_app):
+    listed = stamped_shell_files(live_app.test_client())
+    needed = what_the_shell_needs()
+    assert {"/js/app.js", "/js/outbox.js", "/sw/outbox-flush.js", "/vendor/idb.umd.js",
+            "/icons/severity-extreme.png"} <= needed  # the walk above found the graph
+    assert needed - set(listed) == set()
+    # Not the traveler app's: the worker itself, the console and the libraries only it loads.
+    assert "/sw.js" not in listed and "/index.html" not in listed
+    assert not [url for url in listed if url.startswith(("/console", "/vendor/leaflet",
+                                                         "/vendor/world-atlas"))]
+    assert all(live_app.test_client().get(url).status_code == 200 for url in listed)
+
+
+def test_the_precache_list_is_not_kept_by_hand():
+    assert "const SHELL_FILES = [];" in (PWA / "sw.js").read_text()
+    for code in [PWA / "sw.js", *PWA.glob("sw/*.js")]:
+        assert '"/js/app.js"' not in code.read_text(), code
 
 
 @pytest.fixture

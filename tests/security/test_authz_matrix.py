@@ -87,6 +87,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.TravelerSearch": {"*": STAFF},
     "staff.TravelerRecord": {"*": X_READ},
     "staff.StaffAlerts": {"GET": STAFF, "POST": STAFF_ACT},
+    "staff.StaffAlertRules": {"*": STAFF},
     "staff.StaffAlert": {"GET": X_READ, "PATCH": X_ACT},
     "staff.StaffAlertAudience": {"*": X_READ},
     "staff.StaffAlertApprove": {"*": X_ACT},

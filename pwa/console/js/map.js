@@ -4,6 +4,16 @@ import { _ } from "/js/i18n.js";
 
 let countriesPromise = null;
 
+/**
+ * Content for a Leaflet tooltip or popup: Leaflet writes a string with innerHTML, so text that
+ * may hold user data (a traveler's name) is always handed over as an element holding it as text.
+ */
+export function label(text) {
+  const el = document.createElement("span");
+  el.textContent = text;
+  return el;
+}
+
 /** Country features with `properties.a2` (ISO 3166-1 alpha-2, null where Natural Earth has none). */
 export function countryFeatures() {
   if (!countriesPromise) {
@@ -51,7 +61,7 @@ export async function baseMap(element, { inScope = () => true, onCountry = null,
     style: styleOf,
     onEachFeature: (feature, featureLayer) => {
       const a2 = feature.properties.a2;
-      featureLayer.bindTooltip(feature.properties.name + (a2 ? " (" + a2 + ")" : ""),
+      featureLayer.bindTooltip(label(feature.properties.name + (a2 ? " (" + a2 + ")" : "")),
                                { sticky: true, direction: "top" });
       if (onCountry) {
         featureLayer.on("click", (event) => onCountry(a2, feature.properties.name, event.latlng));

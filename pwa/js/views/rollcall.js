@@ -5,7 +5,8 @@ import { h, nextId, notice, render } from "../dom.js";
 import { formatDateTime } from "../format.js";
 import { _, locale } from "../i18n.js";
 import { go } from "../router.js";
-import { lastFix, outbox, sendNow, uuid4 } from "../sos.js";
+import { outbox, uuid4 } from "../outbox.js";
+import { lastFix, sendNow } from "../sos.js";
 import { requireUser, state } from "../state.js";
 
 const FIX_FRESH_MS = 10 * 60 * 1000;

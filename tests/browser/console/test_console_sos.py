@@ -99,3 +99,44 @@ def test_sos_from_the_phone_reaches_the_queue_and_the_acknowledgement_reaches_th
     phone.screenshot(path=str(artifacts / "console-sos-phone-acknowledged.png"))
     phone_context.close()
     assert console.errors == []
+
+
+def test_a_traveler_name_with_markup_shows_as_text_on_the_sos_map(
+        console, make_staff, console_app):
+    """Leaflet writes a string tooltip with innerHTML: a name is handed over as text only."""
+    name = 'Alice<img src=x onerror="window.__injected = 1">'
+    console.sign_in(make_staff(name="Marc Laurent"))
+    page = console.page
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with PushReceiver() as receiver:
+        client, trip = traveler_with_device(console_app, receiver, "phone-markup", person=name)
+    raised = client.post("/api/sos", json={
+        "client_uuid": str(uuid.uuid4()), "raised_at": datetime.now(UTC).isoformat(),
+        "lat": 43.2965, "lon": 5.3698, "accuracy": 30, "trip_id": trip["id"]})
+    assert raised.status_code == 201, raised.json
+    case_id = sos_case_id(console_app, client_uuid=raised.json["client_uuid"])
+    page.goto(f"/console/#/sos/{case_id}")
+    page.wait_for_selector("#sos-map[data-ready]")
+    page.wait_for_selector(f"#case-list li[data-id='{case_id}']", timeout=8000)
+    # The open case's marker is the larger one (radius 10): open its tooltip as a hover does.
+    page.wait_for_function("() => document.querySelectorAll('.sos-marker').length > 0")
+    shown = page.evaluate("""() => {
+        const markers = [...document.querySelectorAll('path.sos-marker')];
+        const box = (m) => m.getBoundingClientRect();
+        const open = markers.sort((a, b) => box(b).width - box(a).width)[0];
+        open.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+        const tip = document.querySelector('.leaflet-tooltip');
+        return tip && {text: tip.textContent, elements: tip.querySelectorAll('*').length};
+    }""")
+    assert shown is not None
+    assert name in shown["text"]
+    # One span (the text holder) and nothing made from the name.
+    assert shown["elements"] == 1
+    assert page.locator("#sos-map img:not(.leaflet-tile), #case-list img, #case-detail img"
+                        ).count() == 0
+    assert name in page.text_content(f"#case-list li[data-id='{case_id}']")
+    assert name in page.text_content("#case-detail")
+    page.wait_for_timeout(300)  # an injected <img src=x> would have failed to load by now
+    assert page.evaluate("() => window.__injected") is None
+    assert dialogs == [] and console.errors == []

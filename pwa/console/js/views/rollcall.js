@@ -6,7 +6,7 @@ import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { drawChart } from "../chart.js";
-import { baseMap, fitCountries } from "../map.js";
+import { baseMap, fitCountries, label } from "../map.js";
 import { canAct, poll, screen } from "../session.js";
 import { questionOf, rollcallState } from "./rollcalls.js";
 
@@ -37,6 +37,115 @@ function samples(startedAt, series, recipients) {
 const hhmm = (t) => new Date(t).toLocaleTimeString(document.documentElement.lang,
   { hour: "2-digit", minute: "2-digit" });
 
+function exportLink(url, path, text, linkId) {
+  return h("a", { class: "button", id: linkId, href: url + "/" + path, download: "" }, text);
+}
+
+function cityTable(cities) {
+  return h("table", { class: "data", id: "city-table" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, _("City")),
+      ...["recipients", "safe", "help", "no_answer"].map((key) =>
+        h("th", { scope: "col" }, figureLabel(key))))),
+    cities);
+}
+
+/** The screen's elements, empty: `paint` and `paintEvacuation` fill them from the board. */
+function boardParts() {
+  return {
+    stateEl: h("span", { id: "rollcall-state" }),
+    pushes: h("span", { id: "rollcall-pushes" }),
+    figures: h("div", { class: "figures", id: "rollcall-figures", "aria-live": "polite" }),
+    bar: h("div", { class: "progress", id: "rollcall-bar", role: "img" }),
+    cities: h("tbody", { id: "city-rows" }),
+    evacuation: h("div", { id: "evacuation" }),
+    status: h("div", { id: "rollcall-status" }),
+    minutes: h("input", { type: "number", min: 0, max: 1440, value: 10, class: "short",
+                          id: "remind-minutes" }),
+    mapEl: h("div", { class: "map rollcall-map", id: "rollcall-map" }),
+    canvas: h("canvas", { class: "chart", id: "rollcall-chart", width: 800, height: 220,
+                          role: "img", "aria-label": _("Answers over time") }),
+    actions: h("div", { class: "actions", id: "rollcall-actions" }),
+  };
+}
+
+function boardScreen(board, url, p) {
+  const language = document.documentElement.lang.replace("-", "_");
+  return h("section", { class: "rollcall" },
+    h("div", { class: "title-row" },
+      h("h1", {}, _("Roll call {id}", { id: board.rollcall.id })),
+      h("a", { class: "button", href: "#/rollcalls" }, _("All roll calls"))),
+    h("p", { class: "rollcall-question", id: "rollcall-question" },
+      questionOf(board.rollcall, language)),
+    h("p", { class: "muted" }, p.stateEl, " · ",
+      _("deadline {time}", { time: formatDateTime(board.rollcall.deadline) }), " · ", p.pushes),
+    p.status,
+    h("section", { class: "panel" }, p.figures, p.bar, p.actions,
+      h("div", { class: "actions" },
+        exportLink(url, "export.csv", _("Call-centre list (CSV)"), "export-csv"),
+        exportLink(url, "evacuation.csv", _("Evacuation list (CSV)"), "evacuation-csv"))),
+    h("div", { class: "rollcall-grid" },
+      h("section", { class: "panel" }, h("h2", {}, _("By city")), cityTable(p.cities),
+        h("h2", {}, _("Evacuation")), p.evacuation),
+      h("section", { class: "panel" }, h("h2", {}, _("Where answers came from")), p.mapEl)),
+    h("section", { class: "panel" }, h("h2", {}, _("Answers over time")), p.canvas,
+      h("ul", { class: "legend" }, SERIES.map(({ key }) =>
+        h("li", {}, h("span", { class: "swatch swatch-" + key }),
+          figureLabel(key))))));
+}
+
+/** The state, the figures, the bar and the city table, from the board. */
+function paintFigures(p, board) {
+  const { rollcall, totals } = board;
+  p.stateEl.className = "badge rollcall-" + rollcall.state;
+  p.stateEl.textContent = rollcallState(rollcall.state);
+  p.pushes.textContent = _("{sent} of {total} pushes sent", board.pushes);
+  p.figures.replaceChildren(...["safe", "help", "no_answer", "recipients"].map((key) =>
+    h("div", { class: "figure figure-" + key },
+      h("strong", { id: "rc-" + key.replace("_", "-"), "data-figure": key }, String(totals[key])),
+      h("span", {}, figureLabel(key)))),
+  ...(totals.late ? [h("p", { class: "muted", id: "rc-late" },
+    figureLabel("late") + ": " + totals.late)] : []));
+  p.bar.setAttribute("aria-label", _("{safe} safe, {help} need help, {none} no answer, of {total}",
+    { safe: totals.safe, help: totals.help, none: totals.no_answer, total: totals.recipients }));
+  p.bar.replaceChildren(...["safe", "help", "no_answer"].map((key) => {
+    const segment = h("span", { class: "segment segment-" + key, title: figureLabel(key) });
+    segment.style.inlineSize = (totals.recipients ? (totals[key] / totals.recipients) * 100 : 0) + "%";
+    return segment;
+  }));
+  p.cities.replaceChildren(...board.by_city.map((c) => h("tr", { "data-city": c.city || "" },
+    h("th", { scope: "row" }, cityName(c)),
+    ...["recipients", "safe", "help", "no_answer"].map((key) => h("td", {}, String(c[key]))))));
+}
+
+const cityName = (c) => (c.city || _("Unknown")) + (c.country ? " (" + c.country + ")" : "");
+
+function evacuationSummary(evac) {
+  return [
+    h("p", { id: "evacuation-totals" },
+      _("Wanting evacuation: {people} · with their parties: {party}",
+        { people: evac.people, party: evac.party })),
+    evac.by_city.length ? h("table", { class: "data", id: "evacuation-table" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, _("City")),
+        h("th", { scope: "col" }, _("Travelers")), h("th", { scope: "col" }, _("People")))),
+      h("tbody", {}, evac.by_city.map((c) => h("tr", {},
+        h("th", { scope: "row" }, cityName(c)),
+        h("td", {}, String(c.people)), h("td", {}, String(c.party)))))) : null,
+  ].filter(Boolean);
+}
+
+/** Remind and close, for an officer while the roll call is open. */
+function actionControls(act, minutes) {
+  return [
+    h("button", { type: "button", class: "button primary", id: "remind",
+      onclick: () => act("remind", { min_minutes: Number(minutes.value) || 0 }) },
+      _("Remind those who have not answered")),
+    h("label", { for: "remind-minutes" }, _("if the last push is older than (minutes)")), minutes,
+    h("button", { type: "button", class: "button danger-outline", id: "close-rollcall",
+      onclick: () => act("close", undefined, _("Close this roll call? Later answers are still kept, marked late.")) },
+      _("Close the roll call")),
+  ];
+}
+
 export async function rollcallView({ id }) {
   const show = screen();
   const url = "/api/staff/rollcalls/" + encodeURIComponent(id);
@@ -46,49 +155,9 @@ export async function rollcallView({ id }) {
       h("p", {}, h("a", { href: "#/rollcalls" }, _("Back to roll calls")))));
     return undefined;
   }
-  const language = document.documentElement.lang.replace("-", "_");
-  const stateEl = h("span", { id: "rollcall-state" });
-  const pushes = h("span", { id: "rollcall-pushes" });
-  const figures = h("div", { class: "figures", id: "rollcall-figures", "aria-live": "polite" });
-  const bar = h("div", { class: "progress", id: "rollcall-bar", role: "img" });
-  const cities = h("tbody", { id: "city-rows" });
-  const evacuation = h("div", { id: "evacuation" });
-  const status = h("div", { id: "rollcall-status" });
-  const minutes = h("input", { type: "number", min: 0, max: 1440, value: 10, class: "short",
-                               id: "remind-minutes" });
-  const mapEl = h("div", { class: "map rollcall-map", id: "rollcall-map" });
-  const canvas = h("canvas", { class: "chart", id: "rollcall-chart", width: 800, height: 220,
-                               role: "img", "aria-label": _("Answers over time") });
-  const actions = h("div", { class: "actions", id: "rollcall-actions" });
-  const exportLink = (path, text, linkId) => h("a", { class: "button", id: linkId,
-    href: url + "/" + path, download: "" }, text);
-
-  const shown = show(h("section", { class: "rollcall" },
-    h("div", { class: "title-row" },
-      h("h1", {}, _("Roll call {id}", { id: board.rollcall.id })),
-      h("a", { class: "button", href: "#/rollcalls" }, _("All roll calls"))),
-    h("p", { class: "rollcall-question", id: "rollcall-question" },
-      questionOf(board.rollcall, language)),
-    h("p", { class: "muted" }, stateEl, " · ",
-      _("deadline {time}", { time: formatDateTime(board.rollcall.deadline) }), " · ", pushes),
-    status,
-    h("section", { class: "panel" }, figures, bar, actions,
-      h("div", { class: "actions" },
-        exportLink("export.csv", _("Call-centre list (CSV)"), "export-csv"),
-        exportLink("evacuation.csv", _("Evacuation list (CSV)"), "evacuation-csv"))),
-    h("div", { class: "rollcall-grid" },
-      h("section", { class: "panel" }, h("h2", {}, _("By city")),
-        h("table", { class: "data", id: "city-table" },
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, _("City")),
-            ...["recipients", "safe", "help", "no_answer"].map((key) =>
-              h("th", { scope: "col" }, figureLabel(key))))),
-          cities),
-        h("h2", {}, _("Evacuation")), evacuation),
-      h("section", { class: "panel" }, h("h2", {}, _("Where answers came from")), mapEl)),
-    h("section", { class: "panel" }, h("h2", {}, _("Answers over time")), canvas,
-      h("ul", { class: "legend" }, SERIES.map(({ key }) =>
-        h("li", {}, h("span", { class: "swatch swatch-" + key }),
-          figureLabel(key)))))));
+  const parts = boardParts();
+  const { evacuation, status, minutes, mapEl, canvas, actions } = parts;
+  const shown = show(boardScreen(board, url, parts));
   if (!shown) return undefined;
 
   async function act(path, body, confirmText) {
@@ -105,18 +174,7 @@ export async function rollcallView({ id }) {
 
   function paintActions() {
     const open = board.rollcall.state !== "closed";
-    if (!canAct() || !open) {
-      actions.replaceChildren();
-      return;
-    }
-    actions.replaceChildren(
-      h("button", { type: "button", class: "button primary", id: "remind",
-        onclick: () => act("remind", { min_minutes: Number(minutes.value) || 0 }) },
-        _("Remind those who have not answered")),
-      h("label", { for: "remind-minutes" }, _("if the last push is older than (minutes)")), minutes,
-      h("button", { type: "button", class: "button danger-outline", id: "close-rollcall",
-        onclick: () => act("close", undefined, _("Close this roll call? Later answers are still kept, marked late.")) },
-        _("Close the roll call")));
+    actions.replaceChildren(...(canAct() && open ? actionControls(act, minutes) : []));
   }
 
   const { map, layer } = await baseMap(mapEl);
@@ -131,30 +189,12 @@ export async function rollcallView({ id }) {
 
   function paint() {
     const { rollcall, totals } = board;
-    stateEl.className = "badge rollcall-" + rollcall.state;
-    stateEl.textContent = rollcallState(rollcall.state);
-    pushes.textContent = _("{sent} of {total} pushes sent", board.pushes);
-    figures.replaceChildren(...["safe", "help", "no_answer", "recipients"].map((key) =>
-      h("div", { class: "figure figure-" + key },
-        h("strong", { id: "rc-" + key.replace("_", "-"), "data-figure": key }, String(totals[key])),
-        h("span", {}, figureLabel(key)))),
-    ...(totals.late ? [h("p", { class: "muted", id: "rc-late" },
-      figureLabel("late") + ": " + totals.late)] : []));
-    bar.setAttribute("aria-label", _("{safe} safe, {help} need help, {none} no answer, of {total}",
-      { safe: totals.safe, help: totals.help, none: totals.no_answer, total: totals.recipients }));
-    bar.replaceChildren(...["safe", "help", "no_answer"].map((key) => {
-      const segment = h("span", { class: "segment segment-" + key, title: figureLabel(key) });
-      segment.style.inlineSize = (totals.recipients ? (totals[key] / totals.recipients) * 100 : 0) + "%";
-      return segment;
-    }));
-    cities.replaceChildren(...board.by_city.map((c) => h("tr", { "data-city": c.city || "" },
-      h("th", { scope: "row" }, (c.city || _("Unknown")) + (c.country ? " (" + c.country + ")" : "")),
-      ...["recipients", "safe", "help", "no_answer"].map((key) => h("td", {}, String(c[key]))))));
+    paintFigures(parts, board);
     markers.clearLayers();
     for (const p of board.points) {
       L.circleMarker([p.lat, p.lon], { radius: 6, color: "#fff", weight: 1.5,
         fillColor: COLORS[p.answer], fillOpacity: 0.9, className: "answer-marker answer-" + p.answer })
-        .bindTooltip(figureLabel(p.answer)).addTo(markers);
+        .bindTooltip(label(figureLabel(p.answer))).addTo(markers);
     }
     if (board.points.length !== fitted) {  // follow the answers until the officer moves the map
       fitted = board.points.length;
@@ -168,25 +208,12 @@ export async function rollcallView({ id }) {
     paintActions();
   }
 
-  function paintEvacuation(evac) {
-    evacuation.replaceChildren(
-      h("p", { id: "evacuation-totals" },
-        _("Wanting evacuation: {people} · with their parties: {party}",
-          { people: evac.people, party: evac.party })),
-      evac.by_city.length ? h("table", { class: "data", id: "evacuation-table" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, _("City")),
-          h("th", { scope: "col" }, _("Travelers")), h("th", { scope: "col" }, _("People")))),
-        h("tbody", {}, evac.by_city.map((c) => h("tr", {},
-          h("th", { scope: "row" }, (c.city || _("Unknown")) + (c.country ? " (" + c.country + ")" : "")),
-          h("td", {}, String(c.people)), h("td", {}, String(c.party)))))) : null);
-  }
-
   async function refresh() {
     const [fresh, evac] = await Promise.all([getInBackground(url),
                                            getInBackground(url + "/evacuation")]);
     board = fresh;
     paint();
-    paintEvacuation(evac);
+    evacuation.replaceChildren(...evacuationSummary(evac));
   }
 
   paint();

@@ -1,0 +1,86 @@
+// One SOS case as the officer sees it: contacts, trip, trail, notes, and what can be done.
+import { h, notice, telLink } from "/js/dom.js";
+import { formatDate, formatDateTime } from "/js/format.js";
+import { _ } from "/js/i18n.js";
+import { canAct } from "../session.js";
+
+export function caseState(state) {
+  return { open: _("Open"), acknowledged: _("Acknowledged"), resolved: _("Resolved"),
+           cancelled: _("Cancelled by the traveler") }[state] || state;
+}
+
+function actions(c, change) {
+  if (!canAct() || ["resolved", "cancelled"].includes(c.state)) return null;
+  return h("div", { class: "actions" },
+    c.state === "open" ? h("button", { type: "button", class: "button primary", id: "acknowledge",
+      onclick: () => change({ state: "acknowledged" }) }, _("Acknowledge")) : null,
+    h("button", { type: "button", class: "button", id: "resolve",
+      onclick: () => window.confirm(_("Mark this case as resolved?")) && change({ state: "resolved" }) },
+      _("Resolve")));
+}
+
+function facts(c) {
+  const t = c.traveler;
+  return h("dl", { class: "facts" },
+    h("dt", {}, _("Traveler")), h("dd", {}, t.name || "", t.account_deleted ? " " + _("(account deleted)") : ""),
+    h("dt", {}, _("Phone")), h("dd", {}, t.phone ? telLink(t.phone) : "—"),
+    h("dt", {}, _("Email")), h("dd", { dir: "ltr" }, t.email || "—"),
+    h("dt", {}, _("Raised")), h("dd", {}, formatDateTime(c.raised_at)),
+    h("dt", {}, _("Position")), h("dd", { dir: "ltr" }, c.lat !== null
+      ? c.lat.toFixed(5) + ", " + c.lon.toFixed(5) + (c.accuracy ? " ±" + Math.round(c.accuracy) + " m" : "")
+      : _("No position")),
+    h("dt", {}, _("Routed by")), h("dd", {}, { position: _("Position"), trip: _("Trip"),
+      default: _("Default queue") }[c.routed_by] || c.routed_by));
+}
+
+function tripSection(trip) {
+  if (!trip) return h("p", { class: "muted" }, _("No trip on file."));
+  const contact = trip.emergency_contact;
+  return h("section", {}, h("h3", {}, _("Trip")),
+    h("ul", {}, trip.legs.map((leg) => h("li", {},
+      [leg.city, leg.subdivision_name, leg.country_name].filter(Boolean).join(", "), " · ",
+      formatDate(leg.start_date), " – ", leg.end_date ? formatDate(leg.end_date) : _("resident")))),
+    contact && contact.name ? h("p", {}, _("Emergency contact at home:"), " ",
+      contact.name, " ", contact.phone ? telLink(contact.phone) : "") : null,
+    (trip.companions || []).length ? h("p", {}, _("Companions:"), " ", trip.companions.map((p) =>
+      [p.name, p.relationship, p.phone].filter(Boolean).join(" ")).join("; ")) : null);
+}
+
+function trailSection(c) {
+  return h("section", {}, h("h3", {}, _("Position trail")),
+    (c.positions || []).length ? h("ol", { class: "trail" }, c.positions.map((p) =>
+      h("li", { dir: "ltr" }, formatDateTime(p.recorded_at) + " · " + p.lat.toFixed(5) + ", " + p.lon.toFixed(5))))
+      : h("p", { class: "muted" }, _("No positions yet.")));
+}
+
+function notesSection(c, change) {
+  const noteBox = h("textarea", { id: "case-note", rows: 3, maxlength: 2000 });
+  return h("section", {}, h("h3", {}, _("Notes")),
+    h("ul", { class: "notes", id: "case-notes" }, (c.notes || []).map((n) => h("li", {},
+      h("strong", {}, n.author_name), " · ", h("span", { class: "muted" }, formatDateTime(n.created_at)),
+      h("div", { class: "pre-line" }, n.text)))),
+    canAct() ? h("form", { class: "stack", id: "note-form", onsubmit: (event) => {
+      event.preventDefault();
+      if (noteBox.value.trim()) change({ note: noteBox.value.trim() });
+    } }, h("label", { for: "case-note" }, _("Add a note")), noteBox,
+      h("button", { type: "submit", class: "button" }, _("Add note"))) : null);
+}
+
+/**
+ * The case's detail, for the panel. `change(body)` PATCHes the case and repaints; it resolves
+ * with an error message to show, or null.
+ */
+export function caseDetail(c, change) {
+  const status = h("div", { class: "form-status", "aria-live": "assertive" });
+  const act = async (body) => {
+    const problem = await change(body);
+    if (problem) status.replaceChildren(notice(problem, "error"));
+  };
+  return [
+    h("h2", {}, _("Case {id}", { id: c.id }), " ",
+      h("span", { class: "badge state-" + c.state, id: "case-state" }, caseState(c.state))),
+    status,
+    c.message ? h("blockquote", { class: "case-message" }, c.message) : null,
+    facts(c), actions(c, act), tripSection(c.trip), trailSection(c), notesSection(c, act),
+  ].filter(Boolean);
+}
