@@ -1,5 +1,5 @@
 /* What a push shows and what a tap on it does, for the service worker (importScripts after
- * outbox.js). Classic-script safe: it attaches `self.CompatriotNotify`.
+ * shared.js and outbox.js). Classic-script safe: it attaches `self.CompatriotNotify`.
  *
  * The server localizes what it sends (titles, bodies, roll-call button labels); the few
  * fallbacks here come from the app's catalog as the worker last saw it in the API cache.
@@ -8,11 +8,11 @@
  * question, actions, tag, url, lang}; "sos" (my SOS changed) {kind, case, state, mission,
  * title, body, tag}. Anything else is shown as a plain message.
  */
-/* global CompatriotOutbox */
+/* global CompatriotOutbox, CompatriotShared */
 (function attach(scope) {
   "use strict";
 
-  const API_CACHE = "compatriot-api";
+  const { API_CACHE, uuid4, keyBytes } = CompatriotShared;
   const SEVERITY_ICONS = {
     Extreme: "/icons/severity-extreme.png", Severe: "/icons/severity-severe.png",
     Moderate: "/icons/severity-moderate.png", Minor: "/icons/severity-minor.png",
@@ -40,27 +40,10 @@
     }
   }
 
-  /** A VAPID public key in base64url -> the bytes PushManager.subscribe wants. */
-  function keyBytes(base64url) {
-    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/")
-      + "=".repeat((4 - (base64url.length % 4)) % 4);
-    return Uint8Array.from(scope.atob(base64), (c) => c.charCodeAt(0));
-  }
-
   /** "/alerts/7" (the server's path) -> "/#/alerts/7" (the app's hash route). */
   function appUrl(url) {
     if (!url) return "/";
     return url.startsWith("/#") ? url : "/#" + (url.startsWith("/") ? url : "/" + url);
-  }
-
-  function uuid4() {
-    if (scope.crypto.randomUUID) return scope.crypto.randomUUID();
-    const bytes = scope.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
-      hex.slice(20)].join("-");
   }
 
   /** [title, options] for showNotification, from a push payload (pure but for the UUIDs). */

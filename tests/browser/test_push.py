@@ -184,7 +184,9 @@ def test_sos_acknowledged_push_says_which_mission_received_it(
     page.evaluate("""async (id) => {
       await self.CompatriotOutbox.queueSos({ client_uuid: id, raised_at: new Date().toISOString(),
         message: null, lat: null, lon: null, accuracy: null, trip_id: null }, {});
-      await self.CompatriotOutbox.flush({});
+      // As the app does (pwa/js/sos.js): the CSRF token changed at sign-in, after the page
+      // first saved one.
+      await self.CompatriotOutbox.flush({ refreshToken: self.CompatriotShared.refreshToken });
     }""", case_uuid)
     [case] = [c for c in staff.get("/api/staff/sos").json if c["client_uuid"] == case_uuid]
     patched = staff.patch(f"/api/staff/sos/{case['id']}", json={"state": "acknowledged"})
