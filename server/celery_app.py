@@ -95,11 +95,18 @@ def enqueue(task, *args, **kwargs) -> None:
 def after_commit(callback) -> None:
     """Run ``callback`` once the current transaction commits (never if it rolls back), so a
     worker never acts on data the request has not committed yet."""
+    from flask import current_app
     from sqlalchemy import event
 
     from server.db import db
 
-    event.listen(db.session(), "after_commit", lambda _session: callback(), once=True)
+    def run(_session):
+        try:
+            callback()
+        except Exception:  # noqa: BLE001  (the commit stands; the sweep resumes lost sends)
+            current_app.logger.exception("after-commit work failed")
+
+    event.listen(db.session(), "after_commit", run, once=True)
 
 
 def enqueue_after_commit(task, *args) -> None:

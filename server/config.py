@@ -166,7 +166,7 @@ class Defaults:
     JSON_SORT_KEYS = False
     CELERY_TASK_MODULES: list[str] = [  # each feature with background work adds its tasks module
         "server.broadcast.tasks",
-        "server.devices.tasks",
+        "server.broadcast.direct",
         "server.rollcall.tasks",
         "server.retention",
     ]

@@ -159,7 +159,9 @@ def _finish(ids, state: str, status=None, now=None, error: str | None = None) ->
                     error=error[:DELIVERY_ERROR_LENGTH] if error else None))
 
 
-def _backoff(attempts: int, retry_after: float | None) -> float:
+def backoff(attempts: int, retry_after: float | None) -> float:
+    """Seconds before the next try: 30 s doubling per attempt, at most the cap, and never less
+    than the push service's Retry-After."""
     cfg = current_app.config
     delay = cfg["PUSH_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1)
     return min(cfg["PUSH_RETRY_MAX_SECONDS"], max(delay, retry_after or 0))
@@ -223,7 +225,7 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     for result in results:
         row = by_id[result.id]
         if result.outcome == "retry" and row.attempts < max_attempts:
-            delay = _backoff(row.attempts, result.retry_after)
+            delay = backoff(row.attempts, result.retry_after)
             retries.append({"_id": row.id, "_status": result.status,
                             "_next": now + timedelta(seconds=delay)})
             continue
@@ -245,16 +247,17 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
     db.session.commit()
-    for countdown, ids in _by_due_time(retries, now).items():
+    delays = {r["_id"]: (r["_next"] - now).total_seconds() for r in retries}
+    for countdown, ids in by_delay(delays).items():
         bound(deliver_batch).apply_async((alert_id, ids), countdown=countdown)
 
 
-def _by_due_time(retries, now) -> dict[int, list[int]]:
-    """Retried ids grouped by their own delay (whole seconds): a 500 due again in 30 s is not
+def by_delay(delays: dict[int, float]) -> dict[int, list[int]]:
+    """Ids to retry grouped by their own delay (whole seconds): a 500 due again in 30 s is not
     held back behind a 429 that asked for 600 s. A handful of groups per batch at most."""
     groups: dict[int, list[int]] = defaultdict(list)
-    for retry in retries:
-        groups[math.ceil((retry["_next"] - now).total_seconds())].append(retry["_id"])
+    for item_id, seconds in delays.items():
+        groups[math.ceil(seconds)].append(item_id)
     return groups
 
 

@@ -97,13 +97,3 @@ def export_for_user(user: User) -> list[dict]:
     devices = db.session.scalars(select(Device).where(Device.user_id == user.id)
                                  .order_by(Device.id))
     return DeviceOut(many=True).dump(devices)
-
-
-def push_to_user(user_id: int, kind: str, data: dict) -> None:
-    """Push a small message (``{"kind": kind, **data}``) to every device of a user, in the
-    background, once the caller's transaction commits; e.g. "your SOS was acknowledged".
-    Keep ``data`` small (under 3 KB as JSON)."""
-    from server.celery_app import enqueue_after_commit
-    from server.devices import tasks
-
-    enqueue_after_commit(tasks.push_to_user, user_id, kind, data)

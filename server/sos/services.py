@@ -4,7 +4,6 @@ A call for help is never refused for volume: a flood is accepted and flagged for
 """
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 from functools import cache
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.accounts.models import User
 from server.audit import services as audit
+from server.broadcast import direct
 from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
@@ -216,20 +216,6 @@ def notify_acknowledged(sos: SosCase, by: User) -> None:
             else current_app.config["MINISTRY_NAME"])
     with force_locale(traveler.language):
         title, body = str(PUSH_TITLE), str(PUSH_BODY).format(mission=name)
-    push_to_user(traveler.id, "sos", {
+    direct.send_to_person(traveler.id, "sos", {
         "case": sos.client_uuid, "state": sos.state, "mission": name, "title": title,
         "body": body, "tag": f"sos-{sos.client_uuid}"})
-
-
-def push_to_user(user_id: int, kind: str, data: dict) -> None:
-    """Hand a push to the devices feature; a push failure never undoes the SOS change."""
-    try:
-        devices = importlib.import_module("server.devices.services")
-    except ImportError:
-        current_app.logger.warning("push unavailable (no server.devices); %s not sent", kind)
-        return
-    try:
-        with db.session.begin_nested():  # whatever the sender writes rolls back alone
-            devices.push_to_user(user_id, kind, data)
-    except Exception:  # noqa: BLE001
-        current_app.logger.exception("push %s to user %s failed", kind, user_id)

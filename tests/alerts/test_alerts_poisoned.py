@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select, update
 
 from server.alerts import payload
+from server.broadcast import direct
 from server.broadcast.models import Delivery
 from server.db import db
-from server.devices import services
 from server.devices.models import Device
 from server.push import sender as sender_module
 from tests.alerts.conftest import alert_body, here
@@ -112,6 +112,6 @@ def test_push_to_user_reaches_the_other_devices_past_a_bad_one(create_traveler, 
     user, [(bad, bad_name), (_, good_name)] = create_traveler(devices=2)
     db.session.execute(update(Device).where(Device.id == bad.id).values(
         endpoint=f"http://127.0.0.1:-1/push/{bad_name}"))
-    services.push_to_user(user.id, "sos.acknowledged", {"case": "abc"})
+    direct.send_to_person(user.id, "sos", {"case": "abc"})
     db.session.commit()
     assert len(receiver.received(good_name)) == 1 and receiver.received(bad_name) == []

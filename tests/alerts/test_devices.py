@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from server import config
+from server.broadcast import direct
 from server.db import db
-from server.devices import services
 from server.devices.models import Device
 from server.push import public_key_b64url
 from tests.pushreceiver import make_subscription
@@ -172,12 +172,34 @@ def test_vapid_key_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
 def test_push_to_user_reaches_every_device_of_the_user(app, create_traveler, receiver):
     user, devices = create_traveler(devices=2)
     other, [(_, stranger)] = create_traveler()
-    services.push_to_user(user.id, "sos", {"case": "abc"})
+    direct.send_to_person(user.id, "sos", {"case": "abc"})
     db.session.commit()  # pushes leave once the caller's transaction commits
     for _, name in devices:
         [message] = receiver.received(name)
         assert message.json == {"kind": "sos", "case": "abc"}
     assert receiver.received(stranger) == []
+
+
+def test_a_429_or_5xx_on_a_push_to_one_person_is_retried_until_it_is_sent(
+        app, create_traveler, receiver):
+    user, [(_, name)] = create_traveler()
+    receiver.script(name, [(429, {"Retry-After": "1"}), (503,)])
+    direct.send_to_person(user.id, "sos", {"case": "abc"})
+    db.session.commit()  # eager: the retries run at once instead of after their backoff
+    [message] = receiver.received(name)
+    assert message.json == {"kind": "sos", "case": "abc"}
+    assert receiver.requests == 3
+
+
+def test_a_push_to_one_person_gives_up_after_the_fan_outs_attempts(app, create_traveler,
+                                                                  receiver):
+    user, [(device, name)] = create_traveler()
+    receiver.script(name, [(500,)] * (app.config["PUSH_MAX_ATTEMPTS"] + 3))
+    direct.send_to_person(user.id, "sos", {"case": "abc"})
+    db.session.commit()
+    assert receiver.received(name) == []
+    assert receiver.requests == app.config["PUSH_MAX_ATTEMPTS"]
+    assert db.session.get(Device, device.id) is not None  # a failure is not "gone"
 
 
 FCM = "https://fcm.googleapis.com"

@@ -1,6 +1,4 @@
 """Staff side of SOS: the queue, scope, lifecycle, audit and the acknowledgement push."""
-import sys
-import types
 
 import pytest
 from sqlalchemy import select
@@ -13,13 +11,14 @@ from tests.sos.helpers import sign_in_staff, sos_body
 
 @pytest.fixture(autouse=True)
 def pushes(monkeypatch):
-    """Stand in for server.devices.services (the contract: push_to_user(user_id, kind, data)).
+    """Stand in for the broadcast's ``direct.send_to_person(user_id, kind, data)``.
 
     Autouse: no test here may reach the real sender's background worker.
     """
+    from server.broadcast import direct
+
     calls = []
-    fake = types.SimpleNamespace(push_to_user=lambda *args: calls.append(args))
-    monkeypatch.setitem(sys.modules, "server.devices.services", fake)
+    monkeypatch.setattr(direct, "send_to_person", lambda *args: calls.append(args))
     return calls
 
 
@@ -95,30 +94,25 @@ def test_queue_puts_open_cases_first_and_filters_by_state(client, other_client, 
 
 
 def test_push_in_the_travelers_language_and_failures_do_not_undo_the_ack(
-        client, other_client, paris_case, monkeypatch):
-    traveler, case = paris_case
-    client.patch("/api/me", json={"language": "zh_Hans"})
-    seen = []
+        client, other_client, paris_case, pushes, monkeypatch):
+    import server.celery_app
+    from server.broadcast import direct
 
-    def failing(user_id, kind, data):
-        seen.append(data["mission"])
-        raise RuntimeError("push service down")
-
-    monkeypatch.setitem(sys.modules, "server.devices.services",
-                        types.SimpleNamespace(push_to_user=failing))
-    sign_in_staff(other_client, "officer", "fr-paris")
-    response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
-    assert response.status_code == 200 and seen == ["驻法国大使馆"]
-    assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
-
-
-def test_ack_without_the_devices_feature_still_commits(client, other_client, paris_case,
-                                                       monkeypatch):
     _, case = paris_case
-    monkeypatch.setitem(sys.modules, "server.devices.services", None)  # ImportError
+    client.patch("/api/me", json={"language": "zh_Hans"})
+
+    def record_then_enqueue(user_id, kind, data):
+        pushes.append((user_id, kind, data))
+        server.celery_app.enqueue_after_commit(direct.deliver_direct, user_id, kind, data)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(direct, "send_to_person", record_then_enqueue)
+    monkeypatch.setattr(server.celery_app, "enqueue", broker_down)
     sign_in_staff(other_client, "officer", "fr-paris")
     response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and pushes[0][2]["mission"] == "驻法国大使馆"
     assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
 
 
