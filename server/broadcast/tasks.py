@@ -27,7 +27,8 @@ from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery
 from server.celery_app import bound
 from server.db import UTCDateTime, db, on_postgresql, utcnow
 from server.devices.models import Device
-from server.push import PushMessage, check_fields, failed
+from server.push import PushMessage, check_fields
+from server.sending import failed
 
 
 def _due(table, moment):

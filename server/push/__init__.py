@@ -5,10 +5,7 @@ and a pooled, bounded-concurrency HTTP sender. Knows nothing of Flask.
 from server.push.crypto import MAX_PAYLOAD, encrypt, validate_subscription_keys
 from server.push.message import (
     PushMessage,
-    PushResult,
     check_fields,
-    failed,
-    parse_retry_after,
     topic_for,
 )
 from server.push.naive import naive_send
@@ -23,16 +20,13 @@ from server.push.vapid import (
 __all__ = [
     "MAX_PAYLOAD",
     "PushMessage",
-    "PushResult",
     "PushSender",
     "VapidSigner",
     "check_fields",
     "encrypt",
-    "failed",
     "generate_vapid_keypair",
     "naive_send",
     "origin_of",
-    "parse_retry_after",
     "public_key_b64url",
     "topic_for",
     "validate_subscription_keys",

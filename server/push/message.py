@@ -1,4 +1,4 @@
-"""What the sender takes (PushMessage) and returns (PushResult), and how statuses map.
+"""What the sender takes (PushMessage) and returns (a SendResult), and how statuses map.
 
 Outcomes tell the caller what to do next: "gone" removes the device, "retry" schedules
 another attempt (honouring retry_after), "failed" gives up, "sent" is done.
@@ -9,17 +9,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import time
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from server.push.crypto import MAX_PAYLOAD
 from server.push.vapid import origin_of
+from server.sending import Outcome, SendResult, parse_retry_after
 
 Urgency = Literal["very-low", "low", "normal", "high"]
-Outcome = Literal["sent", "gone", "failed", "retry"]
 URGENCIES: frozenset[str] = frozenset({"very-low", "low", "normal", "high"})
 MAX_TTL = 28 * 24 * 3600
 _TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -86,34 +84,6 @@ def check_fields(payload: object, ttl: int, urgency: str, topic: str | None) -> 
         raise ValueError("topic must be 1-32 base64url characters (see topic_for)")
 
 
-@dataclass(frozen=True, slots=True)
-class PushResult:
-    """What happened to one PushMessage; status is None when no HTTP response arrived."""
-
-    id: Hashable
-    status: int | None
-    outcome: Outcome
-    retry_after: float | None = None
-    error: str | None = None
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Parse Retry-After (delta-seconds or HTTP-date) into seconds from now; None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
-
-
 def outcome_for(status: int) -> Outcome:
     """Map a push service's HTTP status to what the caller should do."""
     if 200 <= status < 300:
@@ -127,15 +97,9 @@ def outcome_for(status: int) -> Outcome:
 
 def result_for_response(
     message_id: Hashable, status: int, headers: Mapping[str, str], body: str = ""
-) -> PushResult:
-    """Build the PushResult for an HTTP response (Retry-After only matters when retrying)."""
+) -> SendResult:
+    """Build the SendResult for an HTTP response (Retry-After only matters when retrying)."""
     outcome = outcome_for(status)
     retry_after = parse_retry_after(headers.get("Retry-After")) if outcome == "retry" else None
     error = None if outcome == "sent" else f"HTTP {status}: {body[:300]}".rstrip(": ")
-    return PushResult(message_id, status, outcome, retry_after, error)
-
-
-def failed(message_id: Hashable, stage: str, exc: Exception) -> PushResult:
-    """The result of a message that could not be sent at all (``stage``: what was being done),
-    so that one bad message fails alone instead of taking its batch down."""
-    return PushResult(message_id, None, "failed", None, f"{stage}: {type(exc).__name__}: {exc}")
+    return SendResult(message_id, status, outcome, retry_after, error)

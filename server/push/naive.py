@@ -11,13 +11,14 @@ import requests
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
-from server.push.message import PushMessage, PushResult, result_for_response
+from server.push.message import PushMessage, result_for_response
 from server.push.vapid import load_private_key
+from server.sending import SendResult
 
 
 def naive_send(
     message: PushMessage, vapid_private_key: str, subject: str, *, timeout: float = 10.0
-) -> PushResult:
+) -> SendResult:
     """Send one message with pywebpush and map the outcome like PushSender does."""
     headers: dict[str, str | int | float] = {"Urgency": message.urgency}
     if message.topic:
@@ -41,11 +42,11 @@ def naive_send(
         )
     except WebPushException as exc:
         if exc.response is None:
-            return PushResult(message.id, None, "failed", None, str(exc))
+            return SendResult(message.id, None, "failed", None, str(exc))
         resp = exc.response
         return result_for_response(message.id, resp.status_code, resp.headers, resp.text)
     except requests.Timeout:
-        return PushResult(message.id, None, "retry", None, "timeout")
+        return SendResult(message.id, None, "retry", None, "timeout")
     except requests.RequestException as exc:
-        return PushResult(message.id, None, "retry", None, f"{type(exc).__name__}: {exc}")
+        return SendResult(message.id, None, "retry", None, f"{type(exc).__name__}: {exc}")
     return result_for_response(message.id, response.status_code, response.headers)

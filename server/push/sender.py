@@ -31,8 +31,9 @@ import httptools
 import uvloop
 
 from server.push.crypto import encrypt
-from server.push.message import PushMessage, PushResult, failed, result_for_response
+from server.push.message import PushMessage, result_for_response
 from server.push.vapid import VapidSigner, split_endpoint
+from server.sending import SendResult, failed
 
 T = TypeVar("T")
 _REQUEST_TARGET = re.compile(r"/[!-~]*")  # visible ASCII only: nothing can break the request line
@@ -211,7 +212,7 @@ class PushSender:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send(self, messages: Iterable[PushMessage]) -> list[PushResult]:
+    def send(self, messages: Iterable[PushMessage]) -> list[SendResult]:
         """Encrypt and deliver messages; results come back in the order given. Thread-safe."""
         batch = list(messages)
         if not batch:
@@ -244,9 +245,9 @@ class PushSender:
             pool = self._origins[origin] = _Origin(origin, self._concurrency, self._ssl)
         return pool
 
-    async def _send_all(self, batch: list[PushMessage]) -> list[PushResult]:
+    async def _send_all(self, batch: list[PushMessage]) -> list[SendResult]:
         """Per origin, up to N workers take the origin's messages one after the other."""
-        results: list[PushResult | None] = [None] * len(batch)
+        results: list[SendResult | None] = [None] * len(batch)
         heads: dict[tuple, bytes] = {}
         workers = []
         for origin, items in _by_origin(batch, results).items():
@@ -263,7 +264,7 @@ class PushSender:
         return results  # type: ignore[return-value]
 
     async def _worker(self, pool: _Origin, queue: Iterator[tuple[int, str]],
-                      batch: list[PushMessage], results: list[PushResult | None],
+                      batch: list[PushMessage], results: list[SendResult | None],
                       heads: dict[tuple, bytes], authorization: str) -> None:
         for index, target in queue:
             message = batch[index]
@@ -279,20 +280,20 @@ class PushSender:
                 results[index] = failed(message.id, "send", exc)
 
     async def _send_one(self, pool: _Origin, message: PushMessage, target: str,
-                        head: bytes) -> PushResult:
+                        head: bytes) -> SendResult:
         """Encrypt and deliver one message on a pooled connection of its origin."""
         if not _REQUEST_TARGET.fullmatch(target):
-            return PushResult(message.id, None, "failed", None, "endpoint path is not ASCII")
+            return SendResult(message.id, None, "failed", None, "endpoint path is not ASCII")
         try:
             body = encrypt(message.payload, message.p256dh, message.auth)
         except ValueError as exc:
-            return PushResult(message.id, None, "failed", None, f"encryption: {exc}")
+            return SendResult(message.id, None, "failed", None, f"encryption: {exc}")
         data = b"".join((b"POST ", target.encode("ascii"), b" HTTP/1.1\r\n", head,
                          b"Content-Length: %d\r\n\r\n" % len(body), body))
         async with pool.slots:
             return await self._exchange(pool, message, data)
 
-    async def _exchange(self, pool: _Origin, message: PushMessage, data: bytes) -> PushResult:
+    async def _exchange(self, pool: _Origin, message: PushMessage, data: bytes) -> SendResult:
         for attempt in (1, 2):
             conn = pool.reuse() if attempt == 1 else None  # the retry takes a new connection
             reused = conn is not None
@@ -303,7 +304,7 @@ class PushSender:
             except TimeoutError:
                 if conn is not None:
                     conn.close()
-                return PushResult(message.id, None, "retry", None, "timeout")
+                return SendResult(message.id, None, "retry", None, "timeout")
             except (OSError, ConnectionError) as exc:  # refused, reset, TLS failure
                 if conn is not None:
                     conn.close()
@@ -311,7 +312,7 @@ class PushSender:
                 # request again on a fresh one, once (nothing was answered, nothing was read).
                 if reused and attempt == 1 and not conn.answered:  # type: ignore[union-attr]
                     continue
-                return PushResult(message.id, None, "retry", None, f"{type(exc).__name__}: {exc}")
+                return SendResult(message.id, None, "retry", None, f"{type(exc).__name__}: {exc}")
             if not conn.closed:
                 pool.idle.append(conn)
             return result_for_response(message.id, status, headers, text)
@@ -319,7 +320,7 @@ class PushSender:
 
 
 def _by_origin(batch: list[PushMessage],
-               results: list[PushResult | None]) -> dict[str, list[tuple[int, str]]]:
+               results: list[SendResult | None]) -> dict[str, list[tuple[int, str]]]:
     """(index, request target) of each message by origin; a message whose endpoint does not
     parse (e.g. a port out of range, stored before subscriptions were checked for it) gets
     its failed result here and is left out."""

@@ -20,13 +20,13 @@ from server.push import (
     encrypt,
     generate_vapid_keypair,
     origin_of,
-    parse_retry_after,
     public_key_b64url,
     topic_for,
     validate_subscription_keys,
 )
 from server.push.message import outcome_for
 from server.push.vapid import split_endpoint
+from server.sending import parse_retry_after
 
 GOOD_P256DH = public_key_b64url(generate_vapid_keypair()[0])
 GOOD_AUTH = base64.urlsafe_b64encode(b"0123456789abcdef").rstrip(b"=").decode()
