@@ -69,7 +69,6 @@ def _register_features(app: Flask) -> None:
     from server.embassies import views as embassies
     from server.extensions import api
     from server.places import views as places
-    from server.rollcall import payload as rollcall_payload
     from server.rollcall import staff_views as rollcall_staff  # noqa: F401  (staff blueprint)
     from server.rollcall import views as rollcall
     from server.sos import staff_views as sos_staff  # noqa: F401  (routes on the staff blueprint)
@@ -81,5 +80,4 @@ def _register_features(app: Flask) -> None:
     for feature in (accounts, trips, embassies, places, devices, alerts, sos, rollcall, staff,
                     web):
         api.register_blueprint(feature.blp)
-    rollcall_payload.register()  # roll calls ride on the alerts' fan-out
     app.register_blueprint(web.pages)

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, insert, inspect
+from sqlalchemy import DateTime, Integer, MetaData, any_, bindparam, insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
 
@@ -63,6 +64,15 @@ def conflict_insert(target, dialect: str | None = None):
     PostgreSQL and SQLite spell it alike, SQLAlchemy has one construct per dialect."""
     return (postgresql.insert if (dialect or dialect_name()) == "postgresql"
             else sqlite.insert)(target)
+
+
+def among(column, ids):
+    """``column IN ids`` for a batch of ids. On PostgreSQL ``= ANY(one array parameter)``: the
+    statement is the same text for every batch, so it is rendered and prepared once, not with
+    hundreds of placeholders each time (measured: ~5 % of a worker's CPU)."""
+    if on_postgresql():
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db import UTCDateTime, db, utcnow
 
 DELIVERY_STATES = ("pending", "sent", "failed", "gone")
+CHANNELS = ("webpush",)  # email and SMS next (server/broadcast/channels/)
 DELIVERY_ERROR_LENGTH = 300  # a failed delivery's reason, cut to this
 
 
 class Delivery(db.Model):
-    """One alert to one device; the database, not the queue, is the truth of work in flight."""
+    """One message to one recipient on one channel (Web Push: one device); the database, not
+    the queue, is the truth of work in flight."""
 
     __tablename__ = "deliveries"
 
@@ -26,6 +28,9 @@ class Delivery(db.Model):
     device_id: Mapped[int | None] = mapped_column(
         ForeignKey("devices.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # How this delivery goes: a Web Push delivery has a device; an email or SMS one (next) has
+    # only its user, whose address or number is read when it is sent.
+    channel: Mapped[str] = mapped_column(String(8), default="webpush", server_default="webpush")
     language: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,18 +17,16 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import Integer, any_, bindparam, delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, delete, func, or_, select, text, update
 
-from server.alerts import payload
 from server.alerts.models import Alert
-from server.broadcast import audience
+from server.broadcast import audience, kinds
+from server.broadcast.channels import CHANNELS
 from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery
 from server.celery_app import bound
-from server.db import UTCDateTime, db, on_postgresql, utcnow
+from server.db import UTCDateTime, among, db, on_postgresql, utcnow
 from server.devices.models import Device
-from server.push import PushMessage, check_fields
-from server.sending import failed
+from server.sending import SendResult
 
 
 def _due(table, moment):
@@ -119,42 +117,29 @@ def _refresh_statistics(created: int, analyzed_at: int) -> bool:
     return True
 
 
-def _among(column, ids):
-    """``column IN ids`` for a batch of ids. On PostgreSQL ``= ANY(one array parameter)``: the
-    statement is the same text for every batch, so it is rendered and prepared once, not with
-    hundreds of placeholders each time (measured: ~5 % of a worker's CPU)."""
-    if on_postgresql():
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(ids)
-
-
 def _claim(ids: list[int], now) -> list:
-    """Take the due pending deliveries among ``ids`` for one lease, with their subscriptions.
+    """Take the due pending deliveries among ``ids`` for one lease.
 
-    One transaction, committed before anything is pushed: the lease is what keeps another
-    worker (or the sweep) from pushing them too. Core statements, not the ORM: a batch is
+    One transaction, committed before anything is sent: the lease is what keeps another
+    worker (or the sweep) from sending them too. Core statements, not the ORM: a batch is
     hundreds of rows and only tuples are needed. Neither ``state`` nor ``next_attempt_at``
     changes here, so no index does either (see the module docstring).
     """
     lease = now + timedelta(seconds=current_app.config["PUSH_LEASE_SECONDS"])
     table = Delivery.__table__
     claimed = db.session.execute(
-        update(table).where(_among(table.c.id, ids), *_due(table, now + timedelta(seconds=1)))
+        update(table).where(among(table.c.id, ids), *_due(table, now + timedelta(seconds=1)))
         .values(leased_until=lease, attempts=table.c.attempts + 1)
-        .returning(table.c.id, table.c.language, table.c.attempts, table.c.device_id)).all()
-    devices = Device.__table__
-    wanted = {row.device_id for row in claimed if row.device_id is not None}
-    subscriptions = {row.id: row for row in db.session.execute(
-        select(devices.c.id, devices.c.endpoint, devices.c.p256dh, devices.c.auth)
-        .where(_among(devices.c.id, wanted)))} if wanted else {}
+        .returning(table.c.id, table.c.channel, table.c.language, table.c.attempts,
+                   table.c.device_id)).all()
     db.session.commit()
-    return [(row, subscriptions.get(row.device_id)) for row in claimed]
+    return claimed
 
 
 def _finish(ids, state: str, status=None, now=None, error: str | None = None) -> None:
     if ids:
         db.session.execute(
-            update(Delivery.__table__).where(_among(Delivery.id, ids), Delivery.state == "pending")
+            update(Delivery.__table__).where(among(Delivery.id, ids), Delivery.state == "pending")
             .values(state=state, last_status=status, next_attempt_at=None,
                     sent_at=now if state == "sent" else None,
                     error=error[:DELIVERY_ERROR_LENGTH] if error else None))
@@ -170,52 +155,37 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 @shared_task(name="broadcast.deliver_batch")
 def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
-    """Push one batch, each recipient in their language, and apply every result."""
-    from server.devices.keys import sender
-
+    """Send one batch, each delivery by its channel and in its language, and apply every
+    result."""
     alert = db.session.get(Alert, alert_id)
     now = utcnow()
     if alert is None or alert.state == "cancelled":
         return
     if alert.expires <= now:
-        _finish(delivery_ids, "failed", now=now, error="expired before it could be pushed")
+        _finish(delivery_ids, "failed", now=now, error="expired before it could be sent")
         db.session.commit()
         return
     claimed = _claim(delivery_ids, now)
-    if not claimed:
-        return
-    _finish([row.id for row, sub in claimed if sub is None], "gone", now=now)  # device removed
-    present = [(row, sub) for row, sub in claimed if sub is not None]
-    common = {"ttl": payload.ttl(alert, now), "urgency": payload.urgency(alert),
-              "topic": payload.topic(alert)}
-    bodies = _bodies(alert, {row.language for row, _ in present}, common)
-    messages, unbuilt = [], []
-    for row, sub in present:
-        body = bodies[row.language]
-        if isinstance(body, Exception):
-            unbuilt.append(failed(row.id, "payload", body))
-        else:
-            messages.append(PushMessage.unchecked(row.id, sub.endpoint, sub.p256dh, sub.auth,
-                                                  body, **common))
-    results = sender().send(messages) + unbuilt
-    _apply_results(alert_id, [row for row, _ in present], results, now)
+    by_channel = defaultdict(list)
+    for row in claimed:
+        by_channel[row.channel].append(row)
+    results = []
+    for channel, rows in by_channel.items():
+        results += _send_on(channel, alert, rows, now)
+    if claimed:
+        _apply_results(alert_id, claimed, results, now)
 
 
-def _bodies(alert: Alert, languages, common: dict) -> dict[str, bytes | Exception]:
-    """The payload in each language, checked once per batch (endpoints and keys were checked
-    on subscribe, and the sender fails a bad one alone). A language whose payload cannot be
-    built gets the error instead: its rows fail with it, the others still go out."""
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    bodies: dict[str, bytes | Exception] = {}
-    for language in languages:
-        try:
-            body = payload.payload(alert, language, default)
-            check_fields(body, **common)
-            bodies[language] = body
-        except Exception as exc:  # one bad text must not keep the batch's others pending
-            current_app.logger.exception("alert %s: no %s payload", alert.id, language)
-            bodies[language] = exc
-    return bodies
+def _send_on(channel: str, alert: Alert, rows, now) -> list:
+    """One channel's results for its rows. A channel that fails as a whole (its server down,
+    a bug) has its rows retried with the reason kept, up to the attempt limit like any retry,
+    and never takes the batch's other channels down with it."""
+    try:
+        return CHANNELS[channel].send(alert, rows, now)
+    except Exception as exc:  # noqa: BLE001  (recorded on every row it concerned)
+        current_app.logger.exception("alert %s: %s channel failed", alert.id, channel)
+        reason = f"{channel}: {type(exc).__name__}: {exc}"
+        return [SendResult(row.id, None, "retry", None, reason) for row in rows]
 
 
 def _apply_results(alert_id: int, rows, results, now) -> None:
@@ -228,6 +198,7 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
         if result.outcome == "retry" and row.attempts < max_attempts:
             delay = backoff(row.attempts, result.retry_after)
             retries.append({"_id": row.id, "_status": result.status,
+                            "_error": (result.error or "")[:DELIVERY_ERROR_LENGTH] or None,
                             "_next": now + timedelta(seconds=delay)})
             continue
         state = "failed" if result.outcome == "retry" else result.outcome
@@ -243,8 +214,10 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
         table = Delivery.__table__
         db.session.execute(
             update(table).where(table.c.id == bindparam("_id"), table.c.state == "pending")
-            .values(last_status=bindparam("_status"), leased_until=None,
+            .values(last_status=bindparam("_status"), error=bindparam("_error"),
+                    leased_until=None,
                     next_attempt_at=bindparam("_next", type_=UTCDateTime())), retries)
+    gone_devices = [device_id for device_id in gone_devices if device_id is not None]
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
     db.session.commit()
@@ -275,22 +248,17 @@ def sweep_pending() -> int:
     return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)
 
 
-# The task that materializes and fans out each kind of alert (by name: the roll-call feature
-# builds on this module, not the other way round). Each is idempotent, so a re-run is safe.
-SEND_TASKS = {"alert": "broadcast.send", "rollcall": "rollcall.send"}
-
-
 def _resume_sending(cutoff) -> None:
     """Alerts and roll calls still "sending" with no progress since ``cutoff``: their send
     task died or was lost, so it runs again."""
+    declared = kinds.kinds()
     stalled = db.session.execute(select(Alert.id, Alert.kind).where(
-        Alert.state == "sending", Alert.kind.in_(SEND_TASKS), Alert.updated_at <= cutoff,
+        Alert.state == "sending", Alert.kind.in_(declared), Alert.updated_at <= cutoff,
         Alert.expires > utcnow())).all()
     if stalled:  # at most one new try per period, however long the queue
         db.session.execute(update(Alert).where(Alert.id.in_([row.id for row in stalled]))
                            .values(updated_at=utcnow()))
     db.session.commit()
-    tasks = current_app.extensions["celery"].tasks
     for alert_id, kind in stalled:
         current_app.logger.warning("%s %s: sending stalled, materializing again", kind, alert_id)
-        tasks[SEND_TASKS[kind]].delay(alert_id)
+        bound(declared[kind].send_task).delay(alert_id)

@@ -2,5 +2,16 @@
 "I need help" opens an SOS case; staff follow the figures live and export the lists."""
 from flask_smorest import Blueprint
 
+from server import signals
+
 blp = Blueprint("rollcalls", __name__, url_prefix="/api/rollcalls",
                 description="Roll calls I was asked to answer.")
+
+
+@signals.broadcast_kinds.connect
+def _rollcall_kind(_sender, **_extra):
+    from server.broadcast.kinds import Kind
+    from server.rollcall.payload import build
+    from server.rollcall.tasks import send
+
+    return Kind("rollcall", payload=build, send_task=send)

@@ -2,22 +2,13 @@
 actions the service worker shows ("safe" and "help"), well under the 4 KB limit."""
 from __future__ import annotations
 
-import json
-
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from server.alerts import payload as alert_payload
 from server.alerts.models import Alert
+from server.broadcast.payloads import fit
 from server.db import db
-from server.push import MAX_PAYLOAD
 from server.rollcall.models import RollCall
-
-ELLIPSIS = "…"
-
-
-def _encode(data: dict) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def build(alert: Alert, language: str, default: str) -> bytes:
@@ -32,15 +23,4 @@ def build(alert: Alert, language: str, default: str) -> bytes:
             "actions": [{"action": "safe", "title": safe}, {"action": "help", "title": help_}],
             "tag": f"rollcall-{rollcall.id}", "url": f"/#/rollcalls/{rollcall.id}",
             "reminder": alert.id != rollcall.alert_id, "lang": text.language}
-    encoded = _encode(data)
-    while len(encoded) > MAX_PAYLOAD:  # only with a question far over the schema's limit
-        question = data["question"].encode()
-        keep = max(0, len(question) - (len(encoded) - MAX_PAYLOAD) - 8)
-        data["question"] = question[:keep].decode(errors="ignore") + ELLIPSIS
-        encoded = _encode(data)
-    return encoded
-
-
-def register() -> None:
-    """Called by ``create_app``: the alerts fan-out asks this builder for roll-call rows."""
-    alert_payload.register("rollcall", build)
+    return fit(data, "question")

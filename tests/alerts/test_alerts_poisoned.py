@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from server.alerts import payload
-from server.broadcast import direct
+from server.broadcast import direct, kinds
 from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.models import Device
@@ -80,14 +79,14 @@ def test_a_language_whose_payload_cannot_be_built_fails_alone(sign_in_staff, cre
     staff, _ = sign_in_staff("admin")
     _, [(en, en_name)] = create_traveler(here("FR"), language="en")
     _, [(zh, zh_name)] = create_traveler(here("FR"), language="zh_Hans")
-    build = payload.payload
+    build = kinds.payload
 
     def broken_in_chinese(alert, language, default):
         if language == "zh_Hans":
             raise KeyError("no builder")
         return build(alert, language, default)
 
-    monkeypatch.setattr(payload, "payload", broken_in_chinese)
+    monkeypatch.setattr(kinds, "payload", broken_in_chinese)
     alert = create_and_send(staff, alert_body())
     rows = dict(db.session.execute(select(Delivery.device_id, Delivery.error)
                                    .where(Delivery.alert_id == alert["id"])).all())

@@ -21,8 +21,9 @@ from tests.alerts.helpers import create_and_send, deliveries
 TRAVELERS = 12
 
 
-class WorkerKilled(Exception):
-    pass
+class WorkerKilled(BaseException):
+    """A process killed mid-batch: nothing of the app's runs after it (not an ``Exception``,
+    which the fan-out would record as a retry: see the next test)."""
 
 
 def _travelers(create_traveler, count=TRAVELERS):
@@ -36,6 +37,31 @@ def _time_passes(app, alert_id):
     db.session.execute(update(Delivery).where(Delivery.alert_id == alert_id,
                                               Delivery.state == "pending")
                        .values(next_attempt_at=past, leased_until=past))
+
+
+def test_a_channel_that_raises_retries_its_rows_with_the_reason_then_fails_them(
+        app, sign_in_staff, create_traveler, receiver, monkeypatch):
+    staff, _ = sign_in_staff("admin")
+    devices = _travelers(create_traveler)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("sender thread died")
+
+    monkeypatch.setattr("server.devices.keys.sender", lambda: type(
+        "Broken", (), {"send": staticmethod(broken)})())
+    create_and_send(staff, alert_body())
+    alert_id = db.session.scalar(select(Delivery.alert_id).limit(1))
+    rows = db.session.execute(select(Delivery.state, Delivery.error)
+                              .where(Delivery.alert_id == alert_id)).all()
+    assert {tuple(row) for row in rows} == {
+        ("pending", "webpush: RuntimeError: sender thread died")}
+    for _ in range(app.config["PUSH_MAX_ATTEMPTS"]):
+        _time_passes(app, alert_id)
+        tasks.sweep_pending()
+    states = deliveries(alert_id)
+    assert {states[device.id][:2] for device, _ in devices} == {
+        ("failed", app.config["PUSH_MAX_ATTEMPTS"])}
+    assert receiver.requests == 0
 
 
 def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep(app, sign_in_staff, create_traveler,
