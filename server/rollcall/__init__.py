@@ -15,3 +15,17 @@ def _rollcall_kind(_sender, **_extra):
     from server.rollcall.tasks import send
 
     return Kind("rollcall", payload=build, send_task=send)
+
+
+@signals.user_data_export.connect
+def _export(user, **_extra):
+    from server.rollcall.answers import export_for_user
+
+    return "rollcall_answers", export_for_user(user)
+
+
+@signals.location_consent_withdrawn.connect
+def _forget_locations(user, **_extra):
+    from server.rollcall.answers import forget_locations
+
+    forget_locations(user)
