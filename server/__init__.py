@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from server.celery_app import init_celery
     from server.extensions import api, babel, csrf, db, login_manager, migrate
     from server.i18n import select_locale
+    from server.web import boundary
 
     db.init_app(app)
     db_module.install_engine_hooks(app)
@@ -56,7 +57,7 @@ def _init_extensions(app: Flask) -> None:
     # Last registered, so its after_request runs first: when the commit fails it replaces the
     # response, and the CSRF cookie and security headers must go on that one (a new session's
     # token on a lost response would leave the client a token its session does not hold).
-    db_module.install_request_boundary(app)
+    boundary.install_request_boundary(app)
 
 
 def _register_features(app: Flask) -> None:

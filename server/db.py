@@ -84,14 +84,10 @@ def insert_row(model, values: dict, *, unless_exists: tuple[str, ...] = ()):
     loser wait for the winner's commit): one statement, no savepoint, no unit-of-work flush,
     no IntegrityError round trip. The statement is built once per table and key.
 
-    SQLite (WAL) refuses to upgrade a transaction that has read an older snapshot
-    (SQLITE_BUSY_SNAPSHOT, no waiting) while one whose first statement writes waits for the
-    lock: so on SQLite the read-only part of the request is ended first (nothing has been
-    written yet by then).
+    On SQLite a request that writes holds the write lock from its first statement (see
+    ``install_engine_hooks``), so a concurrent writer cannot make this insert fail half-way.
     """
     dialect = dialect_name()
-    if unless_exists and dialect == "sqlite":
-        db.session.commit()  # a write must start the SQLite transaction (above)
     statement = _insert_statement(dialect, model.__table__, unless_exists)
     row = db.session.execute(statement, values).one_or_none()
     if row is None:
@@ -111,6 +107,12 @@ def _insert_statement(dialect: str, table, unless_exists: tuple[str, ...]):
     return (conflict_insert(table, dialect)
             .on_conflict_do_nothing(index_elements=list(unless_exists))
             .returning(*table.columns))
+
+
+def _may_write() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def install_engine_hooks(app) -> None:
@@ -138,43 +140,8 @@ def install_engine_hooks(app) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-
-def install_request_boundary(app) -> None:
-    """The request is the unit of work: commit once if it succeeded, else roll back.
-
-    A database that is briefly unavailable gives a 503 with Retry-After, never a 500; a row
-    changed by a concurrent request since it was read (version counter) gives a 409.
-    """
-    from sqlalchemy.exc import OperationalError
-    from sqlalchemy.orm.exc import StaleDataError
-    from werkzeug.exceptions import Conflict, ServiceUnavailable
-
-    from server.errors import error_response
-
-    def unavailable(exc):
-        db.session.rollback()
-        app.logger.warning("database unavailable: %s", exc)
-        return error_response(ServiceUnavailable(retry_after=5))
-
-    def conflict(exc):
-        db.session.rollback()
-        app.logger.info("concurrent update refused: %s", exc)
-        return error_response(Conflict())
-
-    @app.after_request
-    def _commit(response):
-        if response.status_code >= 400:
-            db.session.rollback()
-            return response
-        try:
-            db.session.commit()
-        except OperationalError as exc:
-            return unavailable(exc)
-        except StaleDataError as exc:
-            return conflict(exc)
-        return response
-
-    app.register_error_handler(OperationalError, unavailable)
-    app.register_error_handler(StaleDataError, conflict)
+        # WAL refuses to upgrade a transaction that has read an older snapshot to a write
+        # (SQLITE_BUSY_SNAPSHOT, no waiting), while BEGIN IMMEDIATE waits (busy_timeout) for
+        # the write lock: a request that may write takes it at once, so its reads and writes
+        # are one unit of work, committed or rolled back together at the request's end.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
