@@ -9,11 +9,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import config as settings
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: environment settings, then ``test_config`` on top; nothing runs at import."""
-    instance_path = os.environ.get("COMPATRIOT_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=instance_path or None, instance_relative_config=True,
-                static_folder=None)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: environment settings, then ``test_config`` on top; nothing runs at import.
+    ``instance_path`` (else ``COMPATRIOT_INSTANCE_PATH``) holds the embedded database and the
+    generated secrets."""
+    app = Flask(__name__, instance_path=instance_path or settings.instance_path(),
+                instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_object(settings.Defaults)
     app.config.update(settings.from_environment(app.instance_path))

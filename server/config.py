@@ -54,6 +54,11 @@ def trusted_hosts(public_url: str) -> tuple[str, ...]:
     return (host, *extra) if host else extra
 
 
+def instance_path() -> str | None:
+    """Where the embedded database and generated secrets live (Flask's default when unset)."""
+    return os.environ.get("COMPATRIOT_INSTANCE_PATH") or None
+
+
 def instance_secret(instance_path: str, filename: str,
                     make=lambda: secrets.token_urlsafe(48)) -> str:
     """Read a secret kept under ``instance/``, generating it on first run (mode 0600)."""

@@ -50,8 +50,7 @@ def make_test_app(tmp_path_factory, **overrides):
         "PUSH_SERVICE_PORTS": RECEIVER_PORTS,  # subscriptions to a local push receiver
     }
     config.update(overrides)
-    os.environ["COMPATRIOT_INSTANCE_PATH"] = str(instance)
-    return create_app(config)
+    return create_app(config, instance_path=str(instance))
 
 
 @pytest.fixture(scope="session")
