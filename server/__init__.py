@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from server import db as db_module
+    from server import errors
     from server.celery_app import init_celery
     from server.extensions import api, babel, csrf, db, login_manager, migrate
     from server.i18n import select_locale
@@ -48,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
+    errors.install(app)
     db_module.install_request_boundary(app)
     init_celery(app)
     from server import auth, security

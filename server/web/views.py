@@ -90,10 +90,8 @@ def shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
-@pages.route("/<path:filename>")
+@pages.route("/<shell:filename>")
 def static_file(filename: str):
-    if filename.startswith("api/"):
-        abort(404)
     return _static(filename)
 
 
