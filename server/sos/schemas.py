@@ -85,6 +85,8 @@ class NoteOut(BaseSchema):
     author_name = fields.String()
     text = fields.String()
     created_at = fields.DateTime()
+    from_traveler = fields.Boolean(metadata={
+        "description": "true: a later message from the traveler (a replayed SOS with new text)."})
 
 
 class MissionContactOut(BaseSchema):
@@ -139,7 +141,8 @@ class CaseOut(BaseSchema):
     traveler = fields.Function(_traveler)
     trip = fields.Function(lambda case: TRIP.dump(case.trip) if case.trip else None)
     positions = fields.List(fields.Nested(PositionOut))
-    notes = fields.List(fields.Nested(NoteOut))
+    notes = fields.List(fields.Nested(NoteOut), attribute="timeline", metadata={
+        "description": "Staff notes and the traveler's follow-up messages, oldest first."})
 
 
 TRAVELER_FIELDS = (
