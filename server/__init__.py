@@ -41,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     from server.celery_app import init_celery
     from server.extensions import api, babel, csrf, db, login_manager, migrate
     from server.i18n import select_locale
+    from server.openapi import AuthPlugin
 
     db.init_app(app)
     db_module.install_engine_hooks(app)
@@ -48,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [AuthPlugin(app)]})
     errors.install(app)
     db_module.install_request_boundary(app)
     init_celery(app)

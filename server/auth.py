@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from functools import cache
 
+import flask_login
 from flask import Flask, Response, request
 from flask_smorest import abort
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 
 from server.extensions import login_manager
+from server.openapi import requires_sign_in
 
 CSRF_COOKIE = "csrf_token"
+
+
+@requires_sign_in
+def login_required(view):
+    """flask-login's ``login_required``, marked so the OpenAPI document says a session is
+    needed (``server/openapi.py``)."""
+    return requires_sign_in(flask_login.login_required(view))
 
 
 @login_manager.user_loader

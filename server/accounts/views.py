@@ -1,11 +1,12 @@
 from flask import jsonify
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_smorest import abort
 
 from server.accounts import blp, privacy, services
 from server.accounts.schemas import (
+    ExportOut,
     LoginIn,
     PasswordChangeIn,
     PasswordConfirmIn,
@@ -13,6 +14,7 @@ from server.accounts.schemas import (
     SignupIn,
     UserOut,
 )
+from server.auth import login_required
 
 
 @blp.route("/auth/signup")
@@ -89,7 +91,7 @@ class Password(MethodView):
 class Export(MethodView):
     decorators = [login_required]
 
-    @blp.response(200)
+    @blp.response(200, ExportOut)
     def get(self):
         """Everything the service holds about me, as JSON"""
         data = privacy.export_user_data(current_user, UserOut().dump(current_user))
