@@ -88,3 +88,11 @@ def test_an_unexpected_exception_is_a_logged_500_in_the_one_shape(tmp_path_facto
     response = app.test_client().get("/api/broken")
     assert _shape(response, 500)["message"]
     assert "RuntimeError" in caplog.text
+
+
+def test_a_body_nested_as_deep_as_the_parser_allows_is_a_422(client, signup):
+    signup(client)
+    deep = "[" * 900 + "]" * 900
+    response = client.patch("/api/me", data=f'{{"name": {deep}}}',
+                            content_type="application/json")
+    assert "name" in _shape(response, 422)["errors"]["json"]
