@@ -46,7 +46,7 @@ class UserOut(BaseSchema):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
-    phone = fields.String()
+    phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
