@@ -38,9 +38,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 def _init_extensions(app: Flask) -> None:
     from server import db as db_module
+    from server import errors
     from server.celery_app import init_celery
     from server.extensions import api, babel, csrf, db, login_manager, migrate
     from server.i18n import select_locale
+    from server.openapi import AuthPlugin
     from server.web import boundary
 
     db.init_app(app)
@@ -49,7 +51,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [AuthPlugin(app)]})
+    errors.install(app)
     init_celery(app)
     from server import auth, security
 

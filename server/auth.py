@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import flask_login
 from flask import Flask, Response, g, request, session
 from flask_login import login_user, logout_user
 from flask_smorest import abort
@@ -14,8 +15,16 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 
 from server.extensions import login_manager
+from server.openapi import requires_sign_in
 
 CSRF_COOKIE = "csrf_token"
+
+
+@requires_sign_in
+def login_required(view):
+    """flask-login's ``login_required``, marked so the OpenAPI document says a session is
+    needed (``server/openapi.py``)."""
+    return requires_sign_in(flask_login.login_required(view))
 
 
 @login_manager.user_loader

@@ -108,6 +108,7 @@ ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "companions": ("name", "phone"),
     "sos_cases": ("message", "lat", "lon", "accuracy"),
     "sos_positions": ("lat", "lon", "accuracy"),
+    "sos_follow_ups": ("text",),
     "devices": ("fix",),  # lat / lon there are the plain ~1 km cell the audience SQL needs
     "rollcall_answers": ("lat", "lon", "accuracy"),
     "rollcall_recipients": ("lat", "lon", "accuracy"),

@@ -27,6 +27,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+# The largest value of an INTEGER column (ids, versions): 32-bit signed on PostgreSQL.
+DB_INT_MAX = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -6,13 +6,13 @@ the field at fault.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api, abort
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def N_(message: str) -> str:
@@ -104,3 +104,14 @@ def error_response(error: HTTPException):
     from server.extensions import api
 
     return current_app.make_response(api.handle_http_exception(error))
+
+
+def install(app: Flask) -> None:
+    """Whatever else goes wrong is logged with its traceback and answered in the one shape
+    (500), never Flask's HTML page; HTTP errors already have flask-smorest's handler."""
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        current_app.logger.exception("unhandled %s on %s %s", type(exc).__name__,
+                                     request.method, request.path)
+        return error_response(InternalServerError(original_exception=exc))

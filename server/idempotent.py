@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from flask_smorest import Blueprint
+from server.blueprint import Blueprint
 
 
 def created_or_replayed(blp: Blueprint, schema, *, created: str, replayed: str):

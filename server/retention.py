@@ -28,7 +28,7 @@ from server.audit.models import AuditEvent
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
-from server.sos.models import SosCase, SosNote, SosPosition
+from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.trips.models import Trip
 
 ANONYMIZED = "(anonymized)"  # stored in place of the name: a marker, not a text to show
@@ -79,6 +79,7 @@ def closed_sos_cases(now: datetime, days: int) -> int:
         return 0
     db.session.execute(delete(SosPosition).where(SosPosition.case_id.in_(ids)))
     db.session.execute(delete(SosNote).where(SosNote.case_id.in_(ids)))
+    db.session.execute(delete(SosFollowUp).where(SosFollowUp.case_id.in_(ids)))
     db.session.execute(
         update(SosCase).where(SosCase.id.in_(ids)).values(
             user_id=None, user_name=ANONYMIZED, user_phone=None, user_email=None, trip_id=None,

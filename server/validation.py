@@ -1,4 +1,5 @@
-"""Field types shared by every feature's schemas: phone, places, coordinates, bounded text."""
+"""Field types shared by every feature's schemas: phone, places, coordinates, bounded text and
+bounded integers."""
 from __future__ import annotations
 
 import re
@@ -6,10 +7,13 @@ import re
 import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from werkzeug.routing import IntegerConverter
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from werkzeug.routing import IntegerConverter, PathConverter
 
+from server.db import DB_INT_MAX
 from server.places import services as places
+
+SURROGATE_MESSAGE = _l("Contains characters that are not valid text.")
 
 
 class BaseSchema(Schema):
@@ -17,6 +21,55 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def refuse_lone_surrogates(self, data, **_kwargs):
+        """JSON may escape half a UTF-16 pair (``"\\ud800"``); no column or response can encode
+        it, so it is refused here, naming the field, instead of failing in the driver (500)."""
+        if isinstance(data, dict):
+            bad = {key: [_refusal(found)] for key, value in data.items()
+                   if (found := _unencodable(key) or _unencodable(value))}
+            if bad:
+                raise ValidationError(bad)
+        return data
+
+
+def _unencodable(value) -> str | None:
+    """The first string in ``value`` that cannot be encoded, if any. Objects inside it are
+    left to their own (nested) schema, which names their field. A loop, not recursion: the JSON parser
+    accepts nesting deeper than the stack left by the time a schema runs."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return item
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
+def _refusal(value: str):
+    """The message for a string holding a character no field may hold: the first one named,
+    as ``SafeText`` names it."""
+    bad = UNSAFE.search(value)
+    if bad is None:
+        return SURROGATE_MESSAGE
+    return _l("Contains a character that is not allowed ({char}).").format(
+        char=f"U+{ord(bad.group()):04X}")
+
+
+class BoundedInt(fields.Integer):
+    """An integer the database column can hold (ids by default: 1..2**31-1), so a larger one
+    is a 422 naming the field, never an overflow in the database driver (500)."""
+
+    def __init__(self, *, minimum: int = 1, maximum: int = DB_INT_MAX, **kwargs):
+        bounds = validate.Range(min=minimum, max=maximum,
+                                error=_l("Must be between {min} and {max}."))
+        extra = kwargs.pop("validate", None) or []
+        super().__init__(validate=[bounds, *([extra] if callable(extra) else extra)], **kwargs)
 
 
 # What XML 1.0 cannot carry at all (§2.2: C0 controls but tab, LF and CR; lone surrogates;
@@ -51,8 +104,7 @@ class SafeText(validate.Validator):
         if bad.group() in "\t\n\r":
             # A list: marshmallow would iterate a bare lazy string, one letter per message.
             raise ValidationError([_l("Must be on one line.")])
-        raise ValidationError(_l("Contains a character that is not allowed ({char}).").format(
-            char=f"U+{ord(bad.group()):04X}"))
+        raise ValidationError(_refusal(bad.group()))
 
 
 def text(max_length: int, *, required: bool = False, min_length: int = 0,
@@ -126,16 +178,25 @@ class DatabaseInt(IntegerConverter):
     """``<int:...>`` in URLs, bounded to what an id column holds (32-bit signed): a larger
     number is simply no route (404), never an overflow in the database driver (500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=DB_INT_MAX,  # noqa: A002
+                 signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class ShellPath(PathConverter):
+    """The PWA's files: never under ``/api/``. Were ``/api/trips/abc`` to match the (GET-only)
+    shell route, a PATCH there would answer 405 instead of the 404 of an unknown id."""
+
+    regex = r"(?!api/)[^/].*?"
 
 
 def install_converters(app) -> None:
     """Before any route is added: every ``<int:...>`` becomes a bounded one, and the OpenAPI
-    document says so (``maximum``)."""
+    document says so (``maximum``); ``<shell:...>`` for the PWA's files."""
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
     from server.extensions import api
 
     app.url_map.converters["int"] = DatabaseInt
+    app.url_map.converters["shell"] = ShellPath
     api.register_converter(DatabaseInt, integerconverter2paramschema)

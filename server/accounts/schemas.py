@@ -48,9 +48,19 @@ class UserOut(BaseSchema):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
-    phone = fields.String()
+    phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
     location_consent = fields.Boolean()
     created_at = fields.DateTime()
+
+
+class ExportOut(BaseSchema):
+    """GET /api/me/export: the profile and each feature's records (server/accounts/privacy.py)."""
+
+    profile = fields.Nested(UserOut)
+    trips = fields.List(fields.Dict())
+    sos = fields.List(fields.Dict())
+    devices = fields.List(fields.Dict())
+    rollcall_answers = fields.List(fields.Dict())

@@ -1,9 +1,10 @@
 from flask import jsonify
 from flask.views import MethodView
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from server.accounts import blp, privacy, services
 from server.accounts.schemas import (
+    ExportOut,
     LoginIn,
     PasswordChangeIn,
     PasswordConfirmIn,
@@ -11,7 +12,7 @@ from server.accounts.schemas import (
     SignupIn,
     UserOut,
 )
-from server.auth import begin_session, end_session
+from server.auth import begin_session, end_session, login_required
 
 
 @blp.route("/auth/signup")
@@ -84,7 +85,7 @@ class Password(MethodView):
 class Export(MethodView):
     decorators = [login_required]
 
-    @blp.response(200)
+    @blp.response(200, ExportOut)
     def get(self):
         """Everything the service holds about me, as JSON"""
         data = privacy.export_user_data(current_user, UserOut().dump(current_user))

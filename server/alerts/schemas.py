@@ -16,7 +16,7 @@ from server.alerts.models import (
     URGENCIES,
 )
 from server.broadcast import areas as area_rules
-from server.validation import BaseSchema, language, latitude, longitude, text
+from server.validation import BaseSchema, BoundedInt, language, latitude, longitude, text
 
 ONE_OF = _l("Must be one of: {choices}.")
 MAX_AREAS = 100
@@ -91,7 +91,7 @@ class AlertIn(BaseSchema):
     status = choice(STATUSES, load_default="Actual")
     msg_type = choice(("Alert", "Update"), load_default="Alert", metadata={
         "description": "Cancel through POST .../cancel."})
-    references = fields.Integer(load_default=None, allow_none=True, metadata={
+    references = BoundedInt(load_default=None, allow_none=True, metadata={
         "description": "For an Update: the id of the sent alert it updates."})
     category = choice(CATEGORIES, required=True)
     event = text(100, required=True, min_length=1)
@@ -121,7 +121,7 @@ ALERT_FIELDS = tuple(AlertIn._declared_fields)
 
 class ListArgs(BaseSchema):
     state = choice(STATES, load_default=None)
-    before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below."})
+    before = BoundedInt(load_default=None, metadata={"description": "Keyset: ids below."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -1,10 +1,12 @@
 """Recipients read their alerts; anyone reads sent public alerts as CAP 1.2 or Atom."""
 from flask import Response
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from server.alerts import blp, cap, inbox
 from server.alerts.schemas import InboxAlertOut, ListArgs
+from server.auth import login_required
+from server.openapi import text_response
 
 
 @blp.route("")
@@ -40,8 +42,7 @@ class AlertClick(MethodView):
 
 @blp.route("/<int:alert_id>.cap")
 class AlertCap(MethodView):
-    @blp.doc(responses={200: {"description": "CAP 1.2 XML",
-                              "content": {"application/cap+xml": {}}}})
+    @blp.doc(responses=text_response("application/cap+xml", "CAP 1.2 XML"))
     def get(self, alert_id):
         """A sent Actual or Exercise alert as CAP 1.2 XML"""
         return Response(cap.cap_xml(inbox.public_alert(alert_id)),
@@ -50,8 +51,7 @@ class AlertCap(MethodView):
 
 @blp.route("/feed.atom")
 class AlertFeed(MethodView):
-    @blp.doc(responses={200: {"description": "Atom feed of CAP alerts",
-                              "content": {"application/atom+xml": {}}}})
+    @blp.doc(responses=text_response("application/atom+xml", "Atom feed of CAP alerts"))
     def get(self):
         """Recent sent public alerts, each linking to its CAP document"""
         return Response(cap.atom_feed(inbox.recent_public()), mimetype="application/atom+xml")

@@ -3,7 +3,7 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from server.validation import BaseSchema
+from server.validation import BaseSchema, BoundedInt
 
 
 class AuditSearchArgs(BaseSchema):
@@ -15,7 +15,7 @@ class AuditSearchArgs(BaseSchema):
     target_id = fields.String(validate=validate.Length(max=64))
     since = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "inclusive"})
     until = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "exclusive"})
-    before_id = fields.Integer(validate=validate.Range(min=1), metadata={
+    before_id = BoundedInt(metadata={
         "description": "The next_before_id of the previous page."})
     limit = fields.Integer(load_default=50, validate=validate.Range(
         min=1, max=500, error=_l("Must be between {min} and {max}.")))

@@ -7,7 +7,7 @@ from flask import has_request_context, request
 from sqlalchemy import delete, select
 
 from server.audit.models import AuditEvent
-from server.db import db, insert_row
+from server.db import DB_INT_MAX, db, insert_row
 
 
 def record(actor, action: str, target=None, *, target_type: str | None = None,
@@ -25,6 +25,14 @@ def record(actor, action: str, target=None, *, target_type: str | None = None,
         address=request.remote_addr if has_request_context() else None))
 
 
+def _as_id(text: str) -> int | None:
+    """``text`` as a user id, if it is one an id column can hold (``str.isdigit`` also accepts
+    "²", which ``int`` refuses; a longer number would overflow the driver)."""
+    if text.isascii() and text.isdigit() and int(text) <= DB_INT_MAX:
+        return int(text)
+    return None
+
+
 def search(*, actor: str | None = None, action: str | None = None,
            target_type: str | None = None, target_id: str | None = None,
            since: datetime | None = None, until: datetime | None = None,
@@ -35,7 +43,8 @@ def search(*, actor: str | None = None, action: str | None = None,
     """
     query = select(AuditEvent)
     if actor:
-        query = query.where(AuditEvent.actor_id == int(actor) if actor.isdigit()
+        actor_id = _as_id(actor)
+        query = query.where(AuditEvent.actor_id == actor_id if actor_id is not None
                             else AuditEvent.actor_label == actor.strip().lower())
     if action:
         query = query.where(AuditEvent.action.startswith(action[:-1], autoescape=True)

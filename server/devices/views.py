@@ -1,7 +1,8 @@
 from flask import request
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from server.auth import login_required
 from server.devices import blp, keys, services
 from server.devices.schemas import DeviceOut, DevicePositionIn, PublicKeyOut, SubscriptionIn
 

@@ -61,6 +61,15 @@ def country_at(lat: float, lon: float) -> str | None:
     return geo.country_at(lat, lon)
 
 
+def place_at(lat: float, lon: float) -> tuple[str | None, str | None]:
+    """The country at a position and, where jurisdictions split it by region, the region;
+    resolved offline (None at sea, or where the country is not split)."""
+    from server import geo
+
+    country = geo.country_at(lat, lon)
+    return country, geo.subdivision_at(lat, lon, country) if country else None
+
+
 def read_rows(path: Path) -> list[dict]:
     """Rows of a JSON (list, or ``{"missions": [...]}``) or CSV file (``;`` separates codes)."""
     text = path.read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ class Serving(MethodView):
         if subdivision and not country:
             country = subdivision.split("-", 1)[0]
         if not country and "lat" in args and "lon" in args:
-            country = services.country_at(args["lat"], args["lon"])
+            country, subdivision = services.place_at(args["lat"], args["lon"])
         if not country:
             abort(422, errors={"query": {"country": [
                 _l("Give a country, a region, or a position on land.")]}})

@@ -1,10 +1,10 @@
 """Area and location helpers shared by alerts, SOS and roll calls (no Flask in here).
 
 Geometry for CAP circles and polygons, their validation, the same tests as SQL functions for
-SQLite and PostgreSQL, and offline position -> country. Importing is cheap: the boundary data
-loads on the first ``country_at`` call.
+SQLite and PostgreSQL, and offline position -> country and region. Importing is cheap: the
+boundary data loads on the first lookup.
 """
-from server.geo.countries import country_at
+from server.geo.countries import country_at, subdivision_at
 from server.geo.geometry import (
     EARTH_RADIUS_KM,
     BBox,
@@ -36,4 +36,5 @@ __all__ = [
     "ring_bboxes",
     "ring_contains_sql",
     "ring_problems",
+    "subdivision_at",
 ]

@@ -1,5 +1,5 @@
 """Countries and their subdivisions, with names localized from CLDR (Babel) and pycountry."""
-from flask_smorest import Blueprint
+from server.blueprint import Blueprint
 
 blp = Blueprint("places", __name__, url_prefix="/api/places",
                 description="Countries and subdivisions (ISO 3166), localized.")

@@ -3,6 +3,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
+from server.openapi import text_response
 from server.rollcall import dashboard, exports, services
 from server.rollcall.schemas import (
     AudienceIn,
@@ -19,7 +20,7 @@ from server.staff.scope import require_staff
 
 READ = require_staff("viewer", "officer", "admin")
 ACT = require_staff("officer", "admin")
-CSV = {200: {"description": "CSV (UTF-8 with BOM)", "content": {"text/csv": {}}}}
+CSV = text_response("text/csv", "CSV (UTF-8 with BOM)")
 
 
 def _csv(text: str, name: str) -> Response:

@@ -1,7 +1,8 @@
 """Travelers: the roll calls I was asked (for the in-app prompt) and my answer."""
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from server.auth import login_required
 from server.idempotent import created_or_replayed
 from server.rollcall import answers, blp
 from server.rollcall.schemas import AnswerIn, AnswerOut, MyRollCallOut

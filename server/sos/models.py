@@ -62,6 +62,9 @@ class SosCase(db.Model):
         cascade="all, delete-orphan", order_by="SosPosition.recorded_at", passive_deletes=True)
     notes: Mapped[list[SosNote]] = relationship(
         cascade="all, delete-orphan", order_by="SosNote.created_at", passive_deletes=True)
+    follow_ups: Mapped[list[SosFollowUp]] = relationship(
+        cascade="all, delete-orphan", order_by="SosFollowUp.created_at", passive_deletes=True,
+        back_populates="case")
 
     __table_args__ = (
         # The staff queue: one mission's cases by state, newest first.
@@ -75,6 +78,11 @@ class SosCase(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.state in ("resolved", "cancelled")
+
+    @property
+    def timeline(self) -> list[SosNote | SosFollowUp]:
+        """Staff notes and the traveler's follow-ups, oldest first: the case's notes to staff."""
+        return sorted([*self.notes, *self.follow_ups], key=lambda item: item.created_at)
 
     def __repr__(self) -> str:
         return f"<SosCase {self.id} {self.client_uuid} {self.state}>"
@@ -112,5 +120,30 @@ class SosNote(db.Model):
     text: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    from_traveler = False
+
     def __repr__(self) -> str:
         return f"<SosNote {self.id} case={self.case_id}>"
+
+
+class SosFollowUp(db.Model):
+    """A message the traveler's phone sent after the case's first one: a replay of the SOS
+    whose text had changed (written again while the first attempt was in flight)."""
+
+    __tablename__ = "sos_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("sos_cases.id", ondelete="CASCADE"),
+                                         index=True)
+    text: Mapped[str] = mapped_column(EncryptedString(1000))  # like the case's message
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[SosCase] = relationship(back_populates="follow_ups")
+    from_traveler = True
+
+    @property
+    def author_name(self) -> str:
+        return self.case.user.name if self.case.user else self.case.user_name
+
+    def __repr__(self) -> str:
+        return f"<SosFollowUp {self.id} case={self.case_id}>"

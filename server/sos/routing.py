@@ -28,13 +28,14 @@ class Route:
         return self.mission.id if self.mission else None
 
 
-def country_at(lat: float, lon: float) -> str | None:
-    """The country at a position, or None; a failing geo lookup must never fail an SOS."""
+def place_at(lat: float, lon: float) -> tuple[str | None, str | None]:
+    """The country and region at a position, or None for what is unknown; a failing geo
+    lookup must never fail an SOS."""
     try:
-        return embassies.country_at(lat, lon)
+        return embassies.place_at(lat, lon)
     except Exception:  # noqa: BLE001  (any failure here only costs the position route)
-        current_app.logger.exception("SOS routing: country lookup failed at %s,%s", lat, lon)
-        return None
+        current_app.logger.exception("SOS routing: place lookup failed at %s,%s", lat, lon)
+        return None, None
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,18 @@ def current_leg(stays: list[Stay], today: date | None = None) -> Stay | None:
 def route(user: User, lat: float | None, lon: float | None, trip_id: int | None) -> Route:
     """Position first (resolved offline), then the current trip's stay, then the default queue.
 
-    The position gives only a country; the stay's subdivision is used when the stay is in that
-    same country, so a consulate covering ``US-CA`` gets a traveler staying in California.
+    The position gives the country and, where jurisdictions split it, the region: a position
+    in California goes to the consulate covering ``US-CA``, wherever the traveler stays. Where
+    the position has no region (a country the data does not split, a coast the simplified
+    outline misses), the stay's region is used when the stay is in that same country.
     """
     trip_id, stays = trip_stays(user, trip_id)
     leg = current_leg(stays)
-    country = country_at(lat, lon) if lat is not None and lon is not None else None
-    subdivision = None
+    country, subdivision = (place_at(lat, lon) if lat is not None and lon is not None
+                            else (None, None))
     if country:
-        subdivision = leg.subdivision if leg and leg.country == country else None
+        if subdivision is None and leg and leg.country == country:
+            subdivision = leg.subdivision
         mission = embassies.serving(country, subdivision)
         if mission:
             return Route("position", mission, country, subdivision, trip_id)

@@ -6,10 +6,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.retention import shown_name
 from server.sos.models import STATES
 from server.trips.schemas import TripOut
-from server.validation import BaseSchema, latitude, longitude, text
+from server.validation import BaseSchema, BoundedInt, latitude, longitude, text
 
-# A phone clock may be wrong by hours; a day ahead is a bad value, not a skewed clock.
+# A phone clock may be wrong by hours, and a refused SOS stays stuck in the phone's outbox: a
+# day ahead is a bad value, not a skewed clock. Behind: the outbox replays what was raised
+# offline, but a month-old time (or 0001-01-01) is a broken clock or a forged request.
 MAX_CLOCK_AHEAD = timedelta(days=1)
+MAX_CLOCK_BEHIND = timedelta(days=30)
 MAX_ACCURACY_M = 20_000_000  # half the Earth's circumference: anything larger is not a reading
 
 
@@ -25,9 +28,14 @@ def client_time(**kwargs) -> fields.AwareDateTime:
 
 
 def _check_time(data: dict, key: str, errors: dict) -> None:
-    value = data.get(key)
-    if value is not None and value > datetime.now(UTC) + MAX_CLOCK_AHEAD:
+    """A phone's time must fall in the window above (SOS, positions, roll-call answers)."""
+    value, now = data.get(key), datetime.now(UTC)
+    if value is None:
+        return
+    if value > now + MAX_CLOCK_AHEAD:
         errors[key] = [_l("This time is too far in the future.")]
+    elif value < now - MAX_CLOCK_BEHIND:
+        errors[key] = [_l("This time is too far in the past.")]
 
 
 class SosIn(BaseSchema):
@@ -38,7 +46,7 @@ class SosIn(BaseSchema):
     lat = latitude(load_default=None, allow_none=True)
     lon = longitude(load_default=None, allow_none=True)
     accuracy = accuracy(load_default=None, allow_none=True, metadata={"description": "metres"})
-    trip_id = fields.Integer(load_default=None, allow_none=True, strict=True, metadata={
+    trip_id = BoundedInt(load_default=None, allow_none=True, strict=True, metadata={
         "description": "The trip the phone believes is current; unknown ones are ignored."})
 
     @validates_schema
@@ -77,6 +85,8 @@ class NoteOut(BaseSchema):
     author_name = fields.String()
     text = fields.String()
     created_at = fields.DateTime()
+    from_traveler = fields.Boolean(metadata={
+        "description": "true: a later message from the traveler (a replayed SOS with new text)."})
 
 
 class MissionContactOut(BaseSchema):
@@ -131,7 +141,8 @@ class CaseOut(BaseSchema):
     traveler = fields.Function(_traveler)
     trip = fields.Function(lambda case: TRIP.dump(case.trip) if case.trip else None)
     positions = fields.List(fields.Nested(PositionOut))
-    notes = fields.List(fields.Nested(NoteOut))
+    notes = fields.List(fields.Nested(NoteOut), attribute="timeline", metadata={
+        "description": "Staff notes and the traveler's follow-up messages, oldest first."})
 
 
 TRAVELER_FIELDS = (

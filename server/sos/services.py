@@ -22,7 +22,7 @@ from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
 from server.sos import routing
-from server.sos.models import SosCase, SosNote, SosPosition
+from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
 from server.staff import scope
 
@@ -81,7 +81,9 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         flagged=flag_reason is not None, flag_reason=flag_reason, received_at=utcnow())
     sos = insert_row(SosCase, values, unless_exists=("client_uuid",))
     if sos is None:
-        return _own(user_id, _by_uuid(client_uuid)), False
+        found = _own(user_id, _by_uuid(client_uuid))
+        _follow_up(user, found, data["message"])
+        return found, False
     set_committed_value(sos, "embassy", route.mission)  # loaded by the routing: no query
     if has_position:
         insert_row(SosPosition, dict(case_id=sos.id, recorded_at=data["raised_at"],
@@ -89,6 +91,28 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
     audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
                  embassy_id=sos.embassy_id, flagged=sos.flagged)
     return sos, True
+
+
+def _follow_up(user: User, sos: SosCase, message: str | None) -> None:
+    """A replay whose message differs from the case's: the new text reaches staff, once.
+
+    The phone lets the traveler edit a queued SOS, so a replay may carry words the first
+    attempt did not. A case without a message takes it as its message; otherwise it is added
+    as a follow-up (shown with the notes). A text the case already has changes nothing.
+    """
+    if not message or message == sos.message:
+        return
+    # Concurrent replays of the same edit wait here, and the second then finds the first's.
+    sos = db.session.scalar(select(SosCase).where(SosCase.id == sos.id).with_for_update()
+                            .execution_options(populate_existing=True))
+    if message == sos.message or any(item.text == message for item in sos.follow_ups):
+        return
+    if sos.message is None:
+        sos.message = message
+    else:
+        sos.follow_ups.append(SosFollowUp(text=message))
+    audit.record(user, "sos.follow_up", sos)
+    db.session.flush()
 
 
 def list_cases(user: User, limit: int = 50) -> list[SosCase]:

@@ -1,6 +1,7 @@
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from server.auth import login_required
 from server.idempotent import created_or_replayed
 from server.sos import blp, services
 from server.sos.schemas import TRAVELER_CASE, TRAVELER_CASES, PositionIn, PositionOut, SosIn

@@ -7,7 +7,7 @@ from server.accounts.schemas import LoginIn
 from server.places import services as places
 from server.staff.travelers import today
 from server.trips.schemas import TripOut
-from server.validation import BaseSchema, language, text
+from server.validation import BaseSchema, BoundedInt, language, text
 
 
 class StaffLoginIn(LoginIn):
@@ -65,14 +65,14 @@ class StaffUserIn(BaseSchema):
     name = text(200, required=True, min_length=1)
     role = fields.String(required=True, validate=validate.OneOf(
         STAFF_ROLES, error=_l("Must be one of: {choices}.")))
-    embassy_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    embassy_id = BoundedInt(load_default=None, allow_none=True, strict=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
 class StaffUserPatch(BaseSchema):
     role = fields.String(validate=validate.OneOf(
         STAFF_ROLES, error=_l("Must be one of: {choices}.")))
-    embassy_id = fields.Integer(allow_none=True, strict=True)
+    embassy_id = BoundedInt(allow_none=True, strict=True)
     disabled = fields.Boolean()
     reset_totp = fields.Boolean(metadata={
         "description": "true: the authenticator is set up again at the next sign-in."})

@@ -13,13 +13,16 @@ from sqlalchemy import and_, false, or_, true
 
 from server.accounts.models import User
 from server.embassies.models import EmbassyArea
+from server.openapi import requires_sign_in
 
 
 def require_staff(*roles: str):
     """Decorate a view: 401 when signed out, 403 unless the user has one of ``roles``."""
     allowed = roles or ("viewer", "officer", "admin")
 
+    @requires_sign_in  # on a MethodView's decorators too, for the OpenAPI document
     def decorator(view):
+        @requires_sign_in
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:

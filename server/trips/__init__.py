@@ -1,7 +1,6 @@
 """Trips abroad: legs (where and when), companions and a home emergency contact."""
-from flask_smorest import Blueprint
-
 from server import signals
+from server.blueprint import Blueprint
 
 blp = Blueprint("trips", __name__, url_prefix="/api/trips",
                 description="The signed-in traveler's trips.")

@@ -11,6 +11,7 @@ from server.places import services as places
 from server.trips.models import PURPOSES
 from server.validation import (
     BaseSchema,
+    BoundedInt,
     CountryCode,
     Phone,
     SubdivisionCode,
@@ -97,7 +98,7 @@ class TripIn(BaseSchema):
                              validate=validate.Length(max=MAX_COMPANIONS,
                                                       error=_l("At most {max} companions.")))
     emergency_contact = fields.Nested(EmergencyContactIn, required=True)
-    version = fields.Integer(load_only=True, metadata={
+    version = BoundedInt(minimum=0, load_only=True, metadata={
         "description": "The version you edited; a stale one is refused with 409."})
 
     @validates_schema

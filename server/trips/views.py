@@ -1,6 +1,7 @@
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from server.auth import login_required
 from server.trips import blp, services
 from server.trips.schemas import TRIP_FIELDS, TripIn, TripListArgs, TripOut
 

@@ -83,10 +83,8 @@ def service_worker():
     return response
 
 
-@pages.route("/<path:filename>")
+@pages.route("/<shell:filename>")
 def static_file(filename: str):
-    if filename.startswith("api/"):
-        abort(404)
     return _static(filename)
 
 

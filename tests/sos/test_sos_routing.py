@@ -1,4 +1,5 @@
-"""Routing: the position's country first, then the current trip's stay, then the default queue."""
+"""Routing: the position's country and region first, then the current trip's stay, then the
+default queue."""
 from datetime import date, timedelta
 
 import pytest
@@ -12,8 +13,9 @@ PARIS, TOKYO, LOS_ANGELES, HOUSTON = (48.8566, 2.3522), (35.6762, 139.6503), \
     (34.0522, -118.2437), (29.7604, -95.3698)
 MID_ATLANTIC = (30.0, -40.0)
 
-# What the offline boundary data answers for these points (None: at sea).
-FAKE_COUNTRIES = {PARIS: "FR", TOKYO: "JP", LOS_ANGELES: "US", HOUSTON: "US", MID_ATLANTIC: None}
+# What the offline boundary data answers for these points (None: at sea; FR, JP not split).
+FAKE_PLACES = {PARIS: ("FR", None), TOKYO: ("JP", None), LOS_ANGELES: ("US", "US-CA"),
+               HOUSTON: ("US", "US-TX"), MID_ATLANTIC: (None, None)}
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def missions(create_mission):
 
 @pytest.fixture
 def fake_geo(monkeypatch):
-    monkeypatch.setattr(embassies, "country_at", lambda lat, lon: FAKE_COUNTRIES[(lat, lon)])
+    monkeypatch.setattr(embassies, "place_at", lambda lat, lon: FAKE_PLACES[(lat, lon)])
 
 
 def _raise(client, point=None, **fields):
@@ -43,10 +45,13 @@ def _raise(client, point=None, **fields):
 ROUTES = [
     (None, PARIS, "position", "fr", "FR", None),
     (None, TOKYO, "position", "jp", "JP", None),
-    (None, LOS_ANGELES, "position", "us", "US", None),
+    (None, LOS_ANGELES, "position", "us-ca", "US", "US-CA"),
+    (None, HOUSTON, "position", "us", "US", "US-TX"),
     (leg("US", TODAY, 5, subdivision="US-CA"), LOS_ANGELES, "position", "us-ca", "US", "US-CA"),
-    (leg("US", TODAY, 5, subdivision="US-CA"), HOUSTON, "position", "us-ca", "US", "US-CA"),
-    (leg("JP", TODAY, 5), LOS_ANGELES, "position", "us", "US", None),
+    # Where the traveler is, not where they stay, decides.
+    (leg("US", TODAY, 5, subdivision="US-CA"), HOUSTON, "position", "us", "US", "US-TX"),
+    (leg("US", TODAY, 5, subdivision="US-TX"), LOS_ANGELES, "position", "us-ca", "US", "US-CA"),
+    (leg("JP", TODAY, 5), LOS_ANGELES, "position", "us-ca", "US", "US-CA"),
     (leg("FR", TODAY, 5), PARIS, "position", "fr", "FR", None),
     (leg("JP", TODAY, 5), MID_ATLANTIC, "trip", "jp", "JP", None),
     (leg("US", TODAY, 5, subdivision="US-CA"), None, "trip", "us-ca", "US", "US-CA"),
@@ -83,12 +88,12 @@ def test_trip_named_by_the_phone_wins_over_the_current_one(client, signup, creat
     assert unknown["mission"]["id"] == missions["fr"].id
 
 
-def test_a_failing_country_lookup_falls_back_to_the_trip(client, signup, create_trip,
-                                                         missions, monkeypatch):
+def test_a_failing_place_lookup_falls_back_to_the_trip(client, signup, create_trip,
+                                                       missions, monkeypatch):
     def broken(lat, lon):
         raise RuntimeError("boundary data missing")
 
-    monkeypatch.setattr(embassies, "country_at", broken)
+    monkeypatch.setattr(embassies, "place_at", broken)
     signup(client)
     create_trip(client, leg("FR", TODAY, 5))
     case = _raise(client, PARIS)
@@ -106,3 +111,38 @@ def test_routing_with_the_real_boundary_data(client, signup, create_trip, missio
     assert _raise(client, LOS_ANGELES)["mission"]["id"] == missions["us-ca"].id
     at_sea = _raise(client, MID_ATLANTIC)
     assert at_sea["routed_by"] == "trip" and at_sea["mission"]["id"] == missions["us-ca"].id
+
+
+# With the real boundary data and the sample directory.
+REAL_ROUTES = [
+    ((34.0522, -118.2437), "us-los-angeles", "US-CA"),  # Los Angeles
+    ((40.78, -73.96), "us-new-york", "US-NY"),  # Manhattan
+    ((29.7604, -95.3698), "us-houston", "US-TX"),  # Houston
+    ((38.9072, -77.0369), "us-washington", "US-DC"),  # no consulate covers D.C.
+    ((55.9533, -3.1883), "gb-edinburgh", "GB-SCT"),  # Edinburgh: a nation above its councils
+    ((45.4642, 9.19), "it-milan", "IT-25"),  # Milan: Lombardy, a region above its provinces
+    ((34.6937, 135.5023), "jp-osaka", "JP-27"),
+    ((35.6762, 139.6503), "jp-tokyo", "JP-13"),
+]
+
+
+@pytest.fixture
+def sample_missions(app):
+    embassies.upsert_missions(embassies.validate_rows(
+        embassies.read_rows(embassies.SAMPLE_FILE))[0], is_sample=True)
+    return {m.key: m.id for m in embassies.list_missions()}
+
+
+@pytest.mark.parametrize("point, key, subdivision", REAL_ROUTES)
+def test_a_position_goes_to_the_mission_covering_its_region(client, signup, sample_missions,
+                                                            point, key, subdivision):
+    signup(client)
+    case = _raise(client, point)
+    assert case["routed_by"] == "position"
+    assert case["mission"]["id"] == sample_missions[key]
+    assert case["subdivision"] == subdivision
+
+
+def test_serving_by_position_names_the_regions_mission(client, sample_missions):
+    response = client.get("/api/embassies/serving?lat=34.0522&lon=-118.2437")
+    assert response.status_code == 200 and response.json["id"] == sample_missions["us-los-angeles"]
