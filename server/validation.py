@@ -36,8 +36,8 @@ class BaseSchema(Schema):
 
 def _unencodable(value) -> str | None:
     """The first string in ``value`` that cannot be encoded, if any. Objects inside it are
-    left to their own (nested) schema, which names their field. A loop, not recursion: the JSON parser
-    accepts nesting deeper than the stack left by the time a schema runs."""
+    left to their own (nested) schema, which names their field. A loop, not recursion: the
+    JSON parser accepts nesting deeper than the stack left by the time a schema runs."""
     pending = [value]
     while pending:
         item = pending.pop()
