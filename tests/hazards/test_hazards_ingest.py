@@ -100,3 +100,11 @@ def test_hostile_or_malformed_documents_are_refused_whole(app, fmt, body):
     with pytest.raises(FeedError):
         ingest("x", fmt, body, now=GDACS_NOW)
     assert db.session.scalar(select(func.count()).select_from(HazardEvent)) == 0
+
+
+def test_cli_imports_a_shipped_sample(app):
+    from server.hazards.cli import import_file
+
+    result = app.test_cli_runner().invoke(import_file, [str(
+        __import__("tests.hazards.conftest", fromlist=["DATA"]).DATA / "usgs_summary.geojson")])
+    assert "3 events stored" in result.output, result.output

@@ -46,7 +46,9 @@ def test_a_draft_alert_from_an_event_carries_its_area_and_waits(app, staff_clien
     assert draft["needs_second_person"] and not draft["can_send"]
     assert draft["areas"][0]["kind"] == "polygon"
     assert draft["areas"][0]["ring"] == event.areas[0]["ring"]
-    assert {t["language"] for t in draft["texts"]} == {"en", "zh_Hans", "zh_Hant", "ar"}
+    texts = {t["language"]: t for t in draft["texts"]}
+    assert set(texts) == {"en", "zh_Hans", "zh_Hant", "ar"}
+    assert texts["zh_Hans"]["headline"] == "灾害：Seine flood warning, Paris"
     assert db.session.get(Alert, draft["id"]).sent_at is None
 
 

@@ -8,7 +8,8 @@ from server.places import services as places
 
 CAP = "urn:oasis:names:tc:emergency:cap:1.2"
 NS = {"cap": CAP}
-KINDS = {"Geo": "earthquake", "Met": "cyclone", "Fire": "wildfire"}
+# A CAP category is too broad to name the hazard ("Met": storm, flood, heat...).
+KINDS = {"Fire": "wildfire"}
 COUNTRY_CODES = ("ISO3166-1", "ISO 3166-1", "ISO3166-1-ALPHA-2")
 SUBDIVISION_CODES = ("ISO3166-2", "ISO 3166-2")
 
