@@ -5,6 +5,7 @@ Scaled out: ``DATABASE_URL``, ``CELERY_BROKER_URL`` and secrets from the environ
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -40,6 +41,14 @@ def _env_days(name: str, default: int | None) -> int | None:
     if raw is None:
         return default
     return None if raw.strip().lower() in ("", "none", "forever") else int(raw)
+
+
+def _hazard_feeds() -> list[dict]:
+    """``COMPATRIOT_HAZARD_FEEDS``: a JSON list, or the path of a file holding one."""
+    value = os.environ.get("COMPATRIOT_HAZARD_FEEDS")
+    if not value:
+        return []
+    return json.loads(value if value.lstrip().startswith("[") else Path(value).read_text("utf-8"))
 
 
 def _public_url() -> str:
@@ -143,6 +152,9 @@ def from_environment(instance_path: str) -> dict:
         "RETENTION_POSITION_HOURS": _env_days("RETENTION_POSITION_HOURS", 48),
         "RETENTION_SOS_DAYS": _env_days("RETENTION_SOS_DAYS", None),
         "RETENTION_AUDIT_DAYS": _env_days("RETENTION_AUDIT_DAYS", None),
+        # [{"key", "url", "format": cap|gdacs|usgs, "interval_seconds", "min_level"}]:
+        # inline JSON or the path of a JSON file.
+        "HAZARD_FEEDS": _hazard_feeds(),
     }
 
 
@@ -174,10 +186,13 @@ class Defaults:
         "server.broadcast.direct",
         "server.rollcall.tasks",
         "server.retention",
+        "server.hazards.tasks",
     ]
     CELERY_BEAT_SCHEDULE = {
         "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},
         "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
+        # Due feeds only: each has its own interval (server/hazards/tasks.py).
+        "hazards-poll": {"task": "hazards.poll_due", "schedule": 60.0},
     }
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
@@ -190,6 +205,15 @@ class Defaults:
     ALERT_MAX_HOURS = 24 * 30  # longest time from effective to expires
     ROLLCALL_MAX_HOURS = 72  # longest time from starting a roll call to its deadline
     ROLLCALL_REMIND_AFTER_MINUTES = 10  # a reminder is refused sooner after the last push
+    # Hazard feeds (server/hazards/): none configured by default (the embedded install has
+    # no network); COMPATRIOT_HAZARD_FEEDS names them (see from_environment).
+    HAZARD_MAX_BYTES = 5 * 1024 * 1024  # a larger feed document is refused
+    HAZARD_FETCH_TIMEOUT = (5.0, 20.0)  # connect, read (the whole body: 3 x read)
+    HAZARD_OPEN_HOURS = 72  # an event without an expiry stays open this long after it ends
+    HAZARD_DRAFT_HOURS = 24  # a draft alert made from an event expires this long after now
+    HAZARD_QUAKE_RADIUS = {"a": 0.5, "b": -1.0, "min_km": 20, "max_km": 1000}
+    HAZARD_POINT_RADIUS_KM = {"cyclone": 300, "flood": 100, "volcano": 50, "drought": 300,
+                              "wildfire": 50, "other": 100}
     ROLLCALL_MAP_POINTS = 5000  # answer positions sent to the dashboard map
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
