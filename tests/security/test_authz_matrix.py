@@ -109,6 +109,11 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffRollCallExport": {"*": X_READ},
     "staff.StaffRollCallEvacuation": {"*": X_READ},
     "staff.StaffRollCallEvacuationCsv": {"*": X_READ},
+    # hazard events: seen by the staff whose jurisdiction they touch; drafts never send
+    "staff.StaffHazards": {"*": STAFF},
+    "staff.StaffHazard": {"*": X_READ},
+    "staff.StaffHazardDraftAlert": {"*": X_ACT},
+    "staff.StaffHazardDraftRollCall": {"*": X_READ},
 }
 
 # Bodies that pass validation, so an object-scoped write reaches its ownership check.
@@ -177,6 +182,7 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
     db.session.add(Delivery(alert_id=alert.id, device_id=device.id, user_id=a["id"],
                             language="en", state="sent", sent_at=now))
     rollcall_id = _rollcall(mission_x.id, a["id"], device.id, now)
+    event_id = _hazard_in_france(now)
     callers = {ANON: _anonymous(app), A: client, B: other_client}
     staff = {}
     for name, role, key in ((VIEWER, "viewer", "fr-paris"), (OFFICER_X, "officer", "fr-paris"),
@@ -187,9 +193,25 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
     values = {"trip_id": trip["id"], "device_id": device.id, "alert_id": alert.id,
               "client_uuid": case.client_uuid, "case_id": case.id, "traveler_id": a["id"],
               "user_id": staff[VIEWER].id, "mission_id": mission_x.id, "locale": "en",
-              "code": "FR", "filename": "manifest.webmanifest", "rollcall_id": rollcall_id}
+              "code": "FR", "filename": "manifest.webmanifest", "rollcall_id": rollcall_id,
+              "event_id": event_id}
     db.session.commit()  # into the test's outer transaction: every request sees it
     return callers, values
+
+
+def _hazard_in_france(now) -> int:
+    """An open earthquake near Paris (mission X's jurisdiction) from a feed."""
+    from server.hazards.models import HazardEvent
+
+    event = HazardEvent(feed="usgs", source_id="us-test-1", kind="earthquake", level="orange",
+                        title="M 6.1 - near Paris", magnitude=6.1, lat=48.85, lon=2.35,
+                        country="FR", effective=now, expires=now + timedelta(days=1),
+                        areas=[{"kind": "circle", "lat": 48.85, "lon": 2.35, "radius_km": 100}],
+                        cap={"category": "Geo", "urgency": "Immediate", "severity": "Severe",
+                             "certainty": "Observed", "event": "Earthquake"})
+    db.session.add(event)
+    db.session.flush()
+    return event.id
 
 
 def _rollcall(mission_id: int, user_id: int, device_id: int, now) -> int:
