@@ -1,0 +1,2 @@
+"""SMS: encodings and segments, the Kannel gateway client (or the embedded file outbox),
+verified phone numbers, delivery reports and replies from phones."""
