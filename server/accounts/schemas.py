@@ -49,6 +49,7 @@ class UserOut(BaseSchema):
     email = fields.String()
     name = fields.String()
     phone = fields.String()
+    phone_verified = fields.Boolean()
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
