@@ -77,18 +77,18 @@ def _cut_points(text: str) -> list[int]:
     return [*points, len(text)]
 
 
-def shorten(text: str, max_segments: int, link: str | None = None) -> str:
-    """``text`` if it fits in ``max_segments``; else cut at a word boundary, followed by an
-    ellipsis and ``link`` (where the full text is read), all within the limit."""
-    if measure(text).segments <= max_segments:
-        return text
-    tail = ELLIPSIS[encoding_of(text)] + (f" {link}" if link else "")
+def shorten(text: str, max_segments: int, link: str | None = None, suffix: str = "") -> str:
+    """``text + suffix`` if it fits in ``max_segments``; else ``text`` cut at a word boundary,
+    an ellipsis, ``link`` (where the full text is read) and ``suffix``, within the limit."""
+    if measure(text + suffix).segments <= max_segments:
+        return text + suffix
+    tail = ELLIPSIS[encoding_of(text + suffix)] + (f" {link}" if link else "") + suffix
 
     def fits(length: int) -> bool:
         return measure(text[:length].rstrip() + tail).segments <= max_segments
 
-    if not fits(0):  # a link longer than the limit: the text alone, cut
-        return shorten(text, max_segments) if link else text[:0]
+    if not fits(0):  # a link (or suffix) longer than the limit: without them
+        return shorten(text, max_segments) if link or suffix else ""
     points = _cut_points(text)
     lo, hi, best = 0, len(points) - 1, 0
     while lo <= hi:  # segments only grow with the prefix: binary search for the longest

@@ -111,11 +111,10 @@ def delivery_report(message_id: int, status: int, answer: str, smsc_id: str) -> 
     row = db.session.get(SmsMessage, message_id)
     if row is None:
         abort(404)
+    if row.state in FINAL_STATES:
+        return row
     row.dlr_code = _operator_code(answer) or row.dlr_code
     row.gateway_id = smsc_id or row.gateway_id
-    if row.state in FINAL_STATES:
-        db.session.flush()
-        return row
     row.dlr_status = status
     state = _final_state(status, answer)
     if state:

@@ -17,8 +17,7 @@ def rollcall(question: str, language: str | None, link: str | None = None) -> st
     is shortened, never the instruction)."""
     with force_locale(_language(language)):
         how = gettext("Reply 1 if you are safe, 2 if you need help.")
-    limit = current_app.config["SMS_MAX_SEGMENTS"]
-    return shorten(f"{question}\n{how}", limit, link)
+    return shorten(question, current_app.config["SMS_MAX_SEGMENTS"], link, f"\n{how}")
 
 
 def help_text(language: str | None) -> str:

@@ -1,6 +1,7 @@
 """Phone verification for travelers, and the two URLs Kannel calls (delivery reports and
 replies from phones), authenticated by ``SMS_CALLBACK_SECRET`` rather than a session."""
 import hmac
+from functools import wraps
 from urllib.parse import parse_qs
 
 from flask import current_app, request
@@ -17,13 +18,21 @@ from server.sms.schemas import Accepted, CodeIn, DlrArgs, MoArgs
 BAD_CHARSET = _l("This text cannot be read in the charset given.")
 
 
-def _authenticate(secret: str) -> None:
-    """401 without the secret, 403 with a wrong one; compared in constant time."""
-    if not secret:
-        abort(401)
-    expected = current_app.config["SMS_CALLBACK_SECRET"]
-    if not hmac.compare_digest(secret.encode(), expected.encode()):
-        abort(403)
+def callback(view):
+    """Kannel's calls: 401 without the secret, 403 with a wrong one (compared in constant
+    time), before anything else is read. No session, so no CSRF token either."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        secret = request.args.get("secret", "")
+        if not secret:
+            abort(401)
+        expected = current_app.config["SMS_CALLBACK_SECRET"]
+        if not hmac.compare_digest(secret.encode(), expected.encode()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _text(args: dict) -> str:
@@ -66,25 +75,27 @@ class PhoneVerify(MethodView):
 
 @blp.route("/sms/dlr")
 class Dlr(MethodView):
+    decorators = [callback]
+
     @blp.arguments(DlrArgs, location="query")
     @blp.response(200, Accepted)
     @blp.alt_response(401, description="No secret.")
     @blp.alt_response(403, description="Wrong secret.")
     def get(self, args):
         """A delivery report from the SMS gateway (Kannel's dlr-url)"""
-        _authenticate(args["secret"])
         services.delivery_report(args["id"], args["status"], args["answer"], args["smsc_id"])
         return {"ok": True}
 
 
 @blp.route("/sms/mo")
 class Mo(MethodView):
+    decorators = [callback]
+
     @blp.arguments(MoArgs, location="query")
     @blp.response(200, Accepted)
     @blp.alt_response(401, description="No secret.")
     @blp.alt_response(403, description="Wrong secret.")
     def get(self, args):
         """A text from a phone, passed on by the SMS gateway (Kannel's sms-service get-url)"""
-        _authenticate(args["secret"])
         inbound.receive(args["id"], args["sender"], args["to"], _text(args))
         return {"ok": True}
