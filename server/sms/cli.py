@@ -64,5 +64,8 @@ def delivery_report(message_id: int, state: str) -> None:
     from server.sms import services
 
     status, answer = DLR_STATUS[state]
-    row = _commit_or_explain(lambda: services.delivery_report(message_id, status, answer, ""))
-    click.echo(f"SMS #{row.id} is {row.state}")
+    _commit_or_explain(lambda: services.delivery_report(message_id, status, answer, ""))
+    from server.db import db
+    from server.sms.models import SmsMessage
+
+    click.echo(f"SMS #{message_id} is {db.session.get(SmsMessage, message_id).state}")

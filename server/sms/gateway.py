@@ -76,6 +76,7 @@ class KannelGateway:
                  backoff: float = 0.5, timeout: float = 10.0, sender: str | None = None,
                  pool_size: int = 4, sleep=time.sleep):
         self.endpoint, self.credentials = _split_url(url)
+        self.path = urlsplit(self.endpoint).path  # smsbox wants origin-form request targets
         self.bucket = TokenBucket(rate, sleep=sleep)
         self.attempts, self.backoff, self.sleep, self.sender = attempts, backoff, sleep, sender
         self.pool = urllib3.connection_from_url(
@@ -120,7 +121,7 @@ class KannelGateway:
 
     def _send_once(self, message: SmsOut) -> SendResult:
         try:
-            url = f"{self.endpoint}?{urlencode(self.params(message))}"
+            url = f"{self.path}?{urlencode(self.params(message))}"
         except (TypeError, ValueError) as exc:
             return failed(message.id, "encode", exc)
         self.bucket.take()

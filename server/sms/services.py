@@ -105,26 +105,27 @@ def _final_state(status: int, answer: str) -> str | None:
     return None  # accepted or buffered by the SMSC: still on its way
 
 
-def delivery_report(message_id: int, status: int, answer: str, smsc_id: str) -> SmsMessage:
+def delivery_report(message_id: int, status: int, answer: str, smsc_id: str) -> None:
     """Apply one delivery report: delivered, failed or expired are final (a late "accepted
-    by the SMSC" never reopens them); the operator's code is kept."""
-    row = db.session.get(SmsMessage, message_id)
-    if row is None:
+    by the SMSC" never reopens them); the operator's code is kept. One conditional UPDATE,
+    so two reports arriving at once cannot undo each other."""
+    if db.session.get(SmsMessage, message_id) is None:
         abort(404)
-    if row.state in FINAL_STATES:
-        return row
-    row.dlr_code = _operator_code(answer) or row.dlr_code
-    row.gateway_id = smsc_id or row.gateway_id
-    row.dlr_status = status
+    values = {"dlr_status": status}
+    if code := _operator_code(answer):
+        values["dlr_code"] = code
+    if smsc_id:
+        values["gateway_id"] = smsc_id[:64]
     state = _final_state(status, answer)
     if state:
-        row.state, row.done_at = state, utcnow()
+        values.update(state=state, done_at=utcnow(), next_attempt_at=None)
         if state != "delivered":
-            row.error = (answer or f"DLR {status}")[:300]
-    elif row.state in ("queued", "sending", "retry"):
-        row.state = "sent"  # the report outran the sender's own record
-    db.session.flush()
-    return row
+            values["error"] = (answer or f"DLR {status}")[:300]
+    else:  # accepted or buffered: sent, even if the report outran the sender's own record
+        values["state"] = "sent"
+    db.session.execute(update(SmsMessage).where(SmsMessage.id == message_id,
+                                                SmsMessage.state.not_in(FINAL_STATES))
+                       .values(**values).execution_options(synchronize_session=False))
 
 
 def recent_to(number: str, kind: str, minutes: int) -> bool:

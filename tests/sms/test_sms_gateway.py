@@ -31,6 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         server = self.server
+        assert self.path.startswith("/cgi-bin/sendsms?")  # origin-form, as smsbox needs
         server.connections.add(self.client_address)
         server.requests.append({k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()})
         status, body = server.script.pop(0) if server.script else (202, "0: Accepted for delivery")
