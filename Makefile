@@ -8,12 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-browser test-postgres lint catalogs translations db demo chromium vendor clean
+.PHONY: run test test-sqlite test-browser test-postgres lint catalogs translations db demo chromium kannel sms-gateway vendor clean
 
 run: $(VENV)/.stamp-runtime catalogs db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.stamp-dev catalogs chromium
+test: $(VENV)/.stamp-dev catalogs chromium kannel
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-browser
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
@@ -81,6 +81,18 @@ scaled: $(VENV)/.stamp-dev catalogs
 chromium:
 	@(test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi wenquanyi) \
 	  || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+# Kannel (bearerbox, smsbox) and fakesmsc, the simulated operator, from Debian: the PostgreSQL
+# pass runs tests/sms/test_sms_kannel.py against them.
+kannel:
+	@(command -v bearerbox >/dev/null && test -x /usr/lib/kannel/test/fakesmsc) \
+	  || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y kannel kannel-extras)
+
+# The SMS chain for a running app (make run / make scaled): prints the SMS_GATEWAY_URL to start
+# the app with; Ctrl-C stops bearerbox, smsbox and fakesmsc.
+sms-gateway: kannel
+	$(BIN)/python -m deploy.kannel.chain --app http://$(HOST):$(PORT) \
+	  --secret "$$(cat $${COMPATRIOT_INSTANCE_PATH:-instance}/sms_callback_secret)"
 
 # Third-party JS for the apps, from npm at pinned versions (see pwa/vendor/README.md).
 IDB_VERSION := 8.0.3

@@ -77,13 +77,15 @@ def _register_features(app: Flask) -> None:
     from server.places import views as places
     from server.rollcall import staff_views as rollcall_staff  # noqa: F401  (staff blueprint)
     from server.rollcall import views as rollcall
+    from server.sms import staff_views as sms_staff  # noqa: F401  (on the staff blueprint)
+    from server.sms import views as sms
     from server.sos import staff_views as sos_staff  # noqa: F401  (routes on the staff blueprint)
     from server.sos import views as sos
     from server.staff import views as staff_views  # noqa: F401  (routes on the staff blueprint)
     from server.trips import views as trips
     from server.web import views as web
 
-    for feature in (accounts, trips, embassies, places, devices, alerts, sos, rollcall, staff,
-                    web):
+    for feature in (accounts, trips, embassies, places, devices, alerts, sos, rollcall, sms,
+                    staff, web):
         api.register_blueprint(feature.blp)
     app.register_blueprint(web.pages)

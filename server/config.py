@@ -155,6 +155,18 @@ def from_environment(instance_path: str) -> dict:
         # [{"key", "url", "format": cap|gdacs|usgs, "interval_seconds", "min_level"}]:
         # inline JSON or the path of a JSON file.
         "HAZARD_FEEDS": _hazard_feeds(),
+        # SMS (server/sms/): Kannel's sendsms URL with its credentials; unset: the embedded
+        # file outbox under instance/sms/.
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL") or None,
+        # Kannel calls the delivery-report and reply endpoints with this in the URL.
+        "SMS_CALLBACK_SECRET": os.environ.get("SMS_CALLBACK_SECRET")
+        or instance_secret(instance_path, "sms_callback_secret",
+                           make=lambda: secrets.token_hex(24)),
+        # Where Kannel reaches the app (often inside the network), else the public URL.
+        "SMS_CALLBACK_URL": (os.environ.get("SMS_CALLBACK_URL") or public_url).rstrip("/"),
+        "SMS_SENDER": os.environ.get("SMS_SENDER") or None,  # the short code shown as sender
+        "SMS_RATE": float(os.environ.get("SMS_RATE", 20)),  # messages/s per process
+        "SMS_MAX_SEGMENTS": int(os.environ.get("SMS_MAX_SEGMENTS", 3)),
     }
 
 
@@ -187,12 +199,14 @@ class Defaults:
         "server.rollcall.tasks",
         "server.retention",
         "server.hazards.tasks",
+        "server.sms.tasks",
     ]
     CELERY_BEAT_SCHEDULE = {
         "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},
         "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
         # Due feeds only: each has its own interval (server/hazards/tasks.py).
         "hazards-poll": {"task": "hazards.poll_due", "schedule": 60.0},
+        "sms-sweep": {"task": "sms.sweep", "schedule": 60.0},
     }
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
@@ -237,3 +251,16 @@ class Defaults:
     RATELIMIT_STAFF_WRITE = "60 per minute"
     RATELIMIT_STAFF_READ = "600 per minute"  # the console polls every 1-3 s
     RATELIMIT_STAFF_SEARCH = "30 per minute"  # traveler search by name or phone
+    # Verification codes by SMS, per account and per number (each code costs money).
+    RATELIMIT_SMS_CODE = "3 per 10 minutes;10 per day"
+    SMS_SEND_ATTEMPTS = 3  # tries of one message within a send() call (503, refused...)
+    SMS_SEND_BACKOFF_SECONDS = 0.5  # between them, doubling
+    SMS_TIMEOUT_SECONDS = 10.0
+    SMS_MAX_ATTEMPTS = 6  # send() calls for one message (each its own task), then "failed"
+    SMS_RETRY_BASE_SECONDS = 30  # between those calls, doubling, at most SMS_RETRY_MAX
+    SMS_RETRY_MAX_SECONDS = 1800
+    SMS_LEASE_SECONDS = 300  # a message claimed but not recorded by then is swept again
+    SMS_CODE_MINUTES = 10  # a verification code expires
+    SMS_CODE_ATTEMPTS = 5  # wrong codes before a new one must be asked for
+    SMS_HELP_EVERY_MINUTES = 10  # at most one help text per number in that time
+    SMS_MAX_TEXT = 640  # longest reply accepted from a phone (about 4 segments)

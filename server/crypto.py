@@ -112,6 +112,8 @@ ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "devices": ("fix",),  # lat / lon there are the plain ~1 km cell the audience SQL needs
     "rollcall_answers": ("lat", "lon", "accuracy"),
     "rollcall_recipients": ("lat", "lon", "accuracy"),
+    "sms_messages": ("text",),
+    "sms_inbox": ("text",),
 }
 
 

@@ -28,7 +28,11 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     # A signed-in password check too: deleting the account asks for the password.
     "accounts.Me": ("RATELIMIT_REAUTH", ["DELETE"], "account", None),
     "staff.TravelerSearch": ("RATELIMIT_STAFF_SEARCH", None, "account", None),
+    "sms.PhoneCode": ("RATELIMIT_SMS_CODE", None, "account", None),
 }
+# A second limit on the same door, per phone number: codes cost money and reach a person
+# who did not ask for them, whichever accounts name that number.
+PER_NUMBER: dict[str, str] = {"sms.PhoneCode": "RATELIMIT_SMS_CODE"}
 STAFF_PREFIX = "staff."
 STAFF_AUTH = ("staff.StaffLogin", "staff.StaffEnrol", "staff.StaffLogout")
 EXEMPT_BLUEPRINTS = ("sos",)  # never refused for volume (see server/sos/services.py)
@@ -45,7 +49,13 @@ def _account() -> str:
     return f"addr:{_address()}"
 
 
-KEYS = {"address": _address, "account": _account}
+def _phone() -> str:
+    """The signed-in account's phone number (the one a code would go to)."""
+    phone = getattr(current_user, "phone", None) if current_user else None
+    return f"phone:{phone}" if phone else _account()
+
+
+KEYS = {"address": _address, "account": _account, "phone": _phone}
 
 
 def _setting(name: str):
@@ -77,6 +87,8 @@ def install(app: Flask) -> Limiter:
         else:
             rule = limiter.limit(_setting(setting), key_func=KEYS[key], methods=methods)
         _wrap(app, endpoint, rule)
+    for endpoint, setting in PER_NUMBER.items():
+        _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_phone))
     staff = [e for e in app.view_functions
              if e.startswith(STAFF_PREFIX) and e not in RULES and e not in STAFF_AUTH]
     for endpoint in staff:

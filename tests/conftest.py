@@ -55,7 +55,10 @@ def make_test_app(tmp_path_factory, **overrides):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = make_test_app(tmp_path_factory)
+    # Background work runs inline: an embedded worker thread would reach the connection that
+    # every test's transaction shares (rolled_back), from another thread. Live apps (browser,
+    # scaled, Kannel) build their own.
+    app = make_test_app(tmp_path_factory, CELERY_TASK_ALWAYS_EAGER=True)
     _reset_schema(app)
     from flask_migrate import upgrade
 

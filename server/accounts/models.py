@@ -28,7 +28,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164; SMS replies
+    # Proven by a code sent to it by SMS (server/sms/verify.py); a new number is unproven.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(String(10), default="en")
     role: Mapped[str] = mapped_column(String(10), default="traveler", index=True)
     embassy_id: Mapped[int | None] = mapped_column(
@@ -59,6 +61,10 @@ class User(UserMixin, db.Model):
 
     def rotate_session_token(self) -> None:
         self.session_token = _new_session_token()
+
+    @property
+    def phone_verified(self) -> bool:
+        return self.phone_verified_at is not None
 
     @property
     def is_staff(self) -> bool:

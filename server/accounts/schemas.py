@@ -49,6 +49,7 @@ class UserOut(BaseSchema):
     email = fields.String()
     name = fields.String()
     phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
+    phone_verified = fields.Boolean()
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)

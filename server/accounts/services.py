@@ -99,6 +99,10 @@ def update_profile(user: User, changes: dict) -> User:
         from server.accounts import privacy
 
         privacy.withdraw_location_consent(user)
+    if "phone" in changes and changes["phone"] != user.phone:
+        from server.sms import verify
+
+        verify.forget(user)  # a new number must be proven again
     for key, value in changes.items():
         setattr(user, key, value)
     db.session.flush()

@@ -36,6 +36,9 @@ STAFF_ACT = frozenset({OFFICER_X, OFFICER_Y, ADMIN})
 X_READ = frozenset({VIEWER, OFFICER_X, ADMIN})  # objects in mission X's jurisdiction
 X_ACT = frozenset({OFFICER_X, ADMIN})
 ADMIN_ONLY = frozenset({ADMIN})
+# The SMS gateway's callbacks: a shared secret, never a session (every caller without it: 403).
+SECRET = frozenset()
+SECRET_ENDPOINTS = ("sms.Dlr", "sms.Mo")
 
 # endpoint -> {method: who is allowed}; "*" applies to every method of the endpoint.
 RULES: dict[str, dict[str, frozenset]] = {
@@ -114,6 +117,13 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffHazard": {"*": X_READ},
     "staff.StaffHazardDraftAlert": {"*": X_ACT},
     "staff.StaffHazardDraftRollCall": {"*": X_READ},
+    # SMS: my number's code; the gateway's callbacks; the inbox scoped like the SOS queue
+    "sms.PhoneCode": {"*": SIGNED_IN},
+    "sms.PhoneVerify": {"*": SIGNED_IN},
+    "sms.Dlr": {"*": SECRET},
+    "sms.Mo": {"*": SECRET},
+    "staff.SmsInboxList": {"*": STAFF},
+    "staff.SmsPreview": {"*": STAFF},
 }
 
 # Bodies that pass validation, so an object-scoped write reaches its ownership check.
@@ -122,6 +132,8 @@ BODIES = {
     ("sos.Positions", "POST"): lambda o: {"recorded_at": utcnow().isoformat(), "lat": 48.86,
                                           "lon": 2.34},
     ("staff.StaffCase", "PATCH"): lambda o: {"note": "Called the traveler."},
+    ("sms.PhoneVerify", "POST"): lambda o: {"code": "123456"},
+    ("staff.SmsPreview", "POST"): lambda o: {"texts": {"en": "Are you safe?"}},
     ("rollcalls.Answer", "POST"): lambda o: {"answer": "safe", "client_uuid": str(uuid.uuid4()),
                                              "answered_at": utcnow().isoformat()},
 }
@@ -279,7 +291,8 @@ def test_authorization_matrix(app, world):
             elif name in who and status in (401, 403, 404):
                 problems.append(f"{name}: {method} {url} -> {status}, should be allowed")
             elif name not in who:
-                expected = (401,) if name == ANON else (403, 404)
+                expected = ((403,) if endpoint in SECRET_ENDPOINTS
+                            else (401,) if name == ANON else (403, 404))
                 if status not in expected:
                     problems.append(f"{name}: {method} {url} -> {status}, should be {expected}")
     assert not problems, "\n".join(problems)

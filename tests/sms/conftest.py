@@ -1,0 +1,66 @@
+"""SMS fixtures: the roll-call ones (eager Celery, travelers, staff), the embedded file outbox
+emptied for each test, travelers with a proven number, and Kannel's callbacks."""
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import update
+
+from server.accounts.models import User
+from server.db import db, utcnow
+from tests.alerts.conftest import (  # noqa: F401  (fixtures)
+    create_traveler,
+    new_client,
+    push_config,
+    receiver,
+)
+from tests.rollcall.conftest import as_traveler, traveler  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def outbox(app):
+    """What the embedded gateway "sent" during this test (instance/sms/outbox)."""
+    from server.sms.gateway import FileOutbox
+    from server.sms.outbox import outbox_directory
+
+    with app.app_context():
+        directory = outbox_directory()
+    shutil.rmtree(directory, ignore_errors=True)
+    yield FileOutbox(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def phone_traveler(traveler):  # noqa: F811
+    """A traveler in ``country`` whose number is ``phone``, proven unless ``verified=False``."""
+
+    def _make(phone="+33612345678", country="FR", verified=True, **kwargs):
+        user, devices = traveler(country, devices=kwargs.pop("devices", 0), **kwargs)
+        db.session.execute(update(User).where(User.id == user.id).values(
+            phone=phone, phone_verified_at=utcnow() if verified else None))
+        db.session.expire(user)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def kannel(app, client):
+    """Call the app as Kannel does: ``kannel.mo(from, text, id=...)``, ``kannel.dlr(id, 1)``."""
+
+    class Kannel:
+        secret = app.config["SMS_CALLBACK_SECRET"]
+
+        def mo(self, sender, text, mo_id="mo-1", secret=None, **extra):
+            query = {"secret": self.secret if secret is None else secret, "id": mo_id,
+                     "from": sender, "to": "12308", "text": text, **extra}
+            return client.get("/api/sms/mo?" + urlencode(query))
+
+        def dlr(self, message_id, status, answer="", secret=None):
+            query = {"secret": self.secret if secret is None else secret, "id": message_id,
+                     "status": status, "answer": answer, "smsc_id": "smsc-7"}
+            return client.get("/api/sms/dlr?" + urlencode(query))
+
+    return Kannel()
