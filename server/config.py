@@ -179,6 +179,8 @@ class Defaults:
         "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},
         "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
     }
+    LIVE_STREAM_SECONDS = 300  # then the console's EventSource reconnects (Last-Event-ID)
+    LIVE_RING_SIZE = 200  # recent events kept for reconnecting streams
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
