@@ -173,12 +173,15 @@ class Defaults:
         "server.broadcast.tasks",
         "server.broadcast.direct",
         "server.rollcall.tasks",
+        "server.sos.tasks",
         "server.retention",
     ]
     CELERY_BEAT_SCHEDULE = {
         "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},
         "retention-apply": {"task": "retention.apply", "schedule": 3600.0},
+        "sos-escalate": {"task": "sos.escalate", "schedule": 60.0},
     }
+    SOS_ESCALATE_AFTER_MINUTES = 5  # an open case unacknowledged this long is escalated
     LIVE_STREAM_SECONDS = 300  # then the console's EventSource reconnects (Last-Event-ID)
     LIVE_RING_SIZE = 200  # recent events kept for reconnecting streams
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
