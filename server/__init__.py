@@ -74,6 +74,7 @@ def _register_features(app: Flask) -> None:
     from server.embassies import views as embassies
     from server.extensions import api
     from server.hazards import staff_views as hazards_staff  # noqa: F401  (staff blueprint)
+    from server.live import staff_views as live_staff  # noqa: F401  (staff blueprint)
     from server.places import views as places
     from server.rollcall import staff_views as rollcall_staff  # noqa: F401  (staff blueprint)
     from server.rollcall import views as rollcall

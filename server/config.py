@@ -197,6 +197,7 @@ class Defaults:
         "server.broadcast.tasks",
         "server.broadcast.direct",
         "server.rollcall.tasks",
+        "server.sos.tasks",
         "server.retention",
         "server.hazards.tasks",
         "server.sms.tasks",
@@ -207,7 +208,11 @@ class Defaults:
         # Due feeds only: each has its own interval (server/hazards/tasks.py).
         "hazards-poll": {"task": "hazards.poll_due", "schedule": 60.0},
         "sms-sweep": {"task": "sms.sweep", "schedule": 60.0},
+        "sos-escalate": {"task": "sos.escalate", "schedule": 60.0},
     }
+    SOS_ESCALATE_AFTER_MINUTES = 5  # an open case unacknowledged this long is escalated
+    LIVE_STREAM_SECONDS = 300  # then the console's EventSource reconnects (Last-Event-ID)
+    LIVE_RING_SIZE = 200  # recent events kept for reconnecting streams
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"

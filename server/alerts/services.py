@@ -23,6 +23,7 @@ from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
+from server.live import publish_after_commit
 from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
@@ -106,6 +107,9 @@ def create_alert(user: User, data: dict) -> Alert:
     db.session.add(alert)
     db.session.flush()
     audit.record(user, "alert.create", alert, severity=alert.severity)
+    if alert.needs_second_person:
+        publish_after_commit("approval.requested", alert.embassy_id, alert=alert.id,
+                             drafted_by=user.id)
     return alert
 
 
@@ -169,6 +173,8 @@ def approve(user: User, alert_id: int) -> Alert:
     alert.state, alert.approved_by_id, alert.approved_at = "approved", user.id, utcnow()
     db.session.flush()
     audit.record(user, "alert.approve", alert, severity=alert.severity)
+    publish_after_commit("approval.approved", alert.embassy_id, alert=alert.id,
+                         drafted_by=alert.drafted_by_id)
     return alert
 
 

@@ -21,6 +21,7 @@ from server.broadcast import direct
 from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
 from server.errors import field_error
+from server.live import publish_after_commit
 from server.sos import routing
 from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
@@ -90,6 +91,7 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
                                      lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
     audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
                  embassy_id=sos.embassy_id, flagged=sos.flagged)
+    _announce("sos.new", sos)
     return sos, True
 
 
@@ -113,6 +115,10 @@ def _follow_up(user: User, sos: SosCase, message: str | None) -> None:
         sos.follow_ups.append(SosFollowUp(text=message))
     audit.record(user, "sos.follow_up", sos)
     db.session.flush()
+
+
+def _announce(kind: str, sos: SosCase) -> None:
+    publish_after_commit(kind, sos.embassy_id, case=sos.id, state=sos.state)
 
 
 def list_cases(user: User, limit: int = 50) -> list[SosCase]:
@@ -163,6 +169,7 @@ def cancel(user: User, client_uuid) -> SosCase:
         sos.state, sos.cancelled_at = "cancelled", utcnow()
         audit.record(user, "sos.cancel", sos)
         db.session.flush()
+        _announce("sos.changed", sos)
     return sos
 
 
@@ -225,6 +232,7 @@ def update_case(user: User, case_id: int, data: dict) -> SosCase:
                                text=data["note"]))
         audit.record(user, "sos.note", sos)
     db.session.flush()
+    _announce("sos.changed", sos)
     if acknowledged:
         notify_acknowledged(sos, user)
     return sos

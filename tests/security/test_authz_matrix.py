@@ -113,6 +113,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffRollCallEvacuation": {"*": X_READ},
     "staff.StaffRollCallEvacuationCsv": {"*": X_READ},
     # hazard events: seen by the staff whose jurisdiction they touch; drafts never send
+    "staff.StaffEvents": {"*": STAFF},  # the live stream, scoped to the caller's mission
     "staff.StaffHazards": {"*": STAFF},
     "staff.StaffHazard": {"*": X_READ},
     "staff.StaffHazardDraftAlert": {"*": X_ACT},

@@ -3,7 +3,7 @@ import { ApiError, get, post } from "/js/api.js";
 import { preferredLocale, setLocale } from "/js/i18n.js";
 import { currentPath, go, route, setFallback, start, dispatch } from "/js/router.js";
 import { trackSession, watchActivity } from "./expiry.js";
-import { markSection, paintFrame } from "./frame.js";
+import { markSection, paintFrame, paintSignedIn } from "./frame.js";
 import { keepLanguage, loadMe, session } from "./session.js";
 import { alertsView } from "./views/alerts.js";
 import { composerView } from "./views/composer.js";
@@ -40,7 +40,7 @@ async function boot() {
   }
   trackSession(await loadMe());  // after the language: loadMe keeps it on the account
   watchActivity();
-  paintFrame();
+  paintSignedIn();
 
   document.getElementById("language").addEventListener("change", async (event) => {
     await setLocale(event.target.value).catch(() => {});
@@ -52,7 +52,7 @@ async function boot() {
     await post("/api/staff/auth/logout").catch(() => {});
     session.me = null;
     trackSession(null);
-    paintFrame();
+    paintSignedIn();
     go("/login");
   });
 
@@ -63,7 +63,7 @@ async function boot() {
       session.me = null;
       session.expired = true;
       trackSession(null);
-      paintFrame();
+      paintSignedIn();
       go("/login");
     }
   });

@@ -1,6 +1,7 @@
 // The console's frame: brand, navigation, who is signed in, the language picker.
 import { _, locale } from "/js/i18n.js";
 import { currentPath } from "/js/router.js";
+import { paintLiveControls, startLive } from "./live.js";
 import { session } from "./session.js";
 
 /** The console's frame in the current language: brand, navigation, who is signed in. */
@@ -39,6 +40,13 @@ export function paintFrame() {
   }));
   select.value = locale();
   markSection();
+  paintLiveControls();
+}
+
+/** The frame for whoever is signed in now, and their live stream (none when signed out). */
+export function paintSignedIn() {
+  paintFrame();
+  startLive();
 }
 
 export function roleLabel(role) {

@@ -4,7 +4,7 @@ import { h } from "/js/dom.js";
 import { field, formStatus, input, showErrors, clearErrors } from "/js/forms.js";
 import { _, languageTag } from "/js/i18n.js";
 import { go } from "/js/router.js";
-import { paintFrame } from "../frame.js";
+import { paintSignedIn } from "../frame.js";
 import { expired, trackSession } from "../expiry.js";
 import { loadMe, screen, session } from "../session.js";
 
@@ -86,7 +86,7 @@ export function loginView() {
   async function signedIn() {
     trackSession(await loadMe());
     session.expired = false;
-    paintFrame();
+    paintSignedIn();
     go("/alerts");
   }
 

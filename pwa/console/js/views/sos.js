@@ -148,4 +148,9 @@ export async function sosView({ id }) {
   mounted = { owner, open: (caseId) => open(caseId) };
   await open(openId);
   poll(refresh, POLL_MS);
+  const onLive = (event) => {
+    if (!owner.isConnected) return window.removeEventListener("live", onLive);
+    if (event.detail.type.startsWith("sos.")) refresh().catch(() => {});
+  };
+  window.addEventListener("live", onLive);
 }

@@ -1,0 +1,146 @@
+// The live console: one server-sent event stream per signed-in staff member (GET
+// /api/staff/events), the open-SOS count on the nav and in the tab title, a banner, a beep the
+// officer can mute, and a desktop notification when permitted. Polling stays as the fallback.
+import { getInBackground } from "/js/api.js";
+import { h } from "/js/dom.js";
+import { _ } from "/js/i18n.js";
+import { session } from "./session.js";
+
+const FALLBACK_POLL_MS = 15000;
+const MUTE_KEY = "console-muted";
+const state = { source: null, open: 0, base: "", timer: null, audio: null };
+
+/** Views listen with window.addEventListener("live", (e) => e.detail.type ...). */
+function dispatchLive(type, data) {
+  window.dispatchEvent(new CustomEvent("live", { detail: { type, data } }));
+}
+
+function paintTitle() {
+  const prefix = state.open ? "(" + state.open + ") " : "";
+  const wanted = prefix + state.base;
+  if (document.title !== wanted) document.title = wanted;
+}
+
+/** render() sets the title to the page's heading: keep the count in front of it. */
+function watchTitle() {
+  const title = document.querySelector("title");
+  new MutationObserver(() => {
+    const text = document.title.replace(/^\(\d+\) /, "");
+    if (text !== state.base || !document.title.startsWith(state.open ? "(" : "")) {
+      state.base = text;
+      paintTitle();
+    }
+  }).observe(title, { childList: true, characterData: true, subtree: true });
+  state.base = document.title;
+}
+
+function paintBadge() {
+  const link = document.getElementById("nav-sos");
+  let badge = document.getElementById("sos-count");
+  if (!badge) {
+    badge = h("span", { class: "nav-count", id: "sos-count", "aria-live": "polite" });
+    link.append(" ", badge);
+  }
+  badge.hidden = !state.open;
+  badge.textContent = String(state.open);
+  badge.title = _("Open SOS cases: {count}", { count: state.open });
+  paintTitle();
+}
+
+async function countOpen() {
+  try {
+    const cases = await getInBackground("/api/staff/sos?state=open&limit=200");
+    state.open = cases.length;
+  } catch (error) {
+    return;  // counted again at the next event or fallback tick
+  }
+  paintBadge();
+}
+
+export function isMuted() {
+  return localStorage.getItem(MUTE_KEY) === "1";
+}
+
+/** A short beep made with the Web Audio API (no sound file). */
+function beep() {
+  if (isMuted()) return;
+  try {
+    state.audio = state.audio || new AudioContext();
+    const osc = state.audio.createOscillator();
+    const gain = state.audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.15;
+    osc.connect(gain).connect(state.audio.destination);
+    osc.start();
+    osc.stop(state.audio.currentTime + 0.25);
+  } catch (error) {
+    // No audio (autoplay policy before any click): the banner still shows.
+  }
+}
+
+function banner(text, caseId) {
+  const box = document.getElementById("live-banner");
+  box.replaceChildren(
+    h("a", { href: "#/sos/" + caseId, id: "live-banner-link" }, text),
+    h("button", { type: "button", class: "button small", id: "live-banner-close",
+      onclick: () => { box.hidden = true; } }, _("Dismiss")));
+  box.hidden = false;
+}
+
+function notifyDesktop(text, caseId) {
+  if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const note = new Notification(_("Staff console"), { body: text, tag: "sos-" + caseId });
+  note.onclick = () => { window.focus(); location.hash = "#/sos/" + caseId; };
+}
+
+function onSos(type, data) {
+  countOpen();
+  if (type === "sos.changed") return;
+  const text = type === "sos.escalated"
+    ? _("An SOS case has waited {minutes} min without acknowledgement", { minutes: data.minutes })
+    : _("New SOS case");
+  banner(text, data.case);
+  beep();
+  notifyDesktop(text, data.case);
+}
+
+function onMessage(event) {
+  const data = JSON.parse(event.data || "{}");
+  if (event.type.startsWith("sos.")) onSos(event.type, data);
+  dispatchLive(event.type, data);
+}
+
+const TYPES = ["sos.new", "sos.changed", "sos.escalated", "approval.requested",
+  "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer"];
+
+/** Start (or stop, when signed out) the stream; call it whenever who is signed in changes. */
+export function startLive() {
+  if (state.source) state.source.close();
+  clearInterval(state.timer);
+  state.source = null;
+  if (!session.me) {
+    state.open = 0;
+    paintTitle();
+    return;
+  }
+  if (!state.base) watchTitle();
+  state.source = new EventSource("/api/staff/events");
+  for (const type of TYPES) state.source.addEventListener(type, onMessage);
+  state.timer = setInterval(countOpen, FALLBACK_POLL_MS);
+  countOpen();
+}
+
+/** The mute switch and the notification permission, in the console's bar. */
+export function paintLiveControls() {
+  const mute = document.getElementById("mute");
+  mute.textContent = isMuted() ? _("Sound off") : _("Sound on");
+  mute.setAttribute("aria-pressed", String(isMuted()));
+  mute.onclick = () => {
+    localStorage.setItem(MUTE_KEY, isMuted() ? "0" : "1");
+    paintLiveControls();
+    if ("Notification" in window && Notification.permission === "default") {
+      Notification.requestPermission().catch(() => {});
+    }
+  };
+  if (session.me) paintBadge();
+}

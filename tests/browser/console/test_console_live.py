@@ -1,0 +1,37 @@
+"""The live console: an SOS raised while the officer is on another page shows on the nav, in
+the tab title and in a banner within 2 seconds, without a reload (server-sent events)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from tests.browser.console.conftest import sos_case_id, traveler_with_device
+from tests.pushreceiver import PushReceiver
+
+
+def test_sos_raised_while_on_alerts_page_shows_badge_title_and_banner_within_two_seconds(
+        console, make_staff, console_app, artifacts):
+    console.sign_in(make_staff(name="Marc Laurent"))
+    page = console.page
+    page.wait_for_function("() => document.getElementById('sos-count') !== null")
+    before = int(page.text_content("#sos-count") or 0)
+    page.evaluate("() => document.querySelector('section.alerts').dataset.marker = 'same'")
+    with PushReceiver() as receiver:
+        client, trip = traveler_with_device(console_app, receiver, "phone-live")
+    raised = client.post("/api/sos", json={
+        "client_uuid": str(uuid.uuid4()), "raised_at": datetime.now(UTC).isoformat(),
+        "lat": 48.8606, "lon": 2.3376, "accuracy": 25, "trip_id": trip["id"],
+        "message": "Help"})
+    assert raised.status_code == 201, raised.json
+    case_id = sos_case_id(console_app, client_uuid=raised.json["client_uuid"])
+    page.wait_for_selector("#live-banner:not([hidden])", timeout=2000)
+    page.wait_for_function(
+        f"() => Number(document.getElementById('sos-count').textContent) === {before + 1}",
+        timeout=2000)
+    assert page.title().startswith(f"({before + 1}) ")
+    assert page.get_attribute("#live-banner-link", "href") == f"#/sos/{case_id}"
+    assert page.locator("section.alerts[data-marker='same']").count() == 1  # no reload
+    page.screenshot(path=str(artifacts / "console-live-banner.png"))
+    page.click("#mute")
+    assert page.get_attribute("#mute", "aria-pressed") == "true"
+    assert console.errors == []
