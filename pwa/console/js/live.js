@@ -133,7 +133,11 @@ export function startLive() {
 /** The mute switch and the notification permission, in the console's bar. */
 export function paintLiveControls() {
   const mute = document.getElementById("mute");
-  mute.textContent = isMuted() ? _("Sound off") : _("Sound on");
+  // A note sign, named for screen readers and on hover: the bar has no room for a word more.
+  const label = isMuted() ? _("Sound off") : _("Sound on");
+  mute.textContent = isMuted() ? "\u266A\u2715" : "\u266A";
+  mute.setAttribute("aria-label", label);
+  mute.title = label;
   mute.setAttribute("aria-pressed", String(isMuted()));
   mute.onclick = () => {
     localStorage.setItem(MUTE_KEY, isMuted() ? "0" : "1");
