@@ -16,7 +16,8 @@ Failed attempts are counted in lanes, rows of ``sign_in_throttles``:
 
 Emails without an account are counted alike, so the answers (and their timing) do not tell
 them apart. A lane that starts locking an account's sign-in is audited
-(``staff.login_throttled`` / ``account.login_throttled``) and logged as a warning.
+(``staff.login_throttled`` / ``account.login_throttled``) and logged as a warning; a staff
+account's also reaches every admin's console at once (live event ``security.sign_in_throttled``).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from flask_smorest import abort
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
+from server import live
 from server.accounts.models import SignInThrottle, User
 from server.audit import services as audit
 from server.db import conflict_insert, db, utcnow
@@ -115,14 +117,18 @@ def _count(key: str) -> int:
 
 
 def _alert(lane: str, user: User | None, failures: int) -> None:
-    """The admins' signal (there is no other channel to them yet): an audit event for an
-    existing account, a warning in the log for every lane that starts locking."""
+    """The admins' signal: a warning in the log for every lane that starts locking; for an
+    existing account an audit event, and for a staff account a live banner in every admin's
+    console (an event with no mission reaches the admins only)."""
     current_app.logger.warning("sign-in throttled: %s lane locked after %d failures "
                                "(account %s, from %s)", lane, failures,
                                user.id if user else "unknown", request.remote_addr)
     if user is not None:
         action = "staff.login_throttled" if user.is_staff else "account.login_throttled"
         audit.record("sign-in throttle", action, user, lane=lane, failures=failures)
+    if user is not None and user.is_staff:
+        live.publish_after_commit("security.sign_in_throttled", None, staff=user.id, lane=lane,
+                                  failures=failures)
 
 
 def succeeded(email: str, locked: dict[str, int]) -> None:

@@ -12,7 +12,8 @@ from flask import current_app, has_app_context
 from server.live.hub import Hub
 
 EVENT_TYPES = ("sos.new", "sos.changed", "sos.escalated", "approval.requested",
-               "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer")
+               "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer",
+               "security.sign_in_throttled")
 
 
 def hub() -> Hub:

@@ -1,10 +1,12 @@
 """Staff sign-in: TOTP enrolment, codes used once, back-off, and the two doors kept apart."""
+import json
 from datetime import timedelta
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
+from server import live
 from server.accounts import services as accounts
 from server.accounts import throttle
 from server.audit.models import AuditEvent
@@ -170,6 +172,20 @@ def test_an_attacker_locks_only_their_own_address_out(client, other_client, offi
     assert _login(other_client, totp=_code(secret, clock, 1), source=ATTACKER
                   ).status_code == 429
     assert _actions(officer.id).count("staff.login_throttled") == 1
+
+
+def test_a_staff_lockout_reaches_the_admins_consoles_at_once(app, client, other_client,
+                                                            officer, clock):
+    """The live event has no mission, so only admins' streams carry it (server/live)."""
+    enrol(client, "duty@example.org")
+    start = max([event["id"] for event in live.hub().since(0)], default=0)
+    for _ in range(6):
+        _login(other_client, password="wrong password", source=ATTACKER)
+    events = [event for event in live.hub().since(start)
+              if event["type"] == "security.sign_in_throttled"]
+    assert len(events) == 1 and events[0]["embassy_id"] is None
+    assert json.loads(events[0]["data"]) == {"staff": officer.id, "lane": "source",
+                                             "failures": 5, "embassy_id": None}
 
 
 def _spread_attack(client, email, times=50):

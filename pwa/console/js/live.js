@@ -78,10 +78,10 @@ function beep() {
   }
 }
 
-function banner(text, caseId) {
+function banner(text, href) {
   const box = document.getElementById("live-banner");
   box.replaceChildren(
-    h("a", { href: "#/sos/" + caseId, id: "live-banner-link" }, text),
+    h("a", { href, id: "live-banner-link" }, text),
     h("button", { type: "button", class: "button small", id: "live-banner-close",
       onclick: () => { box.hidden = true; } }, _("Dismiss")));
   box.hidden = false;
@@ -99,19 +99,27 @@ function onSos(type, data) {
   const text = type === "sos.escalated"
     ? _("An SOS case has waited {minutes} min without acknowledgement", { minutes: data.minutes })
     : _("New SOS case");
-  banner(text, data.case);
+  banner(text, "#/sos/" + data.case);
   beep();
   notifyDesktop(text, data.case);
+}
+
+/** Admins only (the event has no mission): someone is guessing a staff member's password. */
+function onSignInThrottled() {
+  banner(_("Repeated failed sign-ins to a staff account: it is throttled. See the audit log."),
+    "#/audit");
 }
 
 function onMessage(event) {
   const data = JSON.parse(event.data || "{}");
   if (event.type.startsWith("sos.")) onSos(event.type, data);
+  if (event.type === "security.sign_in_throttled") onSignInThrottled();
   dispatchLive(event.type, data);
 }
 
 const TYPES = ["sos.new", "sos.changed", "sos.escalated", "approval.requested",
-  "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer"];
+  "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer",
+  "security.sign_in_throttled"];
 
 /** Start (or stop, when signed out) the stream; call it whenever who is signed in changes. */
 export function startLive() {

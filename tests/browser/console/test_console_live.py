@@ -35,3 +35,22 @@ def test_sos_raised_while_on_alerts_page_shows_badge_title_and_banner_within_two
     page.click("#mute")
     assert page.get_attribute("#mute", "aria-pressed") == "true"
     assert console.errors == []
+
+
+def test_a_staff_lockout_shows_in_an_admins_console_at_once(
+        console, make_staff, console_app):
+    """Someone guessing an officer's password: every admin is told at once, live (the event has
+    no mission, so only admins' streams carry it: tests/live)."""
+    target = make_staff(name="Duty Officer")
+    console.sign_in(make_staff(role="admin", name="Ada Admin"))
+    page = console.page
+    page.wait_for_function("() => document.getElementById('sos-count') !== null")
+    guesser = console_app.test_client()
+    guesser.get("/api/config")
+    for _ in range(6):
+        guesser.post("/api/staff/auth/login", json={"email": target, "password": "wrong guess"},
+                     environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    page.wait_for_selector("#live-banner:not([hidden])", timeout=2000)
+    assert page.get_attribute("#live-banner-link", "href") == "#/audit"
+    assert "audit log" in page.text_content("#live-banner-link")
+    assert console.errors == []
