@@ -12,7 +12,18 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api, abort
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    Conflict,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    UnprocessableEntity,
+)
+
+from server import refusals
 
 
 def N_(message: str) -> str:
@@ -99,6 +110,29 @@ def field_error(field: str, message, status: int = 422, location: str = "json"):
     abort(status, errors={location: {field: [message]}})
 
 
+REFUSAL_STATUS = {refusals.NotFound: NotFound, refusals.Forbidden: Forbidden,
+                  refusals.Conflict: Conflict, refusals.Invalid: UnprocessableEntity,
+                  refusals.Unauthenticated: Unauthorized, refusals.Throttled: TooManyRequests}
+
+
+def refusal_response(refusal: refusals.Refusal):
+    """A service's refusal in the standard shape: its message, or the status's own message
+    with the refusal's text at the field it names."""
+    error = next(http for kind, http in REFUSAL_STATUS.items() if isinstance(refusal, kind))()
+    data: dict = {}
+    if refusal.field:
+        data["errors"] = {refusal.location: {refusal.field: [refusal.message]}}
+    else:
+        if refusal.message is not None:
+            data["message"] = refusal.message
+        if refusal.errors:
+            data["errors"] = refusal.errors
+    if refusal.retry_after is not None:
+        data["headers"] = {"Retry-After": str(refusal.retry_after)}
+    error.data = data
+    return error_response(error)
+
+
 def error_response(error: HTTPException):
     """A full Flask response in the standard shape, for code outside the view layer."""
     from server.extensions import api
@@ -109,6 +143,8 @@ def error_response(error: HTTPException):
 def install(app: Flask) -> None:
     """Whatever else goes wrong is logged with its traceback and answered in the one shape
     (500), never Flask's HTML page; HTTP errors already have flask-smorest's handler."""
+
+    app.register_error_handler(refusals.Refusal, refusal_response)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

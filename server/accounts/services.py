@@ -6,14 +6,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import select
 
 from server.accounts import throttle
 from server.accounts.models import User
 from server.auth import end_session
 from server.db import db, utcnow
-from server.errors import field_error
+from server.refusals import Conflict, Forbidden, Invalid, Unauthenticated
 
 # Verifying against this keeps sign-in for an unknown email as slow as for a known one.
 _DUMMY_HASH = None
@@ -53,7 +52,7 @@ def find_by_email(email: str) -> User | None:
 
 def create_traveler(email: str, password: str, name: str, phone: str, language: str | None) -> User:
     if find_by_email(email):
-        field_error("email", _l("An account with this email already exists."), status=409)
+        raise Conflict(_l("An account with this email already exists."), field="email")
     user = User(email=email.strip().lower(), password_hash=hash_password(password), name=name,
                 phone=phone, language=language or str(get_locale()), role="traveler")
     db.session.add(user)
@@ -76,9 +75,9 @@ def sign_in(email: str, password: str) -> User:
         throttle.refuse_if_locked(locked, "account")
     if not password_matches(user, password):
         throttle.failed(email, user)
-        abort(401, message=BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS)
     if user.is_staff:
-        abort(403, message=STAFF_DOOR)
+        raise Forbidden(STAFF_DOOR)
     throttle.succeeded(email, locked)
     throttle.trust_this_browser(user)
     return user
@@ -111,7 +110,7 @@ def update_profile(user: User, changes: dict) -> User:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not password_matches(user, current):
-        field_error("current_password", _l("The current password is not correct."))
+        raise Invalid(_l("The current password is not correct."), field="current_password")
     user.password_hash = hash_password(new)
     user.rotate_session_token()
     user.updated_at = utcnow()
@@ -120,6 +119,6 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def delete_account(user: User, password: str) -> None:
     if not password_matches(user, password):
-        field_error("password", _l("The password is not correct."))
+        raise Invalid(_l("The password is not correct."), field="password")
     db.session.delete(user)
     db.session.flush()

@@ -28,7 +28,6 @@ from hashlib import sha256
 
 from flask import after_this_request, current_app, request
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
@@ -36,6 +35,7 @@ from server import live
 from server.accounts.models import SignInThrottle, User
 from server.audit import services as audit
 from server.db import conflict_insert, db, utcnow
+from server.refusals import Throttled
 
 LOCKED_MESSAGE = _l("Too many failed sign-in attempts. Please wait and try again.")
 PASSWORD_LANES = ("source", "account")
@@ -86,7 +86,7 @@ def refuse_if_locked(locked: dict[str, int], *lanes: str) -> None:
     """429 with Retry-After if any of ``lanes`` is locked, whatever the password given."""
     waits = [locked[lane] for lane in lanes if lane in locked]
     if waits:
-        abort(429, message=LOCKED_MESSAGE, headers={"Retry-After": str(max(waits))})
+        raise Throttled(LOCKED_MESSAGE, retry_after=max(waits))
 
 
 def failed(email: str, user: User | None, lanes: tuple[str, ...] = PASSWORD_LANES) -> None:

@@ -5,7 +5,6 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_smorest import abort
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +12,7 @@ from server.accounts.models import User
 from server.alerts.models import PUBLIC_STATUSES, Alert
 from server.broadcast.models import DELIVERY_STATES, Delivery
 from server.db import db, utcnow
+from server.refusals import NotFound
 
 
 @cache
@@ -64,7 +64,7 @@ def my_alert(user: User, alert_id: int) -> dict:
     row = db.session.execute(_received().where(Alert.id == alert_id),
                              {"user_id": user.id}).unique().one_or_none()
     if row is None:
-        abort(404)
+        raise NotFound()
     return _as_recipient(row[0], str(get_locale()), row[1])
 
 
@@ -72,7 +72,7 @@ def record_click(user: User, alert_id: int) -> None:
     """The app opened the alert from its notification (first click counts)."""
     if db.session.scalar(select(Delivery.id).where(Delivery.alert_id == alert_id,
                                                    Delivery.user_id == user.id).limit(1)) is None:
-        abort(404)
+        raise NotFound()
     db.session.execute(update(Delivery).where(
         Delivery.alert_id == alert_id, Delivery.user_id == user.id,
         Delivery.clicked_at.is_(None)).values(clicked_at=utcnow()))
@@ -94,7 +94,7 @@ def public_alert(alert_id: int) -> Alert:
     """A sent Actual or Exercise alert, else 404 (drafts and tests are not published)."""
     alert = db.session.get(Alert, alert_id)
     if alert is None or not alert.is_public:
-        abort(404)
+        raise NotFound()
     return alert
 
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import select, update
 
 from server.accounts.models import User
@@ -22,8 +21,8 @@ from server.broadcast import audience
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.embassies.models import Embassy
-from server.errors import field_error
 from server.live import publish_after_commit
+from server.refusals import Conflict, Forbidden, Invalid, NotFound
 from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
@@ -49,26 +48,26 @@ def get_alert(user: User, alert_id: int) -> Alert:
     """An alert of the user's mission (any, for admins), else 404."""
     alert = db.session.scalar(_scoped(user).where(Alert.id == alert_id))
     if alert is None:
-        abort(404)
+        raise NotFound()
     return alert
 
 
 def _check_times(effective: datetime, expires: datetime) -> None:
     longest = timedelta(hours=current_app.config["ALERT_MAX_HOURS"])
     if expires <= effective:
-        field_error("expires", _l("The alert must expire after it takes effect."))
+        raise Invalid(_l("The alert must expire after it takes effect."), field="expires")
     if expires <= utcnow():
-        field_error("expires", _l("This time has already passed."))
+        raise Invalid(_l("This time has already passed."), field="expires")
     if expires - effective > longest:
-        field_error("expires", _l("An alert lasts at most {hours} hours; send an update "
-                                  "instead.").format(hours=current_app.config["ALERT_MAX_HOURS"]))
+        raise Invalid(_l("An alert lasts at most {hours} hours; send an update instead.")
+                      .format(hours=current_app.config["ALERT_MAX_HOURS"]), field="expires")
 
 
 def _check_jurisdiction(user: User, areas: list[dict]) -> None:
     errors = area_rules.jurisdiction_problems(user, areas)
     if errors:
-        abort(403, message=_l("You may only alert places in your mission's jurisdiction."),
-              errors={"json": {"areas": errors}})
+        raise Forbidden(_l("You may only alert places in your mission's jurisdiction."),
+                        errors={"json": {"areas": errors}})
 
 
 def _sender(user: User) -> str:
@@ -97,7 +96,8 @@ def create_alert(user: User, data: dict) -> Alert:
     if data["msg_type"] == "Update":
         references = db.session.scalar(_scoped(user).where(Alert.id == data["references"]))
         if references is None or references.sent_at is None or references.state == "cancelled":
-            field_error("references", _l("Only a sent alert of your mission can be updated."))
+            raise Invalid(_l("Only a sent alert of your mission can be updated."),
+                          field="references")
     data["effective"] = data.get("effective") or utcnow()
     _check_times(data["effective"], data["expires"])
     alert = Alert(identifier=str(uuid.uuid4()), embassy_id=user.embassy_id, sender=_sender(user),
@@ -134,7 +134,7 @@ def update_alert(user: User, alert_id: int, data: dict) -> Alert:
     """Change a draft (or an approved alert, which then needs approving again)."""
     alert = get_alert(user, alert_id)
     if alert.state not in EDITABLE_STATES:
-        abort(409, message=_l("A sent or cancelled alert cannot be changed; send an update."))
+        raise Conflict(_l("A sent or cancelled alert cannot be changed; send an update."))
     data.pop("msg_type", None)
     data.pop("references", None)
     if "areas" in data:
@@ -166,10 +166,10 @@ def approve(user: User, alert_id: int) -> Alert:
     """Approve a draft; Severe and Extreme alerts need someone other than the drafter."""
     alert = get_alert(user, alert_id)
     if alert.state != "draft":
-        abort(409, message=_l("Only a draft can be approved."))
+        raise Conflict(_l("Only a draft can be approved."))
     if alert.needs_second_person and alert.drafted_by_id == user.id:
-        abort(403, message=_l("A Severe or Extreme alert must be approved by a second "
-                              "staff member."))
+        raise Forbidden(_l("A Severe or Extreme alert must be approved by a second "
+                           "staff member."))
     alert.state, alert.approved_by_id, alert.approved_at = "approved", user.id, utcnow()
     db.session.flush()
     audit.record(user, "alert.approve", alert, severity=alert.severity)
@@ -186,13 +186,13 @@ def send(user: User, alert_id: int) -> Alert:
     """
     alert = get_alert(user, alert_id)
     if alert.state == "cancelled":
-        abort(409, message=_l("This alert was cancelled."))
+        raise Conflict(_l("This alert was cancelled."))
     if alert.state == "draft":
         if alert.needs_second_person:
-            abort(409, message=_l("A second staff member must approve this alert first."))
+            raise Conflict(_l("A second staff member must approve this alert first."))
         alert.approved_by_id, alert.approved_at = user.id, utcnow()
     if alert.expires <= utcnow():
-        abort(409, message=_l("This alert has expired."))
+        raise Conflict(_l("This alert has expired."))
     resend = alert.sent_at is not None
     # A resend is "sending" too until its audience is materialized, so that the sweep
     # resumes it if its task dies half-way (see tasks.send_alert); sent_at stays.
@@ -214,7 +214,7 @@ def cancel(user: User, alert_id: int) -> Alert:
     """Cancel an alert. Once sent, a CAP Cancel referencing it goes to the same devices."""
     original = get_alert(user, alert_id)
     if original.state == "cancelled":
-        abort(409, message=_l("This alert was cancelled already."))
+        raise Conflict(_l("This alert was cancelled already."))
     was_sent = original.sent_at is not None
     original.state, original.cancelled_at = "cancelled", utcnow()
     audit.record(user, "alert.cancel", original)

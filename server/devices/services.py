@@ -5,7 +5,6 @@ import hmac
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import select, update
 
 from server.accounts.models import User
@@ -14,6 +13,7 @@ from server.devices.models import Device
 from server.devices.schemas import DeviceOut
 from server.embassies.services import country_at
 from server.push.crypto import b64url_decode
+from server.refusals import Conflict, Forbidden, NotFound
 
 
 def register(user: User, data: dict, user_agent: str | None) -> tuple[Device, bool]:
@@ -31,7 +31,7 @@ def register(user: User, data: dict, user_agent: str | None) -> tuple[Device, bo
         db.session.add(device)
     elif device.user_id != user.id:
         if not _same_keys(device, data["keys"]):
-            abort(409)  # the generic message: whose device it is stays unsaid
+            raise Conflict()  # the generic message: whose device it is stays unsaid
         device.forget_position()  # a fix belongs to the person who consented to share it
     device.user_id = user.id
     device.p256dh = data["keys"]["p256dh"]
@@ -57,7 +57,7 @@ def get_device(user: User, device_id: int) -> Device:
     device = db.session.scalar(select(Device).where(Device.id == device_id,
                                                     Device.user_id == user.id))
     if device is None:
-        abort(404)
+        raise NotFound()
     return device
 
 
@@ -70,8 +70,8 @@ def set_position(user: User, device_id: int, data: dict) -> Device:
     """Keep only the latest fix, and only with the user's consent to location sharing."""
     device = get_device(user, device_id)
     if not user.location_consent:
-        abort(403, message=_l("Turn on location sharing in your profile before sending "
-                              "your position."))
+        raise Forbidden(_l("Turn on location sharing in your profile before sending "
+                           "your position."))
     now = utcnow()
     recorded: datetime = min(data.get("recorded_at") or now, now)
     if device.position_at is None or recorded >= device.position_at:

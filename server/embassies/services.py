@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 
-from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +14,7 @@ from server.db import db
 from server.embassies.models import Embassy, EmbassyArea
 from server.embassies.schemas import MissionIn
 from server.places import services as places
+from server.refusals import NotFound
 
 SAMPLE_FILE = Path(__file__).parent / "data" / "sample_missions.json"
 _KIND_ORDER = {"consulate": 0, "consulate_general": 1, "embassy": 2}
@@ -31,7 +31,7 @@ def list_missions(country: str | None = None) -> list[Embassy]:
 def get_mission(mission_id: int) -> Embassy:
     mission = db.session.get(Embassy, mission_id)
     if mission is None:
-        abort(404)
+        raise NotFound()
     return mission
 
 

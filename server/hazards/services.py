@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from flask_smorest import abort
 from sqlalchemy import exists, null, or_, select
 
 from server.accounts.models import User
@@ -16,6 +15,7 @@ from server.alerts.models import Alert
 from server.db import db, utcnow
 from server.errors import N_
 from server.hazards.models import HazardEvent, HazardEventMission
+from server.refusals import NotFound
 from server.staff import scope
 
 HEADLINES = {
@@ -56,7 +56,7 @@ def get_event(user: User, event_id: int) -> HazardEvent:
     """An event in the user's jurisdiction, else 404."""
     event = db.session.scalar(_scoped(user).where(HazardEvent.id == event_id))
     if event is None:
-        abort(404)
+        raise NotFound()
     return event
 
 

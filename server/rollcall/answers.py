@@ -7,13 +7,12 @@ import uuid
 from flask import current_app
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
 from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
-from server.errors import field_error
+from server.refusals import Conflict, NotFound
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos import services as sos
 from server.sos.models import SosCase
@@ -31,7 +30,7 @@ def _mine(user: User, rollcall_id: int) -> tuple[RollCall, RollCallRecipient]:
             RollCallRecipient, RollCallRecipient.rollcall_id == RollCall.id)
         .where(RollCall.id == rollcall_id, RollCallRecipient.user_id == user.id)).first()
     if row is None:
-        abort(404)
+        raise NotFound()
     return row[0], row[1]
 
 
@@ -74,8 +73,8 @@ def _by_uuid(client_uuid: str) -> RollCallAnswer | None:
 
 def _replay(user: User, rollcall: RollCall, found: RollCallAnswer) -> RollCallAnswer:
     if found.user_id != user.id or found.rollcall_id != rollcall.id:
-        field_error("client_uuid", _l("This identifier is already used. Generate a new one."),
-                    status=409)
+        raise Conflict(_l("This identifier is already used. Generate a new one."),
+                       field="client_uuid")
     return found
 
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
@@ -20,7 +19,7 @@ from server.audit import services as audit
 from server.broadcast import areas as area_rules
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
-from server.errors import field_error
+from server.refusals import Conflict, Forbidden, Invalid, NotFound
 from server.rollcall import recipients
 from server.rollcall.models import RollCall
 from server.staff import scope
@@ -45,21 +44,21 @@ def get_rollcall(user: User, rollcall_id: int) -> RollCall:
     """A roll call of the user's mission (any, for admins), else 404."""
     found = db.session.scalar(_scoped(user).where(RollCall.id == rollcall_id))
     if found is None:
-        abort(404)
+        raise NotFound()
     return found
 
 
 def _check(user: User, data: dict) -> None:
     errors = area_rules.jurisdiction_problems(user, data["areas"])
     if errors:
-        abort(403, message=_l("You may only ask places in your mission's jurisdiction."),
-              errors={"json": {"areas": errors}})
+        raise Forbidden(_l("You may only ask places in your mission's jurisdiction."),
+                        errors={"json": {"areas": errors}})
     now, hours = utcnow(), current_app.config["ROLLCALL_MAX_HOURS"]
     if data["deadline"] <= now:
-        field_error("deadline", _l("This time has already passed."))
+        raise Invalid(_l("This time has already passed."), field="deadline")
     if data["deadline"] - now > timedelta(hours=hours):
-        field_error("deadline", _l("A roll call lasts at most {hours} hours.").format(
-            hours=hours))
+        raise Invalid(_l("A roll call lasts at most {hours} hours.").format(hours=hours),
+                      field="deadline")
 
 
 def preview(user: User, data: dict) -> dict:
@@ -101,12 +100,12 @@ def remind(user: User, rollcall_id: int, min_minutes: int | None) -> RollCall:
     more recent than ``min_minutes`` (default ``ROLLCALL_REMIND_AFTER_MINUTES``)."""
     rollcall = get_rollcall(user, rollcall_id)
     if rollcall.state == "closed":
-        abort(409, message=_l("This roll call is closed."))
+        raise Conflict(_l("This roll call is closed."))
     wait = timedelta(minutes=current_app.config["ROLLCALL_REMIND_AFTER_MINUTES"]
                      if min_minutes is None else min_minutes)
     now = utcnow()
     if rollcall.last_pushed_at and now - rollcall.last_pushed_at < wait:
-        abort(409, message=_l("The last push went out less than {minutes} minutes ago.").format(
+        raise Conflict(_l("The last push went out less than {minutes} minutes ago.").format(
             minutes=int(wait.total_seconds() // 60)))
     original = rollcall.alert
     texts = [{"language": t.language, "headline": t.headline, "description": t.description}
@@ -125,7 +124,7 @@ def close(user: User, rollcall_id: int) -> RollCall:
     """Stop asking: pushes not sent yet are dropped; later answers are kept, marked late."""
     rollcall = get_rollcall(user, rollcall_id)
     if rollcall.state == "closed":
-        abort(409, message=_l("This roll call is closed."))
+        raise Conflict(_l("This roll call is closed."))
     rollcall.state, rollcall.closed_at, rollcall.closed_by_id = "closed", utcnow(), user.id
     db.session.execute(
         update(Delivery).where(Delivery.alert_id.in_(thread_alert_ids(rollcall)),

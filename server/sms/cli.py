@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.exceptions import HTTPException
 
+from server.refusals import Refusal
+
 sms_cli = AppGroup("sms", help="SMS: the embedded outbox, replies and delivery reports.")
 DLR_STATUS = {"delivered": (1, ""), "failed": (2, "stat:UNDELIV err:001"),
               "expired": (2, "stat:EXPIRED err:000"), "rejected": (16, "")}
@@ -25,7 +27,7 @@ def _commit_or_explain(work):
     _inline()
     try:
         result = work()
-    except HTTPException as exc:
+    except (HTTPException, Refusal) as exc:
         db.session.rollback()
         raise click.ClickException(str(getattr(exc, "data", None) or exc)) from exc
     db.session.commit()

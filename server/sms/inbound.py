@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.accounts.models import User
 from server.db import db, insert_row, utcnow
-from server.errors import field_error
+from server.refusals import Invalid
 from server.rollcall import answers
 from server.rollcall.models import RollCall, RollCallRecipient
 from server.sms import services, texts
@@ -96,7 +96,7 @@ def receive(mo_id: str, sender: str, receiver: str | None, text: str) -> SmsInbo
     text = clean(text)
     limit = current_app.config["SMS_MAX_TEXT"]
     if len(text) > limit:  # refused whole: a cut text could change what it asks for
-        field_error("text", TOO_LONG.format(max=limit), location="query")
+        raise Invalid(TOO_LONG.format(max=limit), field="text", location="query")
     number = e164(sender)
     row = insert_row(SmsInbox, dict(
         mo_id=mo_id, sender=number or sender, receiver=receiver, text=text,

@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from flask_smorest import abort
 from sqlalchemy import and_, select, update
 
 from server.accounts.models import User
 from server.celery_app import enqueue_after_commit
 from server.db import db, utcnow
+from server.refusals import NotFound
 from server.sending import SendResult
 from server.sms.encoding import measure, shorten
 from server.sms.models import FINAL_STATES, SmsMessage
@@ -110,7 +110,7 @@ def delivery_report(message_id: int, status: int, answer: str, smsc_id: str) -> 
     by the SMSC" never reopens them); the operator's code is kept. One conditional UPDATE,
     so two reports arriving at once cannot undo each other."""
     if db.session.get(SmsMessage, message_id) is None:
-        abort(404)
+        raise NotFound()
     values = {"dlr_status": status}
     if code := _operator_code(answer):
         values["dlr_code"] = code

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from server.accounts.models import User
 from server.audit import services as audit
 from server.db import db, utcnow
-from server.errors import field_error
+from server.refusals import Conflict, Invalid, Throttled
 from server.sms import services, texts
 from server.sms.models import PhoneVerification
 
@@ -44,9 +44,9 @@ def forget(user: User) -> None:
 def send_code(user: User) -> PhoneVerification:
     """Send a new code to the profile's number (the one SMS an unproven number receives)."""
     if not user.phone:
-        field_error("phone", NO_PHONE)
+        raise Invalid(NO_PHONE, field="phone")
     if user.phone_verified_at is not None:
-        field_error("phone", ALREADY, status=409)
+        raise Conflict(ALREADY, field="phone")
     code = f"{secrets.randbelow(10**6):06d}"
     forget(user)
     pending = PhoneVerification(
@@ -64,16 +64,16 @@ def confirm(user: User, code: str) -> User:
     """Check a code: the number is proven (and no longer proven on any other account)."""
     pending = _pending(user)
     if pending is None or pending.phone != user.phone or pending.expires_at <= utcnow():
-        field_error("code", EXPIRED)
+        raise Invalid(EXPIRED, field="code")
     if pending.attempts >= current_app.config["SMS_CODE_ATTEMPTS"]:
-        field_error("code", TOO_MANY, status=429)
+        raise Throttled(TOO_MANY, field="code")
     if not hmac.compare_digest(pending.code_hash, _hash(user.id, user.phone, code)):
         # Committed: the refusal rolls the request back, and the count must survive it.
         db.session.execute(update(PhoneVerification)
                            .where(PhoneVerification.id == pending.id)
                            .values(attempts=PhoneVerification.attempts + 1))
         db.session.commit()
-        field_error("code", WRONG)
+        raise Invalid(WRONG, field="code")
     db.session.execute(update(User).where(User.phone == user.phone, User.id != user.id)
                        .values(phone_verified_at=None).execution_options(
                            synchronize_session=False))

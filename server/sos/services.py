@@ -10,7 +10,6 @@ from functools import cache
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,8 +19,8 @@ from server.audit import services as audit
 from server.broadcast import direct
 from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
-from server.errors import field_error
 from server.live import publish_after_commit
+from server.refusals import Conflict, NotFound
 from server.sos import routing
 from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
@@ -42,8 +41,8 @@ def _by_uuid(client_uuid: str) -> SosCase | None:
 def _own(user_id: int, found: SosCase) -> SosCase:
     if found.user_id != user_id:
         # A UUID is the phone's own random value: someone else's is a client bug, not a replay.
-        field_error("client_uuid", _l("This identifier is already used. Generate a new one."),
-                    status=409)
+        raise Conflict(_l("This identifier is already used. Generate a new one."),
+                       field="client_uuid")
     return found
 
 
@@ -132,7 +131,7 @@ def get_case(user: User, client_uuid) -> SosCase:
     found = db.session.scalar(select(SosCase).where(SosCase.client_uuid == str(client_uuid),
                                                     SosCase.user_id == user.id))
     if found is None:
-        abort(404)
+        raise NotFound()
     return found
 
 
@@ -145,7 +144,7 @@ def add_position(user: User, client_uuid, data: dict) -> tuple[SosPosition, bool
     """Add a point to the trail once per ``recorded_at``: (position, created)."""
     sos = get_case(user, client_uuid)
     if sos.is_closed:
-        abort(409, message=CLOSED_MESSAGE)
+        raise Conflict(CLOSED_MESSAGE)
     case_id = sos.id
     found = _position(case_id, data["recorded_at"])
     if found is not None:
@@ -199,7 +198,7 @@ def queue(user: User, state: str | None = None, limit: int = 100) -> list[SosCas
 def staff_case(user: User, case_id: int) -> SosCase:
     found = db.session.scalar(_scoped(user).where(SosCase.id == case_id))
     if found is None:
-        abort(404)
+        raise NotFound()
     return found
 
 
@@ -217,7 +216,7 @@ def update_case(user: User, case_id: int, data: dict) -> SosCase:
     acknowledged = False
     if new_state and new_state != sos.state:
         if sos.is_closed:
-            field_error("state", CLOSED_MESSAGE, status=409)
+            raise Conflict(CLOSED_MESSAGE, field="state")
         now = utcnow()
         if new_state == "acknowledged":
             sos.acknowledged_at, sos.acknowledged_by_id = now, user.id

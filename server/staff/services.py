@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
-from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from server.accounts.models import STAFF_ROLES, User
 from server.audit import services as audit
 from server.db import db
 from server.embassies.models import Embassy
+from server.refusals import Conflict, NotFound
 
 MIN_PASSWORD = 12
 UNKNOWN_ROLE = _l("Must be one of: {choices}.")
@@ -94,7 +94,7 @@ def get_staff(user_id: int) -> User:
     """A staff account, or 404 (traveler accounts are not managed here)."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_staff:
-        abort(404)
+        raise NotFound()
     return user
 
 
@@ -110,7 +110,7 @@ def update_staff(admin: User, user_id: int, changes: dict) -> User:
     user = get_staff(user_id)
     if user.id == admin.id and (changes.get("role", user.role) != user.role
                                 or changes.get("disabled")):
-        abort(409, message=NOT_YOURSELF)
+        raise Conflict(NOT_YOURSELF)
     role = changes.get("role", user.role)
     mission_given = "embassy_id" in changes
     embassy = (_mission(changes["embassy_id"], None) if mission_given

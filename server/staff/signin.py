@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import or_, update
 
 from server.accounts import services as accounts
@@ -19,7 +18,7 @@ from server.accounts.models import User
 from server.audit import services as audit
 from server.auth import begin_session
 from server.db import db
-from server.errors import field_error
+from server.refusals import Conflict, Unauthenticated
 from server.staff import sessions, totp
 
 BAD_CREDENTIALS = _l("Email or password is not correct.")
@@ -41,8 +40,8 @@ def _fail(email: str, user: User | None, reason: str, field: str | None = None,
     throttle.failed(email, user, CODE_LANES if reason.startswith("totp") else
                     throttle.PASSWORD_LANES)
     if field:
-        field_error(field, message, status=401)
-    abort(401, message=message)
+        raise Unauthenticated(message, field=field)
+    raise Unauthenticated(message)
 
 
 def _password_step(email: str, password: str, code: str | None) -> tuple[User, dict]:
@@ -53,7 +52,7 @@ def _password_step(email: str, password: str, code: str | None) -> tuple[User, d
     right = accounts.password_matches(user, password) and user.is_staff and not user.disabled
     if "account" in locked:
         if not code:  # asked of everyone: it tells nothing about the password
-            field_error("totp", CODE_REQUIRED, status=401)
+            raise Unauthenticated(CODE_REQUIRED, field="totp")
         if not right or user.totp_secret is None:  # no enrolment (a password oracle) either
             _fail(email, user, "password", "totp", BAD_CODE)
     elif not right:
@@ -64,7 +63,7 @@ def _password_step(email: str, password: str, code: str | None) -> tuple[User, d
 def _accept_code(user: User, secret: str, code: str | None, after: int | None) -> int:
     """The code's time step, recorded atomically so the same code cannot be used twice."""
     if not code:
-        field_error("totp", CODE_REQUIRED, status=401)
+        raise Unauthenticated(CODE_REQUIRED, field="totp")
     counter = totp.matching_counter(secret, code, throttle.now(), after)
     if counter is None:
         _fail(user.email, user, "totp", "totp", BAD_CODE)
@@ -109,9 +108,9 @@ def enrol(email: str, password: str, code: str) -> User:
     """Confirm the pending secret with a code from it: it becomes active and the user is in."""
     user, locked = _password_step(email, password, code)
     if user.totp_secret is not None:
-        abort(409, message=ALREADY_ENROLLED)
+        raise Conflict(ALREADY_ENROLLED)
     if user.totp_pending_secret is None:
-        abort(409, message=NOT_STARTED)
+        raise Conflict(NOT_STARTED)
     _accept_code(user, user.totp_pending_secret, code, None)
     user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
     audit.record(user, "staff.totp_enrol", user)

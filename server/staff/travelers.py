@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 from flask_babel import get_locale
-from flask_smorest import abort
 from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,7 @@ from server.accounts.models import User
 from server.audit import services as audit
 from server.db import db
 from server.places import services as places
+from server.refusals import NotFound
 from server.staff.scope import place_filter
 from server.trips.models import Leg, Trip
 
@@ -107,7 +107,7 @@ def record(staff: User, traveler_id: int) -> dict:
     traveler = db.session.scalar(select(User).where(
         User.id == traveler_id, User.role == "traveler", _traveler_in_scope(staff, day)))
     if traveler is None:
-        abort(404)
+        raise NotFound()
     in_scope = select(Leg.trip_id).where(Leg.user_id == traveler.id,
                                          *_legs_in_scope(staff, day))
     trips = list(db.session.scalars(

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_smorest import abort
 from sqlalchemy import Select, or_, select
 
 from server.accounts.models import User
 from server.db import db, utcnow
-from server.errors import field_error
+from server.refusals import Conflict, NotFound
 from server.trips.models import Companion, Leg, Trip
 from server.trips.schemas import TripOut
 
@@ -35,7 +34,7 @@ def get_trip(user: User, trip_id: int) -> Trip:
     """The user's trip, or 404 (also for other people's trips: do not reveal they exist)."""
     trip = db.session.scalar(_owned(user).where(Trip.id == trip_id))
     if trip is None:
-        abort(404)
+        raise NotFound()
     return trip
 
 
@@ -74,8 +73,8 @@ def update_trip(user: User, trip_id: int, data: dict) -> Trip:
     trip = get_trip(user, trip_id)
     expected = data.pop("version", None)
     if expected is not None and expected != trip.version:
-        field_error("version", _l("This trip was changed elsewhere. Reload it and try again."),
-                    status=409)
+        raise Conflict(_l("This trip was changed elsewhere. Reload it and try again."),
+                       field="version")
     _apply(trip, data)
     # Always UPDATE the trip row, so its version moves (and a concurrent edit is detected)
     # even when only legs or companions changed.
