@@ -22,7 +22,7 @@ from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.live import publish_after_commit
-from server.refusals import Conflict, Forbidden, Invalid, NotFound
+from server.refusals import Conflict, Forbidden, Invalid
 from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
@@ -45,11 +45,8 @@ def list_alerts(user: User, state: str | None, before: int | None, limit: int) -
 
 
 def get_alert(user: User, alert_id: int) -> Alert:
-    """An alert of the user's mission (any, for admins), else 404."""
-    alert = db.session.scalar(_scoped(user).where(Alert.id == alert_id))
-    if alert is None:
-        raise NotFound()
-    return alert
+    """An alert of the user's mission (any, for admins), else NotFound."""
+    return scope.one(_scoped(user).where(Alert.id == alert_id))
 
 
 def _check_times(effective: datetime, expires: datetime) -> None:

@@ -15,7 +15,6 @@ from server.alerts.models import Alert
 from server.db import db, utcnow
 from server.errors import N_
 from server.hazards.models import HazardEvent, HazardEventMission
-from server.refusals import NotFound
 from server.staff import scope
 
 HEADLINES = {
@@ -35,12 +34,10 @@ SEVERITIES = {"green": "Minor", "yellow": "Moderate", "orange": "Severe", "red":
 
 
 def _scoped(user: User):
-    """Events touching the user's jurisdiction: a mission counted people in it, or its centre
-    is in a country the user covers; an admin's: all."""
-    if user.role == "admin":
-        return select(HazardEvent)
+    """Events touching the user's jurisdiction: their mission counted people in it, or its
+    centre is in a country the user covers; an admin's: all."""
     mine = exists().where(HazardEventMission.event_id == HazardEvent.id,
-                          HazardEventMission.embassy_id == user.embassy_id)
+                          scope.mission_filter(user, HazardEventMission.embassy_id))
     return select(HazardEvent).where(or_(mine, scope.place_filter(user, HazardEvent.country,
                                                                   null())))
 
@@ -53,11 +50,8 @@ def list_events(user: User, state: str | None, limit: int) -> list[HazardEvent]:
 
 
 def get_event(user: User, event_id: int) -> HazardEvent:
-    """An event in the user's jurisdiction, else 404."""
-    event = db.session.scalar(_scoped(user).where(HazardEvent.id == event_id))
-    if event is None:
-        raise NotFound()
-    return event
+    """An event in the user's jurisdiction, else NotFound."""
+    return scope.one(_scoped(user).where(HazardEvent.id == event_id))
 
 
 def _headline(event: HazardEvent) -> str:

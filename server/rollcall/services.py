@@ -19,7 +19,7 @@ from server.audit import services as audit
 from server.broadcast import areas as area_rules
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
-from server.refusals import Conflict, Forbidden, Invalid, NotFound
+from server.refusals import Conflict, Forbidden, Invalid
 from server.rollcall import recipients
 from server.rollcall.models import RollCall
 from server.staff import scope
@@ -41,11 +41,8 @@ def list_rollcalls(user: User, state: str | None, limit: int) -> list[RollCall]:
 
 
 def get_rollcall(user: User, rollcall_id: int) -> RollCall:
-    """A roll call of the user's mission (any, for admins), else 404."""
-    found = db.session.scalar(_scoped(user).where(RollCall.id == rollcall_id))
-    if found is None:
-        raise NotFound()
-    return found
+    """A roll call of the user's mission (any, for admins), else NotFound."""
+    return scope.one(_scoped(user).where(RollCall.id == rollcall_id))
 
 
 def _check(user: User, data: dict) -> None:

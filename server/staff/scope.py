@@ -12,8 +12,10 @@ from flask_smorest import abort
 from sqlalchemy import and_, false, or_, true
 
 from server.accounts.models import User
+from server.db import db
 from server.embassies.models import EmbassyArea
 from server.openapi import requires_sign_in
+from server.refusals import NotFound
 
 
 def require_staff(*roles: str):
@@ -65,6 +67,15 @@ def mission_filter(user: User, embassy_column):
     if user.embassy_id is None:
         return false()
     return embassy_column == user.embassy_id
+
+
+def one(query):
+    """The row a scoped ``query`` selects, else NotFound: another mission's object is not
+    found either, so that its existence stays unsaid."""
+    found = db.session.scalar(query)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def place_filter(user: User, country_column, subdivision_column):
