@@ -48,7 +48,7 @@ def _leg_user_ids(alert: Alert):
     return select(Leg.user_id).where(*leg_conditions(alert))
 
 
-def _positioned_only(alert: Alert, now: datetime):
+def positioned_only(alert: Alert, now: datetime):
     """SQL on ``Device`` joined to ``User``: a fresh consented position in the area, of
     someone with no stay there (those are reached through their stay)."""
     since = now - timedelta(hours=current_app.config["ALERT_POSITION_MAX_AGE_HOURS"])
@@ -84,7 +84,7 @@ def _devices(alert: Alert, condition):
 def _halves(alert: Alert, now: datetime) -> tuple:
     """The audience's two disjoint halves: devices of people with a stay, fresh positions."""
     return (_devices(alert, Device.user_id.in_(_leg_user_ids(alert))),
-            _devices(alert, _positioned_only(alert, now)))
+            _devices(alert, positioned_only(alert, now)))
 
 
 def audience(alert: Alert, now: datetime | None = None):
@@ -101,7 +101,7 @@ def people(alert: Alert, now: datetime | None = None):
     now = now or utcnow()
     return union_all(_leg_user_ids(alert).distinct(),
                      select(Device.user_id).join(User, User.id == Device.user_id)
-                     .where(_positioned_only(alert, now)).distinct())
+                     .where(positioned_only(alert, now)).distinct())
 
 
 # A country's audience is a few hundred thousand rows: with PostgreSQL's default work_mem

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import case, delete, exists, func, insert, select
+from sqlalchemy import case, delete, exists, func, insert, literal, null, select, union_all
 
+from server.accounts.models import User
 from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
 from server.broadcast import audience
@@ -45,23 +46,39 @@ CHANNELS = {
 }
 
 
+def _first(query, user_id, order):
+    """Each user's first row of ``query`` by ``order`` (one row per person)."""
+    ranked = query.add_columns(func.row_number().over(partition_by=user_id, order_by=order)
+                               .label("nth")).subquery()
+    return select(*[column for column in ranked.c if column.name != "nth"]).where(
+        ranked.c.nth == 1)
+
+
+def _people(alert: Alert, now: datetime):
+    """(user_id, country, subdivision, city, resident): each person in the area once, with the
+    place of their first stay there, else the country of their latest fresh fix.
+
+    Set-based (a window over the stays in the area), not a lookup per person: an event in a
+    capital holds tens of thousands of people, and a feed brings hundreds of events."""
+    stays = _first(select(Leg.user_id, Leg.country, Leg.subdivision, Leg.city,
+                          case((Leg.end_date.is_(None), 1), else_=0).label("resident"))
+                   .where(*audience.leg_conditions(alert)), Leg.user_id, Leg.id)
+    fixes = _first(select(Device.user_id, Device.position_country.label("country"),
+                          null().label("subdivision"), null().label("city"),
+                          literal(0).label("resident"))
+                   .join(User, User.id == Device.user_id)
+                   .where(audience.positioned_only(alert, now)),
+                   Device.user_id, Device.position_at.desc())
+    return union_all(stays, fixes).subquery()
+
+
 def _grouped(alert: Alert, now: datetime):
     """(country, subdivision, city, resident, <channel>..., people) rows for the area."""
-    people = audience.people(alert, now).subquery()
-    leg_id = (select(func.min(Leg.id)).where(Leg.user_id == people.c.user_id,
-                                              *audience.leg_conditions(alert))
-              .scalar_subquery())
-    chosen = select(people.c.user_id, leg_id.label("leg_id")).subquery()
-    fix_country = (select(Device.position_country)
-                   .where(Device.user_id == chosen.c.user_id, Device.position_at.is_not(None))
-                   .order_by(Device.position_at.desc()).limit(1).scalar_subquery())
-    per_person = (select(func.coalesce(Leg.country, fix_country).label("country"),
-                         Leg.subdivision.label("subdivision"), Leg.city.label("city"),
-                         case((Leg.id.is_not(None) & Leg.end_date.is_(None), 1), else_=0)
-                         .label("resident"),
-                         *[case((test(chosen.c.user_id), 1), else_=0).label(name)
-                           for name, test in CHANNELS.items()])
-                  .select_from(chosen).outerjoin(Leg, Leg.id == chosen.c.leg_id)).subquery()
+    people = _people(alert, now)
+    per_person = select(people.c.country, people.c.subdivision, people.c.city,
+                        people.c.resident,
+                        *[case((test(people.c.user_id), 1), else_=0).label(name)
+                          for name, test in CHANNELS.items()]).subquery()
     keys = [per_person.c[name] for name in ("country", "subdivision", "city", "resident",
                                             *CHANNELS)]
     return db.session.execute(select(*keys, func.count()).group_by(*keys)).all()

@@ -4,10 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from server.db import db
+from server.devices.models import Device
 from server.hazards import impact
 from server.hazards.formats import FeedError
 from server.hazards.ingest import ingest
 from server.hazards.models import HazardEvent
+from server.trips.models import Leg
 from tests.hazards.conftest import sample, traveler
 
 GDACS_NOW = datetime(2016, 3, 12, 5, tzinfo=UTC)
@@ -44,6 +46,28 @@ def test_usgs_quake_counts_the_travelers_inside(app):
     assert (counts["people"], counts["residents"], counts["travelers"]) == (2, 1, 1)
     assert counts["channels"] == {"push": 1}
     assert counts["by_city"] == [{"country": "ID", "city": "Padang", "people": 2}]
+
+
+def test_each_person_counted_once_by_first_stay_or_fresh_fix(app):
+    """Two stays in the area: one person, at the first stay's city. No stay there but a
+    consented fresh fix: one person, in the fix's country (no city)."""
+    ingest("usgs", "usgs", sample("usgs_summary.geojson"), now=USGS_NOW)
+    quake = events("usgs")["us2000jccs"]
+    day, end = date(2019, 2, 1), date(2019, 2, 9)
+    twice = traveler("ID", -2.95, 100.2, day, end, city="Padang")
+    trip_id = db.session.scalar(select(Leg.trip_id).where(Leg.user_id == twice.id))
+    db.session.add(Leg(user_id=twice.id, trip_id=trip_id, country="ID", lat=-2.9, lon=100.3,
+                       city="Later", start_date=day, end_date=end))
+    visitor = traveler("ID", -6.2, 106.8, day, end, city="Jakarta")
+    visitor.location_consent = True
+    device = db.session.scalar(select(Device).where(Device.user_id == visitor.id))
+    device.lat, device.lon, device.position_country = -2.94, 100.21, "ID"
+    device.position_at = USGS_NOW
+    db.session.flush()
+    counts = impact.count(quake, USGS_NOW)
+    assert (counts["people"], counts["channels"]) == (2, {"push": 2})
+    assert {(c["country"], c["city"], c["people"]) for c in counts["by_city"]} == {
+        ("ID", "Padang", 1), ("ID", None, 1)}
 
 
 def test_cap_polygon_and_geocode_areas(app):
