@@ -114,3 +114,17 @@ def test_push_to_user_reaches_the_other_devices_past_a_bad_one(create_traveler, 
     direct.send_to_person(user.id, "sos", {"case": "abc"})
     db.session.commit()
     assert len(receiver.received(good_name)) == 1 and receiver.received(bad_name) == []
+
+
+def test_an_sos_acknowledgement_refused_for_now_is_retried_until_it_arrives(
+        create_traveler, receiver):
+    """A 429 (with its Retry-After) and a 503 on "your SOS was received" are tried again, each
+    device on its own, and both phones get it once (tasks run inline here: the countdown is
+    Celery's to honour when scaled out)."""
+    user, [(_, throttled), (_, unavailable)] = create_traveler(devices=2)
+    receiver.script(throttled, [(429, {"Retry-After": "1"})])
+    receiver.script(unavailable, [(503,), (503,)])
+    direct.send_to_person(user.id, "sos", {"case": "abc", "state": "acknowledged"})
+    db.session.commit()
+    assert len(receiver.received(throttled)) == 1 and len(receiver.received(unavailable)) == 1
+    assert receiver.requests == 5  # refused once then sent; refused twice then sent
