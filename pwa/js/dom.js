@@ -60,7 +60,7 @@ export function notice(text, kind = "info") {
            text);
 }
 
-export function telLink(number, label) {
-  return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: "tel", dir: "ltr" },
+export function telLink(number, label, className = "tel") {
+  return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: className, dir: "ltr" },
            label || number);
 }

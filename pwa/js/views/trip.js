@@ -1,6 +1,7 @@
 // One trip: each stay with the responsible mission's contacts, and the global hotline.
 import { del, get } from "../api.js";
 import { h, notice, render, telLink } from "../dom.js";
+import { emergencyButtons, emergencyFor } from "../emergency.js";
 import { dateRange, destinations, missionKind, purposeLabel } from "../format.js";
 import { _ } from "../i18n.js";
 import { go } from "../router.js";
@@ -35,11 +36,27 @@ export async function tripView({ id }) {
     h("h1", {}, destinations(trip)),
     h("p", { class: "muted" }, purposeLabel(trip.purpose), " · ",
       dateRange(trip.start_date, trip.end_date)),
+    localEmergencySection(trip),
     trip.legs.map(legSection),
     hotlineSection(),
     contactsSection(trip),
     await pushPrompt(),
     actions(trip));
+}
+
+/** Police, ambulance, fire in each country of the trip (filled in as the numbers come). */
+function localEmergencySection(trip) {
+  const names = new Map(trip.legs.map((leg) => [leg.country, leg.country_name]));
+  const list = h("div", {});
+  const section = h("section", { class: "card local-emergency", id: "trip-emergency", hidden: true },
+    h("h2", {}, _("In an emergency")), list);
+  Promise.all([...names.keys()].map(emergencyFor)).then((answers) => {
+    const shown = answers.map((answer) => answer && emergencyButtons(answer, names.get(answer.country)))
+      .filter(Boolean);
+    list.replaceChildren(...shown);
+    section.hidden = !shown.length;
+  }).catch(() => {});
+  return section;
 }
 
 function legSection(leg) {
