@@ -71,7 +71,7 @@ def subdivisions(country: str, locale: str) -> list[dict]:
     return sorted(items, key=lambda item: item["name"])
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=256)  # one entry per country at most
 def emergency_numbers(country: str) -> tuple[str, ...]:
     """The short numbers ``phonenumbers``' short-number metadata marks as emergency numbers
     in ``country`` (``FR``: 15, 17, 18, 112), shortest first. The metadata gives a pattern,

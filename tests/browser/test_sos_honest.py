@@ -17,7 +17,10 @@ def browser_context_args(browser_context_args):
             "permissions": ["geolocation", "background-sync"]}
 
 
-def make_account(live_app, email, password="correct horse battery"):
+PASSWORD = "correct horse battery"  # noqa: S105 (a test account's)
+
+
+def make_account(live_app, email, password=PASSWORD):
     from server.accounts import services
     from server.db import db
 
