@@ -59,6 +59,7 @@ export async function settingsView() {
       box.disabled = true;
       try {
         if (box.checked) {
+          say(_("Turning on alerts…"));
           await enablePush();
           say(_("Safety alerts are on for this phone."));
         } else {
