@@ -2,7 +2,7 @@
 import { del, patch, post } from "../api.js";
 import { paintChrome } from "../chrome.js";
 import { h, nextId, notice, render } from "../dom.js";
-import { field, formStatus, input, select, showErrors } from "../forms.js";
+import { clearErrors, field, formStatus, input, select, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
@@ -78,8 +78,8 @@ export async function settingsView() {
   notifications.querySelector("label").setAttribute("for", "push-toggle");
   if (!enabled && blocker) toggle.disabled = true;
 
-  const consent = switchControl(_("Share my location in an emergency"),
-    _("Lets the consular service see where you are when you ask for help, so they can reach you faster."),
+  const consent = switchControl(_("Keep my position for area alerts and follow me during an SOS"),
+    _("Every SOS sends your position at the moment you ask for help, whatever this setting says. With this on, your embassy also keeps this phone's latest position, so alerts about danger where you are reach you, and the app sends your position every few minutes while an SOS is open. Turning it off stops both and deletes the positions kept."),
     Boolean(user.location_consent),
     async (event) => {
       const box = event.target;
@@ -91,6 +91,9 @@ export async function settingsView() {
         failed(error);
       }
     });
+
+  consent.querySelector("input").id = "consent-toggle";
+  consent.querySelector("label").setAttribute("for", "consent-toggle");
 
   const deleteForm = h("form", { novalidate: true, class: "stack" },
     formStatus(),
@@ -111,7 +114,8 @@ export async function settingsView() {
   });
 
   render(h("h1", {}, _("Settings")), status,
-    section(_("Account"), h("p", {}, user.name), h("p", { class: "muted", dir: "ltr" }, user.email)),
+    section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
+      profileForm(user, say), passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
     section(_("Notifications"), notifications),
     section(_("Privacy"), consent,
@@ -128,6 +132,63 @@ export async function settingsView() {
       }
     } }, _("Sign out of this device"))),
     section(_("Delete my account"), deleteForm));
+}
+
+/** Name and phone number; only what changed is sent (a new number must be confirmed again). */
+function profileForm(user, say) {
+  const form = h("form", { novalidate: true, class: "stack", id: "profile-form" },
+    formStatus(),
+    field(_("Full name"), input({ autocomplete: "name", value: user.name }), { path: "name" }),
+    field(_("Mobile phone"), input({ type: "tel", autocomplete: "tel", dir: "ltr", value: user.phone || "" }),
+          { path: "phone", hint: _("With the country code, for example +86 138 0013 8000.") }),
+    h("button", { type: "submit", class: "button" }, _("Save name and phone")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const changes = {};
+    for (const path of ["name", "phone"]) {
+      const value = form.querySelector('[data-path="' + path + '"]').value.trim();
+      if (value !== (state.user[path] || "")) changes[path] = value;
+    }
+    if (!Object.keys(changes).length) return;
+    try {
+      state.user = await patch("/api/me", changes);
+      clearErrors(form);
+      form.querySelector('[data-path="phone"]').value = state.user.phone || "";
+      say(changes.phone && !state.user.phone_verified
+        ? _("Saved. Your new number will be confirmed by a text message.") : _("Saved."));
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+/** A new password needs the current one; every other session of mine ends. */
+function passwordForm(say) {
+  const form = h("form", { novalidate: true, class: "stack", id: "password-form" },
+    h("h3", {}, _("Change my password")),
+    formStatus(),
+    field(_("Current password"), input({ type: "password", autocomplete: "current-password" }),
+          { path: "current_password" }),
+    field(_("New password"), input({ type: "password", autocomplete: "new-password" }),
+          { path: "new_password", hint: _("At least 10 characters. You stay signed in here; every other device is signed out.") }),
+    h("button", { type: "submit", class: "button" }, _("Change password")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = (path) => form.querySelector('[data-path="' + path + '"]').value;
+    try {
+      await post("/api/me/password", { current_password: value("current_password"),
+                                       new_password: value("new_password") });
+      form.reset();
+      clearErrors(form);
+      say(_("Password changed. Other devices are signed out."));
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  return form;
 }
 
 async function signedOut() {
