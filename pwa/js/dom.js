@@ -60,7 +60,9 @@ export function notice(text, kind = "info") {
            text);
 }
 
+/** A tap-to-call link; `label` is the number as people read it (the API's `*_display`),
+ * kept left to right inside right-to-left text. */
 export function telLink(number, label, className = "tel") {
   return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: className, dir: "ltr" },
-           label || number);
+           h("bdi", { dir: "ltr" }, label || number));
 }

@@ -52,7 +52,9 @@ def test_settings_change_name_phone_and_password(page, browser, base_url, travel
     form.locator('[data-path="phone"]').fill("+33 6 12 34 56 78")
     form.locator("button[type=submit]").click()
     page.wait_for_function(
-        "() => document.querySelector('#profile-form [data-path=phone]').value === '+33612345678'")
+        "() => document.querySelector('#profile-form [data-path=phone]').value"
+        " === '+33 6 12 34 56 78'"
+        " && !document.querySelector('#profile-form [aria-invalid]')")
     assert user_row(live_app, traveler.email) == {"name": "Li Wei Chen", "phone": "+33612345678"}
 
     pw = page.locator("#password-form")

@@ -70,6 +70,10 @@ def test_emergency_numbers_follow_the_position_and_stay_offline(page, context, t
     traveler.add_trip(country="FR", city="Paris")
     for number in ("112", "17", "15", "18"):
         page.wait_for_selector(f'#trip-emergency a[href="tel:{number}"]')
+    # Phone numbers in international format, kept left to right in Arabic too.
+    mission_line = page.locator('.mission a[href="tel:+33199001235"] bdi[dir="ltr"]')
+    assert mission_line.inner_text() == "+33 1 99 00 12 35"
+    assert page.locator(".contacts + *, section").filter(has_text="+86 139 0013 9000").count()
     page.screenshot(path=str(artifacts / f"trip-emergency-{language}.png"))
     context.set_geolocation(TOKYO)
     page.goto("/#/sos")

@@ -139,7 +139,7 @@ function profileForm(user, say) {
   const form = h("form", { novalidate: true, class: "stack", id: "profile-form" },
     formStatus(),
     field(_("Full name"), input({ autocomplete: "name", value: user.name }), { path: "name" }),
-    field(_("Mobile phone"), input({ type: "tel", autocomplete: "tel", dir: "ltr", value: user.phone || "" }),
+    field(_("Mobile phone"), input({ type: "tel", autocomplete: "tel", dir: "ltr", value: user.phone_display || "" }),
           { path: "phone", hint: _("With the country code, for example +86 138 0013 8000.") }),
     h("button", { type: "submit", class: "button" }, _("Save name and phone")));
   form.addEventListener("submit", async (event) => {
@@ -147,13 +147,13 @@ function profileForm(user, say) {
     const changes = {};
     for (const path of ["name", "phone"]) {
       const value = form.querySelector('[data-path="' + path + '"]').value.trim();
-      if (value !== (state.user[path] || "")) changes[path] = value;
+      if (value !== (state.user[path + (path === "phone" ? "_display" : "")] || "")) changes[path] = value;
     }
     if (!Object.keys(changes).length) return;
     try {
       state.user = await patch("/api/me", changes);
       clearErrors(form);
-      form.querySelector('[data-path="phone"]').value = state.user.phone || "";
+      form.querySelector('[data-path="phone"]').value = state.user.phone_display || "";
       say(changes.phone && !state.user.phone_verified
         ? _("Saved. Your new number will be confirmed by a text message.") : _("Saved."));
     } catch (error) {

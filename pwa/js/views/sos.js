@@ -87,16 +87,18 @@ function withNumber(template, number) {
 function contactList(list, fix) {
   const hotline = state.config.hotline;
   const texted = list.length ? list[0].emergency_phone : hotline;
+  const textedShown = list.length ? list[0].emergency_phone_display : state.config.hotline_display;
   const items = list.map((mission) => h("li", {},
     h("span", {}, _("Call {mission} (emergency line)", { mission: mission.name })),
-    telLink(mission.emergency_phone)));
+    telLink(mission.emergency_phone, mission.emergency_phone_display)));
   if (hotline) {
-    items.push(h("li", {}, h("span", {}, _("Call the global consular hotline")), telLink(hotline)));
+    items.push(h("li", {}, h("span", {}, _("Call the global consular hotline")),
+      telLink(hotline, state.config.hotline_display)));
   }
   if (texted) {
     const href = "sms:" + texted.replace(/[^+\d]/g, "") + "?body=" + encodeURIComponent(smsBody(fix));
     items.push(h("li", {}, h("span", {}, withNumber(fix ? _("Text my position to {number}")
-      : _("Send a text to {number}"), texted)),
+      : _("Send a text to {number}"), textedShown || texted)),
     h("a", { href, class: "sms", id: "sos-sms" }, _("Send a text message"))));
   }
   return h("ul", { class: "sos-calls" }, items);

@@ -79,9 +79,9 @@ export function missionCard(mission) {
     h("p", { class: "muted" }, missionKind(mission.kind), mission.city ? " · " + mission.city : ""),
     h("dl", { class: "contacts" },
       h("dt", {}, _("Emergency line (24 hours)")),
-      h("dd", {}, telLink(mission.emergency_phone)),
+      h("dd", {}, telLink(mission.emergency_phone, mission.emergency_phone_display)),
       h("dt", {}, _("Consular section")),
-      h("dd", {}, telLink(mission.phone)),
+      h("dd", {}, telLink(mission.phone, mission.phone_display)),
       mission.email ? [h("dt", {}, _("Email")),
         h("dd", {}, h("a", { href: "mailto:" + mission.email, dir: "ltr" }, mission.email))] : null,
       h("dt", {}, _("Address")),
@@ -95,18 +95,18 @@ export function hotlineSection() {
   if (!hotline) return null;
   return h("section", { class: "hotline card" },
     h("h2", {}, _("Global consular hotline")),
-    h("p", {}, _("Day and night, from anywhere:"), " ", telLink(hotline)));
+    h("p", {}, _("Day and night, from anywhere:"), " ", telLink(hotline, state.config.hotline_display)));
 }
 
 function contactsSection(trip) {
   const contact = trip.emergency_contact || {};
   return h("section", {},
     h("h2", {}, _("Emergency contact at home")),
-    h("p", {}, contact.name, " ", contact.phone ? telLink(contact.phone) : null),
+    h("p", {}, contact.name, " ", contact.phone ? telLink(contact.phone, contact.phone_display) : null),
     trip.companions.length ? [h("h2", {}, _("Travelling with")),
       h("ul", {}, trip.companions.map((c) => h("li", {}, c.name,
         c.relationship ? " (" + c.relationship + ")" : "", " ",
-        c.phone ? telLink(c.phone) : null)))] : null);
+        c.phone ? telLink(c.phone, c.phone_display) : null)))] : null);
 }
 
 function actions(trip) {
