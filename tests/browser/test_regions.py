@@ -60,3 +60,17 @@ def test_trip_title_uses_cities_or_countries_never_a_mix(page, traveler):
     page.wait_for_function("() => /^#\\/trips\\/\\d+$/.test(location.hash)")
     page.wait_for_selector(".mission")
     assert page.locator("h1").inner_text() == "France · Italy"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Choose a country."),
+                                                    ("ar", "اختر بلدًا.")])
+def test_an_empty_trip_form_says_choose_a_country(page, traveler, artifacts, language, expected):
+    choose_language(page, language)
+    traveler.sign_up()
+    page.goto("/#/trips/new")
+    page.wait_for_selector('[data-path="legs.0.country"]')
+    page.click("form button[type=submit]")
+    page.wait_for_selector('[data-path="legs.0.country"][aria-invalid="true"]')
+    error_id = page.get_attribute('[data-path="legs.0.country"]', "data-error-id")
+    assert page.locator(f"#{error_id}").inner_text() == expected
+    page.screenshot(path=str(artifacts / f"trip-form-errors-{language}.png"))
