@@ -66,3 +66,9 @@ export function telLink(number, label, className = "tel") {
   return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: className, dir: "ltr" },
            h("bdi", { dir: "ltr" }, label || number));
 }
+
+/** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
+export function withNumber(template, number) {
+  const [before, after = ""] = template.split("{number}");
+  return [before, h("bdi", { dir: "ltr" }, number), after];
+}

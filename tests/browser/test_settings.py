@@ -2,6 +2,8 @@
 (other sessions end); the location setting says what it does, and without it no trail is sent."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -29,9 +31,35 @@ def user_row(live_app, email):
         return row
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+def sms_code(page, live_app, number):
+    """The code texted to ``number`` (the SMS goes out from a task: wait for it)."""
+    from server.sms.gateway import FileOutbox
+    from server.sms.outbox import outbox_directory
+
+    with live_app.app_context():
+        directory = outbox_directory()
+    for _attempt in range(100):
+        sent = [m for m in FileOutbox(directory).messages() if m["to"] == number]
+        if sent:
+            return re.search(r"(?<!\d)(\d{6})(?!\d)", sent[-1]["text"]).group(1)
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no code texted to {number}")
+
+
+def verified(live_app, email):
+    from server.accounts.models import User
+    from server.db import db
+
+    with live_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        result = user.phone_verified
+        db.session.remove()
+        return result
+
+
+@pytest.mark.parametrize(("language", "digits"), [("en", "78"), ("ar", "79")])
 def test_settings_change_name_phone_and_password(page, browser, base_url, traveler,
-                                                 live_app, artifacts, language):
+                                                 live_app, artifacts, language, digits):
     choose_language(page, language)
     traveler.sign_up()
     other = browser.new_context(base_url=base_url)
@@ -49,13 +77,20 @@ def test_settings_change_name_phone_and_password(page, browser, base_url, travel
     form.locator("button[type=submit]").click()
     page.wait_for_selector('#profile-form [data-path="name"][aria-invalid="true"]')
     form.locator('[data-path="name"]').fill("Li Wei Chen")
-    form.locator('[data-path="phone"]').fill("+33 6 12 34 56 78")
+    form.locator('[data-path="phone"]').fill("+33 6 12 34 56 " + digits)
     form.locator("button[type=submit]").click()
     page.wait_for_function(
         "() => document.querySelector('#profile-form [data-path=phone]').value"
-        " === '+33 6 12 34 56 78'"
+        " === '+33 6 12 34 56 " + digits + "'"
         " && !document.querySelector('#profile-form [aria-invalid]')")
-    assert user_row(live_app, traveler.email) == {"name": "Li Wei Chen", "phone": "+33612345678"}
+    number = "+336123456" + digits
+    assert user_row(live_app, traveler.email) == {"name": "Li Wei Chen", "phone": number}
+    # The new number is confirmed by a code sent to it.
+    page.wait_for_selector('#phone-check [data-path="code"]')
+    page.fill('#phone-check [data-path="code"]', sms_code(page, live_app, number))
+    page.click("#phone-check button[type=submit]")
+    page.wait_for_selector("#phone-check .notice")
+    assert verified(live_app, traveler.email)
 
     pw = page.locator("#password-form")
     pw.locator('[data-path="current_password"]').fill("not my password at all")

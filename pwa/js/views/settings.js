@@ -1,7 +1,7 @@
 // Settings: language, notifications, location consent, my data, sign out, delete my account.
 import { del, patch, post } from "../api.js";
 import { paintChrome } from "../chrome.js";
-import { h, nextId, notice, render } from "../dom.js";
+import { h, nextId, notice, render, withNumber } from "../dom.js";
 import { clearErrors, field, formStatus, input, select, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { dispatch, go } from "../router.js";
@@ -113,9 +113,10 @@ export async function settingsView() {
     }
   });
 
+  const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
     section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
-      profileForm(user, say), passwordForm(say)),
+      profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
     section(_("Notifications"), notifications),
     section(_("Privacy"), consent,
@@ -135,7 +136,53 @@ export async function settingsView() {
 }
 
 /** Name and phone number; only what changed is sent (a new number must be confirmed again). */
-function profileForm(user, say) {
+/** "Your number is not confirmed": ask for a code by SMS, type it in. `box` is the element,
+ * `codeSent()` shows the code field once a code went (after a change of number). */
+function phoneConfirmation() {
+  const box = h("div", { class: "card phone-check", id: "phone-check" });
+  const form = h("form", { novalidate: true, class: "stack", hidden: true },
+    formStatus(),
+    field(_("Code from the text message"), input({ inputmode: "numeric", autocomplete: "one-time-code",
+                                                  dir: "ltr", maxlength: 6 }), { path: "code" }),
+    h("button", { type: "submit", class: "button primary" }, _("Confirm my number")));
+  const line = h("p", {});
+  const send = h("button", { type: "button", class: "button", id: "phone-send-code" },
+    _("Text me a code"));
+  const paint = () => {
+    const user = state.user;
+    box.hidden = !user.phone || user.phone_verified;
+    line.replaceChildren(...withNumber(_("Your number {number} is not confirmed yet."),
+                                       user.phone_display || user.phone || ""));
+  };
+  const codeSent = async () => {
+    try {
+      await post("/api/me/phone/code");
+      form.hidden = false;
+      clearErrors(form);
+      form.querySelector("input").focus();
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+      form.hidden = false;
+    }
+  };
+  send.addEventListener("click", () => codeSent().catch(() => {}));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      state.user = await post("/api/me/phone/verify", { code: form.querySelector("input").value });
+      box.replaceChildren(notice(_("Your number is confirmed.")));
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  box.append(line, send, form);
+  paint();
+  return { box, codeSent, paint };
+}
+
+function profileForm(user, say, phoneCheck) {
   const form = h("form", { novalidate: true, class: "stack", id: "profile-form" },
     formStatus(),
     field(_("Full name"), input({ autocomplete: "name", value: user.name }), { path: "name" }),
@@ -154,8 +201,13 @@ function profileForm(user, say) {
       state.user = await patch("/api/me", changes);
       clearErrors(form);
       form.querySelector('[data-path="phone"]').value = state.user.phone_display || "";
-      say(changes.phone && !state.user.phone_verified
-        ? _("Saved. Your new number will be confirmed by a text message.") : _("Saved."));
+      phoneCheck.paint();
+      if (changes.phone && !state.user.phone_verified) {
+        say(_("Saved. We are sending a code to your new number to confirm it."));
+        await phoneCheck.codeSent();
+      } else {
+        say(_("Saved."));
+      }
     } catch (error) {
       if (!error.fields) throw error;
       showErrors(form, error);

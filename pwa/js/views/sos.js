@@ -1,6 +1,6 @@
 // The SOS screen: the cancel window, the honest state of my SOS, and calls and texts that work
 // with no data connection.
-import { h, nextId, render, telLink } from "../dom.js";
+import { h, nextId, render, telLink, withNumber } from "../dom.js";
 import { emergencyButtons, emergencyHere } from "../emergency.js";
 import { formatDateTime } from "../format.js";
 import { holdToConfirm, progressRing } from "../hold.js";
@@ -76,12 +76,6 @@ function smsBody(fix) {
     + "#map=16/" + fix.lat + "/" + fix.lon;
   return _("SOS: I need help. {name}. My position: {lat},{lon} (within {accuracy} m) {map}",
            { name, lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy, map });
-}
-
-/** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
-function withNumber(template, number) {
-  const [before, after = ""] = template.split("{number}");
-  return [before, h("bdi", { dir: "ltr" }, number), after];
 }
 
 function contactList(list, fix) {
