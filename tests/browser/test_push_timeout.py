@@ -30,10 +30,11 @@ def test_unreachable_push_service_times_out_with_a_message_and_a_retry(page, tra
     page.wait_for_selector("#push-toggle")
     page.check("#push-toggle")
     # While it waits, the screen says so.
-    page.wait_for_selector(".settings-section ~ * .notice, [aria-live] .notice", state="attached")
-    page.wait_for_selector(".notice-error", timeout=30000)
+    page.wait_for_selector("#push-status .notice")
+    page.wait_for_selector("#push-status .notice-error", timeout=30000)
     assert not page.is_checked("#push-toggle")
     assert page.is_enabled("#push-toggle")
     if language == "en":
-        assert "did not answer in time" in page.locator(".notice-error").inner_text()
+        assert "did not answer in time" in page.locator("#push-status").inner_text()
+    page.locator("#push-toggle").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"push-timeout-{language}.png"))

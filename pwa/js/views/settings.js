@@ -49,6 +49,9 @@ export async function settingsView() {
     }
   } });
 
+  // Told beside the switch, where the traveler is looking (the page's status is at the top).
+  const pushStatus = h("div", { "aria-live": "polite", id: "push-status" });
+  const pushSay = (text, kind) => pushStatus.replaceChildren(notice(text, kind));
   const enabled = await pushEnabled();
   const blocker = pushBlocker();
   const notifications = switchControl(_("Safety alerts on this device"),
@@ -59,16 +62,16 @@ export async function settingsView() {
       box.disabled = true;
       try {
         if (box.checked) {
-          say(_("Turning on alerts…"));
+          pushSay(_("Turning on alerts…"));
           await enablePush();
-          say(_("Safety alerts are on for this phone."));
+          pushSay(_("Safety alerts are on for this phone."));
         } else {
           await disablePush();
-          say(_("Safety alerts are off for this phone."));
+          pushSay(_("Safety alerts are off for this phone."));
         }
       } catch (error) {
         box.checked = !box.checked;
-        say(pushError(error), "error");
+        pushSay(pushError(error), "error");
       } finally {
         box.disabled = !box.checked && Boolean(pushBlocker());  // e.g. permission now denied
       }
@@ -118,7 +121,7 @@ export async function settingsView() {
     section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
       profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
-    section(_("Notifications"), notifications),
+    section(_("Notifications"), notifications, pushStatus),
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
