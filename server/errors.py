@@ -1,17 +1,22 @@
-"""One error shape everywhere: ``{code, status, message, errors}``, localized.
+"""One error shape everywhere: ``{code, status, message, errors, error_codes}``, localized.
 
 ``errors`` maps each request location (``json``, ``query``...) to its fields and their
 messages, exactly as marshmallow reports them, so a client can put each message next to
-the field at fault.
+the field at fault. ``error_codes`` has the same tree with a machine-readable code per
+message (``required``, ``unknown_country``...): a program tests the code, a person reads the
+message.
 """
 from __future__ import annotations
 
 from flask import Flask, current_app, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api, abort
+from flask_smorest.error_handler import ErrorSchema
 from flask_wtf.csrf import CSRFError
+from marshmallow import fields
 from werkzeug.exceptions import (
     Conflict,
     Forbidden,
@@ -53,6 +58,41 @@ LIBRARY_MESSAGES = (
     N_("Invalid input."),
 )
 
+EMAIL_INVALID = N_("Enter an email address such as name@example.org.")
+# The codes of marshmallow's own messages (the English text is what marshmallow gives).
+LIBRARY_CODES = {
+    EMAIL_INVALID: "invalid_email",
+    "Missing data for required field.": "required",
+    "Field may not be null.": "required",
+    "Unknown field.": "unknown_field",
+    "Must be one of: {choices}.": "not_a_choice",
+}
+
+
+class Coded(LazyString):
+    """A message (translated when sent) with the machine-readable code sent beside it."""
+
+    def __init__(self, code: str, message):
+        super().__init__(lambda: str(message))
+        self.code = code
+
+
+def codes(value):
+    """The ``error_codes`` tree for a (nested) marshmallow error structure."""
+    if isinstance(value, dict):
+        return {key: codes(item if isinstance(item, (dict, list, tuple)) else [item])
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [codes(item) for item in value]
+    found = getattr(value, "code", None)
+    if found:
+        return found
+    text = str(value) if value is not None else ""
+    if text in LIBRARY_CODES:
+        return LIBRARY_CODES[text]
+    return "invalid_type" if text.startswith("Not a valid") else "invalid"
+
+
 STATUS_MESSAGES = {
     400: _l("The request could not be understood."),
     401: _l("Please sign in."),
@@ -81,8 +121,16 @@ def localize(value):
     return gettext(str(value)) if value is not None else value
 
 
+class ApiErrorSchema(ErrorSchema):
+    error_codes = fields.Dict(metadata={
+        "description": "The tree of `errors` with a machine-readable code in place of each "
+                       "message: required, unknown_country, invalid_phone, too_long..."})
+
+
 class LocalizedApi(Api):
     """flask-smorest's Api with its error handler localized and CSRF errors shaped like the rest."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -98,6 +146,7 @@ class LocalizedApi(Api):
         errors = data.get("errors") or data.get("messages")
         if errors:
             payload["errors"] = localize(errors)
+            payload["error_codes"] = codes(errors)
         if code >= 500:
             current_app.logger.error("%s on %s", code, error)
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from werkzeug.routing import IntegerConverter, PathConverter
 
 from server.db import DB_INT_MAX
+from server.errors import Coded
 from server.places import services as places
 
 SURROGATE_MESSAGE = _l("Contains characters that are not valid text.")
@@ -107,15 +108,35 @@ class SafeText(validate.Validator):
         raise ValidationError(_refusal(bad.group()))
 
 
+class NotBlank(validate.Validator):
+    """Refuse an empty string with a message that says what to type, coded ``required``
+    (``validate.Length`` formats its message, which would drop the code)."""
+
+    def __init__(self, message):
+        self.message = Coded("required", message)
+
+    def __call__(self, value: str) -> str:
+        if not value:
+            raise ValidationError([self.message])
+        return value
+
+
 def text(max_length: int, *, required: bool = False, min_length: int = 0,
-         multiline: bool = False, **kwargs) -> fields.String:
+         multiline: bool = False, empty=None, **kwargs) -> fields.String:
     """A trimmed string with a bounded length, free of unsafe characters (``SafeText``),
-    with localized errors; ``multiline`` allows line breaks (descriptions, notes)."""
-    length = validate.Length(
-        min=min_length, max=max_length,
-        error=_l("Must be between {min} and {max} characters.") if min_length
-        else _l("Must be at most {max} characters."))
-    return Trimmed(required=required, validate=[length, SafeText(multiline)], **kwargs)
+    with localized errors; ``multiline`` allows line breaks (descriptions, notes). ``empty``
+    is what a person is told when it is missing or blank ("Enter your name.")."""
+    checks = [validate.Length(max=max_length, error=Coded(
+        "too_long", _l("Must be at most {max} characters.")))]
+    if min_length and empty:
+        checks.insert(0, NotBlank(empty))
+    elif min_length:
+        checks.insert(0, validate.Length(min=min_length, max=max_length,
+                                         error=_l("Must be between {min} and {max} characters.")))
+    if empty:
+        kwargs["error_messages"] = {"required": Coded("required", empty),
+                                    "null": Coded("required", empty)}
+    return Trimmed(required=required, validate=[*checks, SafeText(multiline)], **kwargs)
 
 
 class Trimmed(fields.String):
@@ -123,27 +144,64 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+def phone_display(number: str | None) -> str | None:
+    """A stored number as people read it: international format (``+33 1 99 00 12 35``)."""
+    if not number:
+        return number
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def displayed(attribute: str) -> fields.Function:
+    """The output field ``<attribute>_display``: that number formatted for display (the
+    ``attribute`` itself stays E.164 for dialling and for programs)."""
+    from marshmallow.utils import get_value
+
+    return fields.Function(lambda obj: phone_display(get_value(obj, attribute)), allow_none=True,
+                           metadata={"description": f"`{attribute}` formatted for display."})
+
+
+PHONE_EMPTY = Coded("required", _l("Enter a phone number."))
+PHONE_INVALID = Coded("invalid_phone", _l("This is not a phone number we can call. Enter it "
+                                           "with its country code, for example +33 6 12 34 56 78."))
+
+
 class Phone(fields.String):
     """A phone number, stored as E.164; a number without ``+`` is read as a home-country one."""
 
+    default_error_messages = {"required": PHONE_EMPTY, "null": PHONE_EMPTY}
+
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not raw:
+            raise ValidationError([PHONE_EMPTY])
         try:
             number = phonenumbers.parse(raw, current_app.config["HOME_COUNTRY"])
         except phonenumbers.NumberParseException as exc:
-            raise ValidationError(_l("Not a valid phone number.")) from exc
+            raise ValidationError([PHONE_INVALID]) from exc
         if len(raw) > 32 or not phonenumbers.is_valid_number(number):
-            raise ValidationError(_l("Not a valid phone number."))
+            raise ValidationError([PHONE_INVALID])
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+COUNTRY_EMPTY = Coded("required", _l("Choose a country."))
 
 
 class CountryCode(fields.String):
     """ISO 3166-1 alpha-2, upper case."""
 
+    default_error_messages = {"required": COUNTRY_EMPTY, "null": COUNTRY_EMPTY}
+
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not code:
+            raise ValidationError([COUNTRY_EMPTY])
         if not places.is_country(code):
-            raise ValidationError(_l("Not a known country code (ISO 3166-1 alpha-2)."))
+            raise ValidationError([Coded("unknown_country",
+                                         _l("Choose a country from the list."))])
         return code
 
 
@@ -153,7 +211,7 @@ class SubdivisionCode(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
         if not places.is_subdivision(code):
-            raise ValidationError(_l("Not a known region code (ISO 3166-2)."))
+            raise ValidationError([Coded("unknown_region", _l("Choose a region from the list."))])
         return code
 
 
@@ -172,6 +230,13 @@ def language(**kwargs) -> fields.String:
 
     return fields.String(validate=validate.OneOf(
         LANGUAGES, error=_l("Must be one of: {choices}.")), **kwargs)
+
+
+def calendar_day(**kwargs) -> fields.Date:
+    """A calendar day; a missing or unreadable one says "Choose a date."."""
+    choose = Coded("required", _l("Choose a date."))
+    return fields.Date(error_messages={"required": choose, "null": choose, "invalid": choose},
+                       **kwargs)
 
 
 class DatabaseInt(IntegerConverter):

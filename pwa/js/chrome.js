@@ -24,7 +24,9 @@ export function paintChrome() {
 export function markCurrentTab() {
   const path = currentPath();
   // The SOS screen has its own, larger control.
-  document.getElementById("sos-button").hidden = path === "/sos";
+  const sos = document.getElementById("sos-button");
+  sos.hidden = path === "/sos";
+  document.getElementById("bottom-bar").hidden = sos.hidden && !state.user;
   for (const tab of document.querySelectorAll("#tabs a")) {
     const here = path.startsWith(tab.getAttribute("href").slice(1));
     if (here) tab.setAttribute("aria-current", "page");

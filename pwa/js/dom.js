@@ -60,7 +60,15 @@ export function notice(text, kind = "info") {
            text);
 }
 
-export function telLink(number, label) {
-  return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: "tel", dir: "ltr" },
-           label || number);
+/** A tap-to-call link; `label` is the number as people read it (the API's `*_display`),
+ * kept left to right inside right-to-left text. */
+export function telLink(number, label, className = "tel") {
+  return h("a", { href: "tel:" + number.replace(/[^+\d]/g, ""), class: className, dir: "ltr" },
+           h("bdi", { dir: "ltr" }, label || number));
+}
+
+/** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
+export function withNumber(template, number) {
+  const [before, after = ""] = template.split("{number}");
+  return [before, h("bdi", { dir: "ltr" }, number), after];
 }

@@ -49,7 +49,10 @@ export function tripStatus(status) {
   return _("Past");
 }
 
-/** A trip's destinations in one line. */
+/** A trip's destinations in one line, all of one kind: its cities when every stay names one,
+ * else its countries (a region beside a country reads as two different things). */
 export function destinations(trip) {
-  return trip.legs.map((leg) => leg.subdivision_name || leg.country_name).join(" · ");
+  const cities = trip.legs.map((leg) => leg.city);
+  const names = cities.every(Boolean) ? cities : trip.legs.map((leg) => leg.country_name);
+  return [...new Set(names)].join(" · ");
 }

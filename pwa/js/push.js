@@ -52,10 +52,29 @@ async function register(subscription, key) {
 }
 
 export class PermissionError extends Error {}
+/** The browser's push service (or its permission prompt) did not answer in time. */
+export class PushTimeout extends Error {}
+
+// A push service that cannot be reached leaves subscribe() pending for ever (seen over 90 s).
+export const SUBSCRIBE_TIMEOUT_MS = 15 * 1000;
+// Long enough to read the prompt and decide; a prompt nobody sees must not hang the switch.
+export const PERMISSION_TIMEOUT_MS = 60 * 1000;
+
+/** `promise`, or a PushTimeout after `ms`. */
+function timed(promise, ms) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new PushTimeout()), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const subscribe = (reg, key) => timed(reg.pushManager.subscribe(
+  { userVisibleOnly: true, applicationServerKey: keyBytes(key) }), SUBSCRIBE_TIMEOUT_MS);
 
 /** Ask (only ever after a tap), subscribe, register. Rejects with PermissionError if refused. */
 export async function enablePush() {
-  const answer = await Notification.requestPermission();
+  const answer = await timed(Notification.requestPermission(), PERMISSION_TIMEOUT_MS);
   if (answer !== "granted") throw new PermissionError(answer);
   const { public_key: key } = await get("/api/push/public-key");
   const reg = await registration();
@@ -65,8 +84,7 @@ export async function enablePush() {
     await subscription.unsubscribe().catch(() => {});
     subscription = null;
   }
-  subscription = subscription || await reg.pushManager.subscribe(
-    { userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+  subscription = subscription || await subscribe(reg, key);
   return register(subscription, key);
 }
 
@@ -115,8 +133,7 @@ export async function checkPush() {
     await subscription.unsubscribe().catch(() => {});
     subscription = null;
   }
-  subscription = subscription || await reg.pushManager.subscribe(
-    { userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+  subscription = subscription || await subscribe(reg, key);
   const device = await register(subscription, key);
   if (device.id !== info.device_id) await del("/api/devices/" + info.device_id).catch(() => {});
 }

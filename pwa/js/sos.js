@@ -209,9 +209,10 @@ export async function caseToShow() {
 let trail = null;
 /** While a case is open and the app is running, add a position every few minutes. */
 export async function followUp() {
-  if (trail || !await openCase()) return;
+  // The trail is what location consent adds to an SOS (the SOS itself always has its position).
+  if (trail || !(state.user && state.user.location_consent) || !await openCase()) return;
   trail = setInterval(async () => {
-    const open = await openCase();
+    const open = state.user && state.user.location_consent && await openCase();
     if (!open) {
       clearInterval(trail);
       trail = null;

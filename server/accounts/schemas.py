@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from server.accounts import passwords
-from server.validation import BaseSchema, Phone, language, text
+from server.errors import EMAIL_INVALID, Coded
+from server.validation import BaseSchema, Phone, displayed, language, text
 
 PASSWORD = dict(
     required=True, load_only=True,
@@ -13,10 +14,16 @@ PASSWORD = dict(
 GIVEN_PASSWORD = dict(required=True, load_only=True, validate=validate.Length(max=128))
 
 
+EMAIL_EMPTY = Coded("required", _l("Enter your email address."))
+
+
 class SignupIn(BaseSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=validate.Length(max=254), error_messages={
+        "required": EMAIL_EMPTY, "null": EMAIL_EMPTY,
+        # marshmallow wants a plain string here: translated when sent (server.errors.localize).
+        "invalid": EMAIL_INVALID})
     password = fields.String(**PASSWORD)
-    name = text(200, required=True, min_length=1)
+    name = text(200, required=True, min_length=1, empty=_l("Enter your name."))
     phone = Phone(required=True)
     language = language(load_default=None)
 
@@ -29,7 +36,7 @@ class LoginIn(BaseSchema):
 
 
 class ProfilePatch(BaseSchema):
-    name = text(200, min_length=1)
+    name = text(200, min_length=1, empty=_l("Enter your name."))
     phone = Phone()
     language = language()
     location_consent = fields.Boolean()
@@ -49,6 +56,7 @@ class UserOut(BaseSchema):
     email = fields.String()
     name = fields.String()
     phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
+    phone_display = displayed("phone")
     phone_verified = fields.Boolean()
     language = fields.String()
     role = fields.String()

@@ -9,6 +9,7 @@ from server.validation import (
     CountryCode,
     Phone,
     SubdivisionCode,
+    displayed,
     latitude,
     longitude,
     text,
@@ -61,6 +62,8 @@ class MissionOut(BaseSchema):
     lon = fields.Float(allow_none=True)
     phone = fields.String()
     emergency_phone = fields.String()
+    phone_display = displayed("phone")
+    emergency_phone_display = displayed("emergency_phone")
     email = fields.String()
     hours = fields.String(allow_none=True)
     timezone = fields.String(allow_none=True)

@@ -69,3 +69,23 @@ def subdivisions(country: str, locale: str) -> list[dict]:
         for s in pycountry.subdivisions.get(country_code=country) or ()
     ]
     return sorted(items, key=lambda item: item["name"])
+
+
+@lru_cache(maxsize=256)  # one entry per country at most
+def emergency_numbers(country: str) -> tuple[str, ...]:
+    """The short numbers ``phonenumbers``' short-number metadata marks as emergency numbers
+    in ``country`` (``FR``: 15, 17, 18, 112), shortest first. The metadata gives a pattern,
+    not a list, so every number of each possible length is tested against it (a few
+    thousand checks, once per country)."""
+    from itertools import product
+
+    from phonenumbers import shortnumberinfo
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    metadata = PhoneMetadata.short_metadata_for_region(country)
+    if metadata is None or metadata.emergency is None:
+        return ()
+    lengths = metadata.emergency.possible_length or metadata.general_desc.possible_length
+    return tuple(number for length in sorted(lengths)
+                 for number in map("".join, product("0123456789", repeat=length))
+                 if shortnumberinfo.is_emergency_number(number, country))

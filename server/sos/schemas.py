@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.retention import shown_name
 from server.sos.models import STATES
 from server.trips.schemas import TripOut
-from server.validation import BaseSchema, BoundedInt, latitude, longitude, text
+from server.validation import BaseSchema, BoundedInt, displayed, latitude, longitude, text
 
 # A phone clock may be wrong by hours, and a refused SOS stays stuck in the phone's outbox: a
 # day ahead is a bad value, not a skewed clock. Behind: the outbox replays what was raised
@@ -94,6 +94,8 @@ class MissionContactOut(BaseSchema):
     name = fields.String()
     phone = fields.String()
     emergency_phone = fields.String()
+    phone_display = displayed("phone")
+    emergency_phone_display = displayed("emergency_phone")
 
 
 # Built once: a marshmallow schema costs far more to build than to dump one object.

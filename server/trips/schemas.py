@@ -15,8 +15,11 @@ from server.validation import (
     CountryCode,
     Phone,
     SubdivisionCode,
+    calendar_day,
+    displayed,
     latitude,
     longitude,
+    phone_display,
     text,
 )
 
@@ -37,8 +40,9 @@ class LegIn(BaseSchema):
     city = text(100, load_default=None, allow_none=True)
     lat = latitude(load_default=None, allow_none=True)
     lon = longitude(load_default=None, allow_none=True)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(load_default=None, allow_none=True)
+    start_date = calendar_day(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True,
+                           error_messages={"invalid": _l("Choose a date.")})
 
     @validates_schema
     def check_leg(self, leg, **_kwargs):
@@ -62,20 +66,20 @@ class LegIn(BaseSchema):
 
 
 class CompanionIn(BaseSchema):
-    name = text(200, required=True, min_length=1)
+    name = text(200, required=True, min_length=1, empty=_l("Enter their name."))
     relationship = text(50, load_default=None, allow_none=True)
     phone = Phone(load_default=None, allow_none=True)
     nationality = CountryCode(load_default=None, allow_none=True)
 
 
 class EmergencyContactIn(BaseSchema):
-    name = text(200, required=True, min_length=1)
+    name = text(200, required=True, min_length=1, empty=_l("Enter their name."))
     phone = Phone(required=True)
 
 
 MISSION_CONTACTS = MissionOut(only=(
     "id", "kind", "name", "city", "address", "lat", "lon", "phone", "emergency_phone", "email",
-    "hours"))
+    "hours", "phone_display", "emergency_phone_display"))
 
 
 def _legs_in_order(legs: list[dict]) -> dict:
@@ -136,6 +140,7 @@ class CompanionOut(BaseSchema):
     name = fields.String()
     relationship = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    phone_display = displayed("phone")
     nationality = fields.String(allow_none=True)
 
 
@@ -149,7 +154,8 @@ class TripOut(BaseSchema):
     legs = fields.List(fields.Nested(LegOut))
     companions = fields.List(fields.Nested(CompanionOut))
     emergency_contact = fields.Function(lambda trip: {
-        "name": trip.emergency_contact_name, "phone": trip.emergency_contact_phone})
+        "name": trip.emergency_contact_name, "phone": trip.emergency_contact_phone,
+        "phone_display": phone_display(trip.emergency_contact_phone)})
     version = fields.Integer()
     updated_at = fields.DateTime()
 

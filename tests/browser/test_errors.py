@@ -25,7 +25,9 @@ def test_bad_phone_on_sign_up_is_explained_next_to_the_field(page, live_app, lan
     page.wait_for_selector('[data-path="phone"][aria-invalid="true"]')
     error_id = phone.get_attribute("aria-describedby").split()[-1]
     message = page.locator(f"#{error_id}").inner_text()
-    assert message == expected["Not a valid phone number."] != "Not a valid phone number."
+    invalid = ("This is not a phone number we can call. Enter it with its country code, "
+               "for example +33 6 12 34 56 78.")
+    assert message == expected[invalid] != invalid
     assert page.locator(".form-status [role=alert]").inner_text().strip() == \
         expected["Some fields are not valid."]
     # Nothing typed is lost, and focus is on the field to fix.

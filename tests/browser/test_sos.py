@@ -215,6 +215,10 @@ def test_open_sos_sends_positions_and_i_am_safe_is_queued_offline(page, context,
 
     traveler.sign_up()
     traveler.wait_for_service_worker()
+    # The trail is what location consent adds (tests/browser/test_settings.py: none without).
+    page.goto("/#/settings")
+    page.check("#consent-toggle")
+    page.wait_for_function("() => document.body.innerText.includes('Saved.')")
     page.clock.install()
     hold(page, "#sos-button")
     page.click("#sos-send-now")

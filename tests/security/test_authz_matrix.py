@@ -53,6 +53,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "web.Catalog": {"*": ANYONE},
     "places.Countries": {"*": ANYONE},
     "places.Subdivisions": {"*": ANYONE},
+    "places.EmergencyNumbers": {"*": ANYONE},
     "embassies.Missions": {"*": ANYONE},
     "embassies.MissionById": {"*": ANYONE},
     "embassies.Serving": {"*": ANYONE},

@@ -71,7 +71,8 @@ def test_raw_rows_hold_ciphertext_and_the_api_plaintext(client, signup, create_t
     assert all(_is_token(v) for v in trail)
     # Through the ORM and the API: plaintext, numbers as numbers.
     again = client.get(f"/api/trips/{trip['id']}").json
-    assert again["emergency_contact"] == {"name": "Wang Fang", "phone": "+8613900139000"}
+    assert again["emergency_contact"] == {"name": "Wang Fang", "phone": "+8613900139000",
+                                          "phone_display": "+86 139 0013 9000"}
     assert again["companions"][0]["name"] == "Zhou Li"
     stored = db.session.query(SosCase).filter_by(client_uuid=sos.json["client_uuid"]).one()
     assert (stored.message, stored.lat, stored.lon, stored.accuracy) == (

@@ -5,6 +5,7 @@ import { h, render } from "../dom.js";
 import { field, formStatus, input, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { go } from "../router.js";
+import { openCase, sendNow } from "../sos.js";
 import { state, warmOfflineCopies } from "../state.js";
 
 function submitButton(text) {
@@ -33,6 +34,13 @@ async function signedIn(user) {
   }
   paintChrome();
   warmOfflineCopies();
+  // An SOS held on this phone while signed out goes now, and its screen says how it stands.
+  const held = await openCase().catch(() => null);
+  if (held && held.state === "queued") {
+    sendNow().catch(() => {});
+    go("/sos");
+    return;
+  }
   go("/trips");
 }
 

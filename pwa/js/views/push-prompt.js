@@ -2,7 +2,7 @@
 // a trip (never on first load), until alerts are on or the card is dismissed.
 import { h, notice } from "../dom.js";
 import { _ } from "../i18n.js";
-import { PermissionError, enablePush, needsHomeScreen, permission, pushEnabled,
+import { PermissionError, PushTimeout, enablePush, needsHomeScreen, permission, pushEnabled,
   pushSupported } from "../push.js";
 import { getPref, setPref } from "../store.js";
 
@@ -22,6 +22,9 @@ export function pushBlocker() {
 export function pushError(error) {
   if (error instanceof PermissionError) {
     return _("Notifications were not allowed, so alerts cannot be shown on this phone.");
+  }
+  if (error instanceof PushTimeout) {
+    return _("The notification service did not answer in time, so alerts are not on yet. Check your connection and try again.");
   }
   if (error.offline) return _("You are offline. Try again when you are back online.");
   return error.message || _("Alerts could not be turned on. Try again later.");
@@ -44,12 +47,15 @@ export async function pushPrompt() {
     h("div", { class: "actions" },
       blocker ? null : h("button", { type: "button", class: "button primary", id: "push-enable",
                                      onclick: async (event) => {
-        event.target.disabled = true;
+        const button = event.target;
+        button.disabled = true;
+        status.replaceChildren(notice(_("Turning on alerts…")));
         try {
           await enablePush();
           card.replaceChildren(notice(_("Safety alerts are on for this phone.")));
         } catch (error) {
-          event.target.disabled = false;
+          button.disabled = false;
+          button.textContent = _("Try again");
           status.replaceChildren(notice(pushError(error), "error"));
         }
       } }, _("Turn on alerts")),

@@ -1,8 +1,8 @@
 // Settings: language, notifications, location consent, my data, sign out, delete my account.
 import { del, patch, post } from "../api.js";
 import { paintChrome } from "../chrome.js";
-import { h, nextId, notice, render } from "../dom.js";
-import { field, formStatus, input, select, showErrors } from "../forms.js";
+import { h, nextId, notice, render, withNumber } from "../dom.js";
+import { clearErrors, field, formStatus, input, select, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
@@ -49,6 +49,9 @@ export async function settingsView() {
     }
   } });
 
+  // Told beside the switch, where the traveler is looking (the page's status is at the top).
+  const pushStatus = h("div", { "aria-live": "polite", id: "push-status" });
+  const pushSay = (text, kind) => pushStatus.replaceChildren(notice(text, kind));
   const enabled = await pushEnabled();
   const blocker = pushBlocker();
   const notifications = switchControl(_("Safety alerts on this device"),
@@ -59,15 +62,16 @@ export async function settingsView() {
       box.disabled = true;
       try {
         if (box.checked) {
+          pushSay(_("Turning on alerts…"));
           await enablePush();
-          say(_("Safety alerts are on for this phone."));
+          pushSay(_("Safety alerts are on for this phone."));
         } else {
           await disablePush();
-          say(_("Safety alerts are off for this phone."));
+          pushSay(_("Safety alerts are off for this phone."));
         }
       } catch (error) {
         box.checked = !box.checked;
-        say(pushError(error), "error");
+        pushSay(pushError(error), "error");
       } finally {
         box.disabled = !box.checked && Boolean(pushBlocker());  // e.g. permission now denied
       }
@@ -77,8 +81,8 @@ export async function settingsView() {
   notifications.querySelector("label").setAttribute("for", "push-toggle");
   if (!enabled && blocker) toggle.disabled = true;
 
-  const consent = switchControl(_("Share my location in an emergency"),
-    _("Lets the consular service see where you are when you ask for help, so they can reach you faster."),
+  const consent = switchControl(_("Keep my position for area alerts and follow me during an SOS"),
+    _("Every SOS sends your position at the moment you ask for help, whatever this setting says. With this on, your embassy also keeps this phone's latest position, so alerts about danger where you are reach you, and the app sends your position every few minutes while an SOS is open. Turning it off stops both and deletes the positions kept."),
     Boolean(user.location_consent),
     async (event) => {
       const box = event.target;
@@ -90,6 +94,9 @@ export async function settingsView() {
         failed(error);
       }
     });
+
+  consent.querySelector("input").id = "consent-toggle";
+  consent.querySelector("label").setAttribute("for", "consent-toggle");
 
   const deleteForm = h("form", { novalidate: true, class: "stack" },
     formStatus(),
@@ -109,10 +116,12 @@ export async function settingsView() {
     }
   });
 
+  const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
-    section(_("Account"), h("p", {}, user.name), h("p", { class: "muted", dir: "ltr" }, user.email)),
+    section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
+      profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
-    section(_("Notifications"), notifications),
+    section(_("Notifications"), notifications, pushStatus),
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
@@ -127,6 +136,114 @@ export async function settingsView() {
       }
     } }, _("Sign out of this device"))),
     section(_("Delete my account"), deleteForm));
+}
+
+/** Name and phone number; only what changed is sent (a new number must be confirmed again). */
+/** "Your number is not confirmed": ask for a code by SMS, type it in. `box` is the element,
+ * `codeSent()` shows the code field once a code went (after a change of number). */
+function phoneConfirmation() {
+  const box = h("div", { class: "card phone-check", id: "phone-check" });
+  const form = h("form", { novalidate: true, class: "stack", hidden: true },
+    formStatus(),
+    field(_("Code from the text message"), input({ inputmode: "numeric", autocomplete: "one-time-code",
+                                                  dir: "ltr", maxlength: 6 }), { path: "code" }),
+    h("button", { type: "submit", class: "button primary" }, _("Confirm my number")));
+  const line = h("p", {});
+  const send = h("button", { type: "button", class: "button", id: "phone-send-code" },
+    _("Text me a code"));
+  const paint = () => {
+    const user = state.user;
+    box.hidden = !user.phone || user.phone_verified;
+    line.replaceChildren(...withNumber(_("Your number {number} is not confirmed yet."),
+                                       user.phone_display || user.phone || ""));
+  };
+  const codeSent = async () => {
+    try {
+      await post("/api/me/phone/code");
+      form.hidden = false;
+      clearErrors(form);
+      form.querySelector("input").focus();
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+      form.hidden = false;
+    }
+  };
+  send.addEventListener("click", () => codeSent().catch(() => {}));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      state.user = await post("/api/me/phone/verify", { code: form.querySelector("input").value });
+      box.replaceChildren(notice(_("Your number is confirmed.")));
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  box.append(line, send, form);
+  paint();
+  return { box, codeSent, paint };
+}
+
+function profileForm(user, say, phoneCheck) {
+  const form = h("form", { novalidate: true, class: "stack", id: "profile-form" },
+    formStatus(),
+    field(_("Full name"), input({ autocomplete: "name", value: user.name }), { path: "name" }),
+    field(_("Mobile phone"), input({ type: "tel", autocomplete: "tel", dir: "ltr", value: user.phone_display || "" }),
+          { path: "phone", hint: _("With the country code, for example +86 138 0013 8000.") }),
+    h("button", { type: "submit", class: "button" }, _("Save name and phone")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const changes = {};
+    for (const path of ["name", "phone"]) {
+      const value = form.querySelector('[data-path="' + path + '"]').value.trim();
+      if (value !== (state.user[path + (path === "phone" ? "_display" : "")] || "")) changes[path] = value;
+    }
+    if (!Object.keys(changes).length) return;
+    try {
+      state.user = await patch("/api/me", changes);
+      clearErrors(form);
+      form.querySelector('[data-path="phone"]').value = state.user.phone_display || "";
+      phoneCheck.paint();
+      if (changes.phone && !state.user.phone_verified) {
+        say(_("Saved. We are sending a code to your new number to confirm it."));
+        await phoneCheck.codeSent();
+      } else {
+        say(_("Saved."));
+      }
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+/** A new password needs the current one; every other session of mine ends. */
+function passwordForm(say) {
+  const form = h("form", { novalidate: true, class: "stack", id: "password-form" },
+    h("h3", {}, _("Change my password")),
+    formStatus(),
+    field(_("Current password"), input({ type: "password", autocomplete: "current-password" }),
+          { path: "current_password" }),
+    field(_("New password"), input({ type: "password", autocomplete: "new-password" }),
+          { path: "new_password", hint: _("At least 10 characters. You stay signed in here; every other device is signed out.") }),
+    h("button", { type: "submit", class: "button" }, _("Change password")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = (path) => form.querySelector('[data-path="' + path + '"]').value;
+    try {
+      await post("/api/me/password", { current_password: value("current_password"),
+                                       new_password: value("new_password") });
+      form.reset();
+      clearErrors(form);
+      say(_("Password changed. Other devices are signed out."));
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  return form;
 }
 
 async function signedOut() {

@@ -1,9 +1,10 @@
 // The SOS screen: the cancel window, the honest state of my SOS, and calls and texts that work
 // with no data connection.
-import { h, nextId, render, telLink } from "../dom.js";
+import { h, nextId, render, telLink, withNumber } from "../dom.js";
+import { emergencyButtons, emergencyHere } from "../emergency.js";
 import { formatDateTime } from "../format.js";
 import { holdToConfirm, progressRing } from "../hold.js";
-import { _ } from "../i18n.js";
+import { _, languageTag } from "../i18n.js";
 import { currentPath } from "../router.js";
 import { state } from "../state.js";
 import {
@@ -77,28 +78,43 @@ function smsBody(fix) {
            { name, lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy, map });
 }
 
-/** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
-function withNumber(template, number) {
-  const [before, after = ""] = template.split("{number}");
-  return [before, h("bdi", { dir: "ltr" }, number), after];
-}
-
 function contactList(list, fix) {
   const hotline = state.config.hotline;
   const texted = list.length ? list[0].emergency_phone : hotline;
+  const textedShown = list.length ? list[0].emergency_phone_display : state.config.hotline_display;
   const items = list.map((mission) => h("li", {},
     h("span", {}, _("Call {mission} (emergency line)", { mission: mission.name })),
-    telLink(mission.emergency_phone)));
+    telLink(mission.emergency_phone, mission.emergency_phone_display)));
   if (hotline) {
-    items.push(h("li", {}, h("span", {}, _("Call the global consular hotline")), telLink(hotline)));
+    items.push(h("li", {}, h("span", {}, _("Call the global consular hotline")),
+      telLink(hotline, state.config.hotline_display)));
   }
   if (texted) {
     const href = "sms:" + texted.replace(/[^+\d]/g, "") + "?body=" + encodeURIComponent(smsBody(fix));
     items.push(h("li", {}, h("span", {}, withNumber(fix ? _("Text my position to {number}")
-      : _("Send a text to {number}"), texted)),
+      : _("Send a text to {number}"), textedShown || texted)),
     h("a", { href, class: "sms", id: "sos-sms" }, _("Send a text message"))));
   }
   return h("ul", { class: "sos-calls" }, items);
+}
+
+/** The country of the stay I am on today, or null. */
+function stayCountry(trips) {
+  const today = new Date().toISOString().slice(0, 10);
+  const current = (Array.isArray(trips) ? trips : []).filter((trip) => trip.status === "current");
+  const legs = current.flatMap((trip) => trip.legs);
+  const leg = legs.find((item) => item.start_date <= today && (!item.end_date || item.end_date >= today))
+    || legs[0];
+  return leg ? leg.country : null;
+}
+
+/** A country's name in the reader's language (the browser's CLDR data, offline too). */
+export function countryName(code) {
+  try {
+    return new Intl.DisplayNames([languageTag()], { type: "region" }).of(code);
+  } catch (error) {
+    return code;
+  }
 }
 
 // The panel: countdown, case state, or the big button ----------------------------------------
@@ -110,6 +126,10 @@ function statusText(sosCase) {
   const mission = sosCase.mission ? sosCase.mission.name : _("the consular service");
   switch (sosCase.state) {
     case "queued":
+      if (cannotGo(sosCase)) {
+        return [_("Not sent: sign in"),
+          _("This SOS is kept on this phone, but it can only be sent once you sign in. Sign in and it is sent at once. Call the numbers on this screen now if you can.")];
+      }
       return [_("Queued: saved on this phone, not sent yet."),
         _("It will be sent by itself as soon as there is a connection. Call or text if you can.")];
     case "open":
@@ -124,6 +144,10 @@ function statusText(sosCase) {
   }
 }
 
+/** An SOS with no account behind it: the server refuses it until someone signs in. */
+const cannotGo = (sosCase) => sosCase.state === "queued"
+  && (!state.user || (sosCase.error && sosCase.error.status === 401));
+
 function casePanel(sosCase, messageBox) {
   const shownState = sosCase.cancel_queued ? "cancel-queued" : sosCase.state;
   const [title, detail] = statusText(sosCase);
@@ -133,7 +157,10 @@ function casePanel(sosCase, messageBox) {
       h("h2", { tabindex: "-1" }, title), h("p", {}, detail),
       h("p", { class: "muted" }, _("Raised {time}", { time: formatDateTime(sosCase.raised_at) }))),
   ];
-  if (sosCase.error && sosCase.state === "queued") {
+  if (cannotGo(sosCase)) {
+    parts.push(h("p", {}, h("a", { href: "#/login", class: "button primary", id: "sos-sign-in" },
+      _("Sign in to send this SOS"))));
+  } else if (sosCase.error && sosCase.state === "queued") {
     parts.push(h("p", { class: "notice notice-error", role: "alert" },
       _("The server did not accept it yet: {message}", { message: sosCase.error.message
         || String(sosCase.error.status) }), " ", _("It stays saved on this phone and will be tried again.")));
@@ -179,9 +206,11 @@ function countdownPanel(pending, messageBox) {
 
 function idlePanel() {
   return [
-    h("p", { class: "lead" }, _("In immediate danger, call the local emergency number first.")),
     bigSosButton(_("Hold for 2 seconds to send an SOS")),
-    h("p", { class: "muted" }, _("Your SOS goes to the consular service with your position, even with no connection: it is saved on this phone and sent as soon as possible.")),
+    state.user ? h("p", { class: "muted" }, _("Your SOS goes to the consular service with your position, even with no connection: it is saved on this phone and sent as soon as possible."))
+      : h("p", { class: "notice notice-warning", id: "sos-signed-out" },
+        _("You are not signed in: an SOS can only reach the consular service from an account."), " ",
+        h("a", { href: "#/login" }, _("Sign in")), " · ", h("a", { href: "#/signup" }, _("Create an account"))),
   ];
 }
 
@@ -199,21 +228,30 @@ function messageField(getCase) {
       saved.textContent = _("Message saved; it goes with your SOS.");
     }
   });
-  return h("div", { class: "field" },
+  const box = h("div", { class: "field" },
     h("label", { for: id }, _("Message (optional)")),
     area, h("p", { class: "hint" }, _("For example: what happened, how many people are with you.")),
     saved);
+  /** After a reload the outbox still holds the message: show it, unless it is being typed. */
+  box.restore = (sosCase) => {
+    if (sosCase && document.activeElement !== area && !area.value) area.value = sosCase.message || "";
+  };
+  return box;
 }
 
 export async function sosView() {
   const panel = h("div", { class: "sos-panel", id: "sos-panel" });
   const calls = h("div", {});
+  const local = h("div", { id: "sos-local" });
   let shown = null;
   let signature = "";
   const messageBox = messageField(() => shown);
+  const callSection = [h("h2", { id: "sos-calls-title" }, _("Call or text, even with no data connection")), calls];
+  // Signed out, an SOS cannot reach anyone yet: the calls come first.
   render(h("section", { class: "sos" },
-    h("h1", {}, _("Emergency help")), panel,
-    h("h2", {}, _("Call or text, even with no data connection")), calls));
+    h("h1", {}, _("Emergency help")),
+    h("p", { class: "lead" }, _("In immediate danger, call the local emergency number first.")),
+    local, state.user ? [panel, ...callSection] : [...callSection, panel]));
 
   // Never wait for the trips before offering the hotline: paint now, again once they come.
   let trips = [];
@@ -231,14 +269,19 @@ export async function sosView() {
       const known = missions(trips, null).find((item) => item.id === shown.mission.id);
       if (known) shown = { ...shown, mission: known };
     }
+    if (shown && shown.state === "queued") messageBox.restore(shown);
     const list = missions(trips, shown);
     const nextCalls = JSON.stringify([list.map((m) => m.id), fix, state.config.hotline]);
     if (nextCalls !== callsSignature) {
       callsSignature = nextCalls;
       calls.replaceChildren(contactList(list, fix));
+      emergencyHere(fix, stayCountry(trips)).then((answer) => {
+        local.replaceChildren(emergencyButtons(answer, answer && countryName(answer.country)) || "");
+      }).catch(() => {});
     }
     const next = pending ? "countdown"
-      : shown ? [shown.uuid, shown.state, shown.cancel_queued, shown.error && shown.error.status].join(":")
+      : shown ? [shown.uuid, shown.state, shown.cancel_queued, shown.error && shown.error.status,
+        Boolean(state.user)].join(":")
         : "idle";
     if (next === signature) {
       if (pending) panel.querySelector(".sos-countdown h2").textContent = countdownTitle(pending);

@@ -180,6 +180,47 @@ export async function tripFormView({ id } = {}) {
   clearErrors(form);
 }
 
+/** A country's subdivisions as the country groups them: each region with its departments
+ * (the region itself first), then what belongs to none (overseas, cities with a status). */
+function regionOptions(items) {
+  const children = new Map();
+  for (const item of items.filter((entry) => entry.parent)) {
+    if (!children.has(item.parent)) children.set(item.parent, []);
+    children.get(item.parent).push(item);
+  }
+  const option = (item, label) => h("option", { value: item.code }, label || item.name);
+  if (!children.size) return items.map((item) => option(item));
+  const groups = items.filter((item) => children.has(item.code)).map((parent) => h("optgroup",
+    { label: parent.name }, option(parent, _("{region} (all of it)", { region: parent.name })),
+    children.get(parent.code).map((item) => option(item))));
+  const alone = items.filter((item) => !item.parent && !children.has(item.code));
+  return alone.length ? [...groups, h("optgroup", { label: _("Other areas") }, alone.map((item) => option(item)))]
+    : groups;
+}
+
+/** Accent- and case-blind text for searching ("Ile" finds "Île-de-France"). */
+const folded = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
+/** A search box that narrows a long <select> to the options whose name contains what is typed. */
+function regionSearch(region) {
+  const box = input({ type: "search", class: "region-search", autocomplete: "off" });
+  box.addEventListener("input", () => {
+    const wanted = folded(box.value.trim());
+    for (const option of region.querySelectorAll("option[value]:not([value=''])")) {
+      option.hidden = Boolean(wanted) && !folded(option.textContent).includes(wanted);
+    }
+    for (const group of region.querySelectorAll("optgroup")) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    }
+    const first = region.querySelector("option[value]:not([value='']):not([hidden])");
+    const chosen = region.selectedOptions[0];
+    if (wanted && first && (!region.value || (chosen && chosen.hidden))) {
+      region.value = first.value;
+    }
+  });
+  return box;
+}
+
 function legFieldset(leg, index, count, countries, { remove }) {
   const path = (name) => "legs." + index + "." + name;
   const country = select(countries, leg.country, { empty: _("Choose a country") });
@@ -190,7 +231,8 @@ function legFieldset(leg, index, count, countries, { remove }) {
     if (!code) return;
     try {
       const items = await get("/api/places/countries/" + code + "/subdivisions");
-      for (const item of items) region.append(h("option", { value: item.code }, item.name));
+      region.append(...regionOptions(items));
+      searchField.hidden = items.length < 15;  // a short list needs no search
       region.value = chosen || "";
     } catch (error) {
       // Offline with no saved list: keep the region already chosen rather than lose it.
@@ -198,11 +240,15 @@ function legFieldset(leg, index, count, countries, { remove }) {
       region.value = chosen || "";
     }
   };
+  const search = regionSearch(region);
+  const searchField = field(_("Find a region"), search, { hint: _("Type part of its name.") });
+  searchField.hidden = true;
   country.addEventListener("change", () => loadRegions(country.value, ""));
   loadRegions(leg.country, leg.subdivision);
   return h("fieldset", { class: "leg-fields" },
     h("legend", {}, _("Stay {number}", { number: index + 1 })),
     field(_("Country"), country, { path: path("country") }),
+    searchField,
     field(_("Region (optional)"), region, { path: path("subdivision") }),
     field(_("City (optional)"), input({ value: leg.city }), { path: path("city") }),
     field(_("Arrival"), input({ type: "date", value: leg.start_date }),

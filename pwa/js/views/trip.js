@@ -1,6 +1,7 @@
 // One trip: each stay with the responsible mission's contacts, and the global hotline.
 import { del, get } from "../api.js";
 import { h, notice, render, telLink } from "../dom.js";
+import { emergencyButtons, emergencyFor } from "../emergency.js";
 import { dateRange, destinations, missionKind, purposeLabel } from "../format.js";
 import { _ } from "../i18n.js";
 import { go } from "../router.js";
@@ -35,11 +36,27 @@ export async function tripView({ id }) {
     h("h1", {}, destinations(trip)),
     h("p", { class: "muted" }, purposeLabel(trip.purpose), " · ",
       dateRange(trip.start_date, trip.end_date)),
+    localEmergencySection(trip),
     trip.legs.map(legSection),
     hotlineSection(),
     contactsSection(trip),
     await pushPrompt(),
     actions(trip));
+}
+
+/** Police, ambulance, fire in each country of the trip (filled in as the numbers come). */
+function localEmergencySection(trip) {
+  const names = new Map(trip.legs.map((leg) => [leg.country, leg.country_name]));
+  const list = h("div", {});
+  const section = h("section", { class: "card local-emergency", id: "trip-emergency", hidden: true },
+    h("h2", {}, _("In an emergency")), list);
+  Promise.all([...names.keys()].map(emergencyFor)).then((answers) => {
+    const shown = answers.map((answer) => answer && emergencyButtons(answer, names.get(answer.country)))
+      .filter(Boolean);
+    list.replaceChildren(...shown);
+    section.hidden = !shown.length;
+  }).catch(() => {});
+  return section;
 }
 
 function legSection(leg) {
@@ -62,9 +79,9 @@ export function missionCard(mission) {
     h("p", { class: "muted" }, missionKind(mission.kind), mission.city ? " · " + mission.city : ""),
     h("dl", { class: "contacts" },
       h("dt", {}, _("Emergency line (24 hours)")),
-      h("dd", {}, telLink(mission.emergency_phone)),
+      h("dd", {}, telLink(mission.emergency_phone, mission.emergency_phone_display)),
       h("dt", {}, _("Consular section")),
-      h("dd", {}, telLink(mission.phone)),
+      h("dd", {}, telLink(mission.phone, mission.phone_display)),
       mission.email ? [h("dt", {}, _("Email")),
         h("dd", {}, h("a", { href: "mailto:" + mission.email, dir: "ltr" }, mission.email))] : null,
       h("dt", {}, _("Address")),
@@ -78,18 +95,18 @@ export function hotlineSection() {
   if (!hotline) return null;
   return h("section", { class: "hotline card" },
     h("h2", {}, _("Global consular hotline")),
-    h("p", {}, _("Day and night, from anywhere:"), " ", telLink(hotline)));
+    h("p", {}, _("Day and night, from anywhere:"), " ", telLink(hotline, state.config.hotline_display)));
 }
 
 function contactsSection(trip) {
   const contact = trip.emergency_contact || {};
   return h("section", {},
     h("h2", {}, _("Emergency contact at home")),
-    h("p", {}, contact.name, " ", contact.phone ? telLink(contact.phone) : null),
+    h("p", {}, contact.name, " ", contact.phone ? telLink(contact.phone, contact.phone_display) : null),
     trip.companions.length ? [h("h2", {}, _("Travelling with")),
       h("ul", {}, trip.companions.map((c) => h("li", {}, c.name,
         c.relationship ? " (" + c.relationship + ")" : "", " ",
-        c.phone ? telLink(c.phone) : null)))] : null);
+        c.phone ? telLink(c.phone, c.phone_display) : null)))] : null);
 }
 
 function actions(trip) {

@@ -18,7 +18,7 @@ export function welcomeView() {
       h("a", { href: "#/login", class: "button" }, _("Sign in"))),
     languagePicker(),
     hotline ? h("p", { class: "hotline" }, _("Consular hotline, day and night:"), " ",
-                telLink(hotline)) : null));
+                telLink(hotline, state.config.hotline_display)) : null));
 }
 
 /** Choose the language before signing in; the choice is kept on this device. */
