@@ -11,6 +11,8 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 
+from server.places import gazetteer
+
 # pycountry's gettext domains use territory-style locale names.
 _PYCOUNTRY_LOCALE = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW", "ar": "ar", "en": "en"}
 
@@ -69,3 +71,19 @@ def subdivisions(country: str, locale: str) -> list[dict]:
         for s in pycountry.subdivisions.get(country_code=country) or ()
     ]
     return sorted(items, key=lambda item: item["name"])
+
+
+def search_places(query: str, limit: int, locale: str) -> list[dict]:
+    """Cities matching ``query`` (or the position it spells) as ``{name, country, lat, lon,
+    population}`` in ``locale``."""
+    point = gazetteer.typed_point(query)
+    if point is not None:
+        lat, lon = point
+        code = gazetteer.point_country(lat, lon)
+        return [{"name": gazetteer.describe(lat, lon, locale) or query.strip(),
+                 "country": country_name(code, locale) if code else None,
+                 "country_code": code, "lat": lat, "lon": lon, "population": None}]
+    return [{"name": city.display_name(locale), "country": country_name(city.country, locale),
+             "country_code": city.country, "lat": city.lat, "lon": city.lon,
+             "population": city.population}
+            for city in gazetteer.search(query, limit)]
