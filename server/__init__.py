@@ -75,6 +75,7 @@ def _register_features(app: Flask) -> None:
     from server.extensions import api
     from server.hazards import staff_views as hazards_staff  # noqa: F401  (staff blueprint)
     from server.live import staff_views as live_staff  # noqa: F401  (staff blueprint)
+    from server.places import staff_views as places_staff  # noqa: F401  (staff blueprint)
     from server.places import views as places
     from server.rollcall import staff_views as rollcall_staff  # noqa: F401  (staff blueprint)
     from server.rollcall import views as rollcall

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.validation import CountryCode, latitude, longitude
+from server.validation import BaseSchema, BoundedInt, CountryCode, latitude, longitude, text
 
 
 class PlaceOut(Schema):
@@ -36,3 +36,22 @@ class EmergencyOut(Schema):
         "description": "ISO 3166-1 alpha-2; null for a position at sea."})
     numbers = fields.List(fields.String(), metadata={
         "description": "Local emergency numbers to dial as they are (no country code)."})
+
+
+class PlaceSearchArgs(BaseSchema):
+    q = text(100, required=True, min_length=1, metadata={
+        "description": "A city's name in any script (prefix, case and accents ignored), "
+                       "or a position typed as \"lat, lon\"."})
+    limit = BoundedInt(load_default=10, validate=validate.Range(
+        min=1, max=50, error=_l("Must be between {min} and {max}.")))
+
+
+class FoundPlaceOut(Schema):
+    name = fields.String(required=True, metadata={"description": "In the caller's language."})
+    country = fields.String(allow_none=True, metadata={
+        "description": "The country's name in the caller's language."})
+    country_code = fields.String(allow_none=True)
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    population = fields.Integer(allow_none=True, metadata={
+        "description": "null for a typed position."})

@@ -11,6 +11,8 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 
+from server.places import gazetteer
+
 # pycountry's gettext domains use territory-style locale names.
 _PYCOUNTRY_LOCALE = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW", "ar": "ar", "en": "en"}
 
@@ -89,3 +91,19 @@ def emergency_numbers(country: str) -> tuple[str, ...]:
     return tuple(number for length in sorted(lengths)
                  for number in map("".join, product("0123456789", repeat=length))
                  if shortnumberinfo.is_emergency_number(number, country))
+
+
+def search_places(query: str, limit: int, locale: str) -> list[dict]:
+    """Cities matching ``query`` (or the position it spells) as ``{name, country, lat, lon,
+    population}`` in ``locale``."""
+    point = gazetteer.typed_point(query)
+    if point is not None:
+        lat, lon = point
+        code = gazetteer.point_country(lat, lon)
+        return [{"name": gazetteer.describe(lat, lon, locale) or query.strip(),
+                 "country": country_name(code, locale) if code else None,
+                 "country_code": code, "lat": lat, "lon": lon, "population": None}]
+    return [{"name": city.display_name(locale), "country": country_name(city.country, locale),
+             "country_code": city.country, "lat": city.lat, "lon": city.lon,
+             "population": city.population}
+            for city in gazetteer.search(query, limit)]

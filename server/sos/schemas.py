@@ -1,8 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.places import gazetteer
 from server.retention import shown_name
 from server.sos.models import STATES
 from server.trips.schemas import TripOut
@@ -111,6 +113,12 @@ def _traveler(case) -> dict:
             "language": user.language if user else None, "account_deleted": user is None}
 
 
+def _place(case) -> str | None:
+    if case.lat is None or case.lon is None:
+        return None
+    return gazetteer.describe(case.lat, case.lon, str(get_locale()))
+
+
 class CaseOut(BaseSchema):
     """Every field of a case; the traveler and staff views are subsets (``only=``)."""
 
@@ -125,7 +133,10 @@ class CaseOut(BaseSchema):
     subdivision = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
-    accuracy = fields.Float(allow_none=True)
+    accuracy = fields.Float(allow_none=True, metadata={"description": "metres"})
+    place = fields.Function(_place, metadata={
+        "description": "Where the position is, from the nearest city, in the reader's language "
+                       "(\"3 km NE of Paris\"); null without a position."})
     position_at = fields.DateTime(allow_none=True)
     trip_id = fields.Integer(allow_none=True)
     embassy_id = fields.Integer(allow_none=True)
@@ -153,8 +164,8 @@ TRAVELER_FIELDS = (
     "acknowledged_at", "resolved_at", "cancelled_at")
 QUEUE_FIELDS = (
     "id", "client_uuid", "state", "message", "raised_at", "received_at", "routed_by", "country",
-    "subdivision", "lat", "lon", "accuracy", "position_at", "embassy_id", "mission", "flagged",
-    "flag_reason", "acknowledged_at", "resolved_at", "cancelled_at", "traveler")
+    "subdivision", "lat", "lon", "accuracy", "place", "position_at", "embassy_id", "mission",
+    "flagged", "flag_reason", "acknowledged_at", "resolved_at", "cancelled_at", "traveler")
 STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "resolved_by_id", "trip_id", "trip",
                 "positions", "notes")
 

@@ -1,0 +1,19 @@
+"""Place search for the staff console, on the staff blueprint (``/api/staff/places``)."""
+from flask.views import MethodView
+from flask_babel import get_locale
+
+from server.places import services
+from server.places.schemas import FoundPlaceOut, PlaceSearchArgs
+from server.staff import blp
+from server.staff.scope import require_staff
+
+
+@blp.route("/places/search")
+class PlaceSearch(MethodView):
+    decorators = [require_staff()]
+
+    @blp.arguments(PlaceSearchArgs, location="query")
+    @blp.response(200, FoundPlaceOut(many=True))
+    def get(self, args):
+        """Cities by name in any script, most populous first, or a typed "lat, lon" position"""
+        return services.search_places(args["q"], args["limit"], str(get_locale()))

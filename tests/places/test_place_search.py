@@ -1,0 +1,79 @@
+"""Staff place search (``/api/staff/places/search``) and the gazetteer's descriptions."""
+import pytest
+
+from server.places import gazetteer
+
+SEARCH = "/api/staff/places/search"
+
+
+@pytest.mark.parametrize("query", ["Paris", "paris", "巴黎", "باريس", "PARÍS"])
+def test_paris_is_found_in_any_script(staff_client, query):
+    client, _user = staff_client("viewer", "fr-paris")
+    found = client.get(SEARCH, query_string={"q": query, "limit": 3})
+    assert found.status_code == 200, found.json
+    first = found.json[0]
+    assert first["country_code"] == "FR" and first["population"] > 2_000_000
+    assert abs(first["lat"] - 48.85) < 0.01 and abs(first["lon"] - 2.35) < 0.01
+    assert len(found.json) <= 3
+
+
+def test_results_follow_the_staff_members_language(staff_client):
+    client, _user = staff_client("officer", "fr-paris")
+    assert client.patch("/api/staff/me", json={"language": "ar"}).status_code == 200
+    first = client.get(SEARCH, query_string={"q": "Paris"}).json[0]
+    assert first["name"] == "باريس" and first["country"] == "فرنسا"
+
+
+def test_a_typed_position_is_returned_as_that_point(staff_client):
+    client, _user = staff_client("viewer", "fr-paris")
+    found = client.get(SEARCH, query_string={"q": "48.85, 2.35"}).json
+    assert len(found) == 1
+    assert (found[0]["lat"], found[0]["lon"]) == (48.85, 2.35)
+    assert found[0]["population"] is None and found[0]["country_code"] == "FR"
+    assert found[0]["name"] == "in Paris"
+
+
+@pytest.mark.parametrize("args", [{}, {"q": ""}, {"q": "   "}, {"q": "x" * 101},
+                                  {"q": "Paris", "limit": 0}, {"q": "Paris", "limit": "many"}])
+def test_bad_search_is_refused_naming_the_field(staff_client, args):
+    client, _user = staff_client("viewer", "fr-paris")
+    refused = client.get(SEARCH, query_string=args)
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]["query"]) == {"limit" if "limit" in args else "q"}
+
+
+def test_an_out_of_range_position_is_a_name_search_not_a_point():
+    assert gazetteer.typed_point("48.85, 2.35") == (48.85, 2.35)
+    assert gazetteer.typed_point("-33.9 151.2") == (-33.9, 151.2)
+    assert gazetteer.typed_point("91, 2") is None and gazetteer.typed_point("1, 181") is None
+
+
+def test_travelers_and_strangers_may_not_search(client, other_client, signup):
+    assert other_client.get(SEARCH, query_string={"q": "Paris"}).status_code == 401
+    signup(client)
+    assert client.get(SEARCH, query_string={"q": "Paris"}).status_code == 403
+
+
+def test_search_is_in_the_openapi_document(client):
+    operation = client.get("/api/openapi.json").json["paths"][SEARCH]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"q", "limit"}
+    assert operation.get("security")
+
+
+NEAR_PARIS = (48.88, 2.38)  # ~4 km north-east of the centre, inside the city
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "4 km NE of Paris"),
+    ("ar", "4 كم شمال شرق باريس"),
+])
+def test_a_point_is_described_from_the_nearest_city(app, language, expected):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert gazetteer.describe(*NEAR_PARIS, language) == expected
+
+
+def test_within_a_kilometre_a_point_is_in_the_city(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gazetteer.describe(48.8535, 2.349, "en") == "in Paris"
+    # A district listed as a city does not replace the city everyone knows.
+    assert gazetteer.nearest(48.883, 2.383).name == "Paris"
