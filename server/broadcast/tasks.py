@@ -19,6 +19,7 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select, text, update
 
+from server import live
 from server.alerts.models import Alert
 from server.broadcast import audience, kinds
 from server.broadcast.channels import CHANNELS
@@ -221,9 +222,19 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
     db.session.commit()
+    _publish_progress(alert_id, done)
     delays = {r["_id"]: (r["_next"] - now).total_seconds() for r in retries}
     for countdown, ids in by_delay(delays).items():
         bound(deliver_batch).apply_async((alert_id, ids), countdown=countdown)
+
+
+def _publish_progress(alert_id: int, done: dict) -> None:
+    """Tell the mission's consoles a batch landed (they fetch the figures themselves)."""
+    alert = db.session.get(Alert, alert_id)
+    finished = defaultdict(int)
+    for (state, _status, _error), ids in done.items():
+        finished[state] += len(ids)
+    live.publish_now("delivery.progress", alert.embassy_id, alert=alert_id, **finished)
 
 
 def by_delay(delays: dict[int, float]) -> dict[int, list[int]]:

@@ -1,25 +1,35 @@
 """Live events for the staff console: published after commit, fanned out to server-sent event
 streams (``GET /api/staff/events``), scoped by mission.
 
-Embedded, the hub is in-process (a queue per connection); the interface is the hub's
-``publish`` / ``subscribe`` / ``since`` so that a Redis pub/sub hub can replace it when scaled
-out. Events carry ids and state, never a traveler's details: the console fetches those.
+Embedded, the hub is in-process (a queue per connection); scaled out (a Redis broker, or
+``LIVE_REDIS_URL``), it is ``RedisHub`` with the same ``publish`` / ``subscribe`` / ``since``,
+so an event published by any process reaches every process's streams. Events carry ids and
+state, never a traveler's details: the console fetches those.
 """
 from __future__ import annotations
 
 from flask import current_app, has_app_context
 
 from server.live.hub import Hub
+from server.live.redis_hub import RedisHub
 
 EVENT_TYPES = ("sos.new", "sos.changed", "sos.escalated", "approval.requested",
                "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer")
 
 
-def hub() -> Hub:
+def redis_url(config) -> str | None:
+    """Where live events travel between processes: explicit, else the Redis broker."""
+    url = config.get("LIVE_REDIS_URL") or config.get("CELERY_BROKER_URL") or ""
+    return url if url.startswith(("redis://", "rediss://")) else None
+
+
+def hub() -> Hub | RedisHub:
     app = current_app
     found = app.extensions.get("live_hub")
     if found is None:
-        found = app.extensions["live_hub"] = Hub(app.config.get("LIVE_RING_SIZE", 200))
+        ring, url = app.config.get("LIVE_RING_SIZE", 200), redis_url(app.config)
+        found = RedisHub(url, ring) if url else Hub(ring)
+        app.extensions["live_hub"] = found
     return found
 
 
