@@ -27,8 +27,14 @@ class StaffAlerts(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, AlertOut(many=True))
     def get(self, args):
-        """Alerts of my mission, newest first"""
-        return services.list_alerts(current_user, **args)
+        """Alerts of my mission, newest first, with the people each reached"""
+        alerts = services.list_alerts(current_user, **args)
+        reached = inbox.reach([alert.id for alert in alerts])
+        for alert in alerts:
+            sent = alert.sent_at or alert.state in ("sending", "sent")
+            nobody = {"reached": 0, "people": 0} if sent else None
+            alert.reach = reached.get(alert.id, nobody)
+        return alerts
 
     @ACT
     @blp.arguments(AlertIn)
@@ -104,5 +110,6 @@ class StaffAlertDeliveries(MethodView):
     @READ
     @blp.response(200, DeliveryStatsOut)
     def get(self, alert_id):
-        """Live delivery progress: pending, sent, failed, gone, clicked"""
-        return inbox.delivery_stats(services.get_alert(current_user, alert_id))
+        """Live delivery progress: pending, sent, failed, gone, clicked; why deliveries failed"""
+        alert = services.get_alert(current_user, alert_id)
+        return {**inbox.delivery_stats(alert), "failures": inbox.failure_reasons(alert)}

@@ -4,6 +4,7 @@ import { h } from "/js/dom.js";
 import { _ } from "/js/i18n.js";
 import { stateLabel } from "../alert-fields.js";
 import { canAct, session } from "../session.js";
+import { confirmSend } from "./confirm.js";
 
 function twoPersonNote(alert) {
   const me = session.me;
@@ -14,11 +15,9 @@ function twoPersonNote(alert) {
 }
 
 function sendButton(alert, act) {
-  const again = alert.state === "sent";
   return h("button", { type: "button", class: "button danger", id: "send",
-    onclick: () => act("send", again ? _("Send again to people who arrived in the area since?")
-      : _("Send this alert now to everyone in the area?")) },
-  again ? _("Send to newcomers") : _("Send now"));
+    onclick: () => act("send", () => confirmSend(alert, session.config.languages)) },
+  alert.state === "sent" ? _("Send to newcomers") : _("Send now"));
 }
 
 function actionButtons(alert, act) {

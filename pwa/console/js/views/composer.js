@@ -156,8 +156,11 @@ export async function composerView(params) {
     return undefined;
   }
 
-  async function act(path, confirmText) {
-    if (confirmText && !window.confirm(confirmText)) return;
+  /** `confirmation`: a question, or a function resolving whether the officer confirmed. */
+  async function act(path, confirmation) {
+    const ask = typeof confirmation === "function" ? confirmation
+      : () => !confirmation || window.confirm(confirmation);
+    if (!(await ask())) return;
     clearErrors(form);
     try {
       const answer = await post("/api/staff/alerts/" + alert.id + "/" + path);
