@@ -189,6 +189,10 @@ class AlertOut(CapInfoOut):
         "description": "In the list only: people reached of people sent to (null: not sent)."})
 
 
+class SendBackIn(BaseSchema):
+    comment = text(2000, required=True, min_length=1, multiline=True)
+
+
 class AlertRulesOut(BaseSchema):
     """What the composer needs to know before a draft is saved (the server decides after)."""
 

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_login import current_user
 
-from server.alerts import inbox, services
+from server.alerts import approval, inbox, services
 from server.alerts.models import TWO_PERSON_SEVERITIES
 from server.alerts.schemas import (
     ALERT_FIELDS,
@@ -12,6 +12,7 @@ from server.alerts.schemas import (
     AudienceOut,
     DeliveryStatsOut,
     ListArgs,
+    SendBackIn,
 )
 from server.broadcast import audience
 from server.staff import blp
@@ -85,6 +86,25 @@ class StaffAlertApprove(MethodView):
     def post(self, alert_id):
         """Approve a draft (Severe and Extreme: not by its drafter)"""
         return services.approve(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/request-approval")
+class StaffAlertRequestApproval(MethodView):
+    @ACT
+    @blp.response(200, AlertOut)
+    def post(self, alert_id):
+        """Ask for the second person's approval: everyone who may approve is told live"""
+        return approval.request_approval(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/send-back")
+class StaffAlertSendBack(MethodView):
+    @ACT
+    @blp.arguments(SendBackIn)
+    @blp.response(200, AlertOut)
+    def post(self, data, alert_id):
+        """Send a draft back to its drafter with a comment (instead of approving it)"""
+        return approval.send_back(current_user, alert_id, data["comment"])
 
 
 @blp.route("/alerts/<int:alert_id>/send")

@@ -78,19 +78,19 @@ function beep() {
   }
 }
 
-function banner(text, caseId) {
+function banner(text, href) {
   const box = document.getElementById("live-banner");
   box.replaceChildren(
-    h("a", { href: "#/sos/" + caseId, id: "live-banner-link" }, text),
+    h("a", { href, id: "live-banner-link" }, text),
     h("button", { type: "button", class: "button small", id: "live-banner-close",
       onclick: () => { box.hidden = true; } }, _("Dismiss")));
   box.hidden = false;
 }
 
-function notifyDesktop(text, caseId) {
+function notifyDesktop(text, href) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
-  const note = new Notification(_("Staff console"), { body: text, tag: "sos-" + caseId });
-  note.onclick = () => { window.focus(); location.hash = "#/sos/" + caseId; };
+  const note = new Notification(_("Staff console"), { body: text, tag: href });
+  note.onclick = () => { window.focus(); location.hash = href; };
 }
 
 function onSos(type, data) {
@@ -99,14 +99,24 @@ function onSos(type, data) {
   const text = type === "sos.escalated"
     ? _("An SOS case has waited {minutes} min without acknowledgement", { minutes: data.minutes })
     : _("New SOS case");
-  banner(text, data.case);
+  banner(text, "#/sos/" + data.case);
   beep();
-  notifyDesktop(text, data.case);
+  notifyDesktop(text, "#/sos/" + data.case);
+}
+
+/** An approval request reaches those who may approve it (the server names them). */
+function onApprovalRequested(data) {
+  if (!session.me || !(data.approvers || []).includes(session.me.id)) return;
+  const text = _("Alert {id} waits for your approval", { id: data.alert });
+  banner(text, "#/alerts/" + data.alert);
+  beep();
+  notifyDesktop(text, "#/alerts/" + data.alert);
 }
 
 function onMessage(event) {
   const data = JSON.parse(event.data || "{}");
   if (event.type.startsWith("sos.")) onSos(event.type, data);
+  if (event.type === "approval.requested") onApprovalRequested(data);
   dispatchLive(event.type, data);
 }
 

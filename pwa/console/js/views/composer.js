@@ -8,10 +8,14 @@ import { go } from "/js/router.js";
 import { apiAreas, areaEditor } from "../area-tools.js";
 import { audiencePanel } from "../composer/audience.js";
 import { alertFields } from "../composer/fields.js";
+import { followHandoff } from "../composer/handoff.js";
 import { workflowPanel } from "../composer/workflow.js";
 import { canAct, screen, session } from "../session.js";
 
 const AUDIENCE_DELAY = 600;
+const DONE = { approve: () => _("Approved."),
+               "request-approval": () => _("Approval requested: every colleague who may approve was told."),
+               "send-back": () => _("Sent back to the drafter.") };
 
 function defaults() {
   const now = new Date();
@@ -156,20 +160,22 @@ export async function composerView(params) {
     return undefined;
   }
 
-  /** `confirmation`: a question, or a function resolving whether the officer confirmed. */
+  /** `confirmation`: a question, or a function resolving false (no), true or a body (yes). */
   async function act(path, confirmation) {
     const ask = typeof confirmation === "function" ? confirmation
       : () => !confirmation || window.confirm(confirmation);
-    if (!(await ask())) return;
+    const confirmed = await ask();
+    if (!confirmed) return;
     clearErrors(form);
     try {
-      const answer = await post("/api/staff/alerts/" + alert.id + "/" + path);
+      const answer = await post("/api/staff/alerts/" + alert.id + "/" + path,
+                                typeof confirmed === "object" ? confirmed : undefined);
       if (path === "send" || (path === "cancel" && answer.id !== alert.id)) {
         go("/alerts/" + answer.id + "/delivery");
         return;
       }
       alert = answer;
-      status.replaceChildren(notice(path === "approve" ? _("Approved.") : _("Done."), "success"));
+      status.replaceChildren(notice(DONE[path] ? DONE[path]() : _("Done."), "success"));
       paintWorkflow();
     } catch (error) {
       if (!error.fields) throw error;
@@ -188,4 +194,9 @@ export async function composerView(params) {
   editor = await areaEditor(mapPane, { initial: alert.areas || [], editable,
                                        onChange: areaChanged });
   audience.count(alert.id);
+  followHandoff(alert.id, () => document.contains(form), async (text) => {
+    alert = await load(alert.id) || alert;
+    status.replaceChildren(notice(text, "info"));
+    paintWorkflow();
+  });
 }
