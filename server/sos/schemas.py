@@ -109,6 +109,14 @@ def _traveler(case) -> dict:
             "language": user.language if user else None, "account_deleted": user is None}
 
 
+def _staff_name(user_id: int | None) -> str | None:
+    from server.accounts.models import User
+    from server.db import db
+
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else None
+
+
 class CaseOut(BaseSchema):
     """Every field of a case; the traveler and staff views are subsets (``only=``)."""
 
@@ -135,6 +143,8 @@ class CaseOut(BaseSchema):
         "description": "Why staff should look twice: many_recent_cases (a flood, accepted)."})
     acknowledged_at = fields.DateTime(allow_none=True)
     acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledged_by_name = fields.Function(lambda case: _staff_name(case.acknowledged_by_id),
+                                           metadata={"description": "Who acknowledged it."})
     resolved_at = fields.DateTime(allow_none=True)
     resolved_by_id = fields.Integer(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
@@ -153,8 +163,8 @@ QUEUE_FIELDS = (
     "id", "client_uuid", "state", "message", "raised_at", "received_at", "routed_by", "country",
     "subdivision", "lat", "lon", "accuracy", "position_at", "embassy_id", "mission", "flagged",
     "flag_reason", "acknowledged_at", "resolved_at", "cancelled_at", "traveler")
-STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "resolved_by_id", "trip_id", "trip",
-                "positions", "notes")
+STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "acknowledged_by_name", "resolved_by_id",
+                "trip_id", "trip", "positions", "notes")
 
 TRAVELER_CASE = CaseOut(only=TRAVELER_FIELDS)
 TRAVELER_CASES = CaseOut(many=True, only=TRAVELER_FIELDS)

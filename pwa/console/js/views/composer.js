@@ -3,6 +3,7 @@
 import { get, patch, post } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { clearErrors, formStatus, showErrors } from "/js/forms.js";
+import { isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { go } from "/js/router.js";
 import { apiAreas, areaEditor } from "../area-tools.js";
@@ -65,9 +66,9 @@ function titleOf(alert) {
     return alert.id ? _("Alert {id}: update to alert {original}", { id: alert.id,
                                                                    original: alert.references })
       : _("Update to alert {original}: {event}", { original: alert.references,
-                                                   event: alert.event });
+                                                   event: isolate(alert.event) });
   }
-  return alert.id ? _("Alert {id}: {event}", { id: alert.id, event: alert.event })
+  return alert.id ? _("Alert {id}: {event}", { id: alert.id, event: isolate(alert.event) })
     : _("New alert");
 }
 

@@ -1,7 +1,7 @@
 // Live delivery of one alert: progress by state and a chart over time, polled without reload.
 import { get, getInBackground } from "/js/api.js";
 import { h } from "/js/dom.js";
-import { formatDateTime } from "/js/format.js";
+import { formatDateTime, isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { label, severities, stateLabel } from "../alert-fields.js";
 import { drawChart, SERIES } from "../chart.js";
@@ -46,7 +46,7 @@ export async function deliveryView({ id }) {
   const en = (alert.texts || []).find((t) => t.language === "en") || {};
   const shown = show(h("section", { class: "delivery" },
     h("div", { class: "title-row" },
-      h("h1", {}, _("Delivery of alert {id}: {event}", { id: alert.id, event: alert.event })),
+      h("h1", {}, _("Delivery of alert {id}: {event}", { id: alert.id, event: isolate(alert.event) })),
       h("a", { class: "button", href: "#/alerts/" + alert.id }, _("Open the alert"))),
     h("p", {}, en.headline || "", " · ",
       h("span", { class: "badge severity-" + alert.severity }, label(severities(), alert.severity)),
