@@ -96,6 +96,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffAlertApprove": {"*": X_ACT},
     "staff.StaffAlertRequestApproval": {"*": X_ACT},
     "staff.StaffAlertSendBack": {"*": X_ACT},
+    "staff.StaffRollCallQuestion": {"*": STAFF},
     "staff.StaffAlertSend": {"*": X_ACT},
     "staff.StaffAlertCancel": {"*": X_ACT},
     "staff.StaffAlertDeliveries": {"*": X_READ},
