@@ -13,7 +13,8 @@ from tests.browser.console.conftest import Console, sos_case_id, traveler_with_d
 from tests.browser.console.test_console_safety import WIDE, draft_alert
 from tests.pushreceiver import PushReceiver
 
-PAGES = ["/alerts", "/alerts/new", "/sos", "/rollcalls", "/rollcalls/new", "/travelers"]
+PAGES = ["/alerts", "/alerts/new", "/sos", "/rollcalls", "/rollcalls/new", "/events",
+         "/travelers"]
 BAD = re.compile(r"\b(null|undefined|NaN)\b")
 
 

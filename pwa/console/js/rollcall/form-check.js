@@ -20,3 +20,14 @@ export function prefill(questions, template) {
     if (found && !q.box.value) q.box.value = found.question;
   }
 }
+
+/** A roll call prepared elsewhere (from a hazard event) for this form, used once. */
+export function takeDraft() {
+  const raw = sessionStorage.getItem("console.rollcall.draft");
+  sessionStorage.removeItem("console.rollcall.draft");
+  try {
+    return raw ? JSON.parse(raw) : null;
+  } catch (error) {
+    return null;
+  }
+}

@@ -7,7 +7,7 @@ import { _ } from "/js/i18n.js";
 import { go } from "/js/router.js";
 import { fromLocalInput, toLocalInput } from "../alert-fields.js";
 import { apiAreas, areaEditor } from "../area-tools.js";
-import { missingParts, prefill } from "../rollcall/form-check.js";
+import { missingParts, prefill, takeDraft } from "../rollcall/form-check.js";
 import { canAct, screen, session } from "../session.js";
 
 const AUDIENCE_DELAY = 500;
@@ -143,8 +143,12 @@ export async function rollcallNewView() {
           field(_("Deadline"), deadline, { path: "deadline",
             hint: _("Answers after it are still accepted and marked late.") }),
           h("div", { class: "actions" }, start)))));
-  prefill(questions, await get("/api/staff/rollcalls/question").catch(() => []));
+  const draft = takeDraft();
+  prefill(questions, draft ? draft.texts
+    : await get("/api/staff/rollcalls/question").catch(() => []));
+  if (draft && draft.deadline) deadline.value = toLocalInput(draft.deadline);
   if (!show(h("section", { class: "composer rollcall-new" }, form))) return;
-  editor = await areaEditor(mapPane, { initial: [], editable: true, onChange: countLater });
+  editor = await areaEditor(mapPane, { initial: draft ? draft.areas : [], editable: true,
+                                       onChange: countLater });
   count();
 }
