@@ -120,6 +120,9 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
+        # Live console events between processes (server/live/redis_hub.py): unset means the
+        # Redis broker if there is one, else in-process.
+        "LIVE_REDIS_URL": os.environ.get("LIVE_REDIS_URL") or None,
         "HOME_COUNTRY": os.environ.get("COMPATRIOT_HOME_COUNTRY", "CN"),
         "MINISTRY_NAME": os.environ.get(
             "COMPATRIOT_MINISTRY_NAME", "Ministry of Foreign Affairs — Consular Protection"),

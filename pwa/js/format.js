@@ -56,3 +56,15 @@ export function destinations(trip) {
   const names = cities.every(Boolean) ? cities : trip.legs.map((leg) => leg.country_name);
   return [...new Set(names)].join(" · ");
 }
+
+/** `text` isolated from the sentence around it (Unicode FSI...PDI): staff-typed Latin text in an
+ * Arabic line keeps its order, and its full stop stays at its end. For plain strings (titles,
+ * aria labels); elements use <bdi>. */
+export function isolate(text) {
+  return "\u2068" + text + "\u2069";
+}
+
+/** "lat, lon" always left to right (LRI...PDI), whatever the language around it. */
+export function coordinates(lat, lon, digits = 3) {
+  return "\u2066" + lat.toFixed(digits) + ", " + lon.toFixed(digits) + "\u2069";
+}

@@ -5,7 +5,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, case, distinct, func, select, update
 from sqlalchemy.orm import joinedload
 
 from server.accounts.models import User
@@ -88,6 +88,25 @@ def delivery_stats(alert: Alert) -> dict:
     stats["clicked"] = db.session.scalar(select(func.count()).where(
         Delivery.alert_id == alert.id, Delivery.clicked_at.is_not(None)))
     return stats
+
+
+def failure_reasons(alert: Alert) -> list[dict]:
+    """Failed deliveries grouped by channel and recorded reason, the largest group first."""
+    count = func.count().label("count")
+    rows = db.session.execute(
+        select(Delivery.channel, Delivery.error, count)
+        .where(Delivery.alert_id == alert.id, Delivery.state == "failed")
+        .group_by(Delivery.channel, Delivery.error).order_by(count.desc(), Delivery.channel))
+    return [{"channel": channel, "reason": error, "count": n} for channel, error, n in rows]
+
+
+def reach(alert_ids: list[int]) -> dict[int, dict]:
+    """Per alert: the people reached (a delivery sent on any channel) of the people it went to."""
+    reached = func.count(distinct(case((Delivery.state == "sent", Delivery.user_id))))
+    rows = db.session.execute(
+        select(Delivery.alert_id, reached, func.count(distinct(Delivery.user_id)))
+        .where(Delivery.alert_id.in_(alert_ids)).group_by(Delivery.alert_id))
+    return {alert_id: {"reached": done, "people": people} for alert_id, done, people in rows}
 
 
 def public_alert(alert_id: int) -> Alert:

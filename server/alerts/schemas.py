@@ -157,6 +157,11 @@ class CapInfoOut(BaseSchema):
     sent_at = fields.DateTime(allow_none=True)
 
 
+class ReachedOut(BaseSchema):
+    reached = fields.Integer(metadata={"description": "People with a delivery sent."})
+    people = fields.Integer(metadata={"description": "People it was sent to."})
+
+
 class AlertOut(CapInfoOut):
     identifier = fields.String()
     embassy_id = fields.Integer(allow_none=True)
@@ -180,6 +185,12 @@ class AlertOut(CapInfoOut):
     created_at = fields.DateTime()
     texts = fields.List(fields.Nested(TextOut))
     areas = fields.List(fields.Nested(AreaOut))
+    reach = fields.Nested(ReachedOut, allow_none=True, metadata={
+        "description": "In the list only: people reached of people sent to (null: not sent)."})
+
+
+class SendBackIn(BaseSchema):
+    comment = text(2000, required=True, min_length=1, multiline=True)
 
 
 class AlertRulesOut(BaseSchema):
@@ -218,5 +229,13 @@ class PushesOut(BaseSchema):
     gone = fields.Integer()
 
 
+class FailureOut(BaseSchema):
+    channel = fields.String()
+    reason = fields.String(allow_none=True, metadata={"description": "As recorded (null: none)."})
+    count = fields.Integer()
+
+
 class DeliveryStatsOut(PushesOut):
     clicked = fields.Integer()
+    failures = fields.List(fields.Nested(FailureOut), metadata={
+        "description": "Failed deliveries grouped by channel and reason, largest first."})

@@ -104,9 +104,6 @@ def create_alert(user: User, data: dict) -> Alert:
     db.session.add(alert)
     db.session.flush()
     audit.record(user, "alert.create", alert, severity=alert.severity)
-    if alert.needs_second_person:
-        publish_after_commit("approval.requested", alert.embassy_id, alert=alert.id,
-                             drafted_by=user.id)
     return alert
 
 

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_login import current_user
 
-from server.alerts import inbox, services
+from server.alerts import approval, inbox, services
 from server.alerts.models import TWO_PERSON_SEVERITIES
 from server.alerts.schemas import (
     ALERT_FIELDS,
@@ -12,6 +12,7 @@ from server.alerts.schemas import (
     AudienceOut,
     DeliveryStatsOut,
     ListArgs,
+    SendBackIn,
 )
 from server.broadcast import audience
 from server.staff import blp
@@ -27,8 +28,14 @@ class StaffAlerts(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, AlertOut(many=True))
     def get(self, args):
-        """Alerts of my mission, newest first"""
-        return services.list_alerts(current_user, **args)
+        """Alerts of my mission, newest first, with the people each reached"""
+        alerts = services.list_alerts(current_user, **args)
+        reached = inbox.reach([alert.id for alert in alerts])
+        for alert in alerts:
+            sent = alert.sent_at or alert.state in ("sending", "sent")
+            nobody = {"reached": 0, "people": 0} if sent else None
+            alert.reach = reached.get(alert.id, nobody)
+        return alerts
 
     @ACT
     @blp.arguments(AlertIn)
@@ -81,6 +88,25 @@ class StaffAlertApprove(MethodView):
         return services.approve(current_user, alert_id)
 
 
+@blp.route("/alerts/<int:alert_id>/request-approval")
+class StaffAlertRequestApproval(MethodView):
+    @ACT
+    @blp.response(200, AlertOut)
+    def post(self, alert_id):
+        """Ask for the second person's approval: everyone who may approve is told live"""
+        return approval.request_approval(current_user, alert_id)
+
+
+@blp.route("/alerts/<int:alert_id>/send-back")
+class StaffAlertSendBack(MethodView):
+    @ACT
+    @blp.arguments(SendBackIn)
+    @blp.response(200, AlertOut)
+    def post(self, data, alert_id):
+        """Send a draft back to its drafter with a comment (instead of approving it)"""
+        return approval.send_back(current_user, alert_id, data["comment"])
+
+
 @blp.route("/alerts/<int:alert_id>/send")
 class StaffAlertSend(MethodView):
     @ACT
@@ -104,5 +130,6 @@ class StaffAlertDeliveries(MethodView):
     @READ
     @blp.response(200, DeliveryStatsOut)
     def get(self, alert_id):
-        """Live delivery progress: pending, sent, failed, gone, clicked"""
-        return inbox.delivery_stats(services.get_alert(current_user, alert_id))
+        """Live delivery progress: pending, sent, failed, gone, clicked; why deliveries failed"""
+        alert = services.get_alert(current_user, alert_id)
+        return {**inbox.delivery_stats(alert), "failures": inbox.failure_reasons(alert)}

@@ -19,6 +19,7 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select, text, update
 
+from server import live
 from server.alerts.models import Alert
 from server.broadcast import audience, kinds
 from server.broadcast.channels import CHANNELS
@@ -224,6 +225,21 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     delays = {r["_id"]: (r["_next"] - now).total_seconds() for r in retries}
     for countdown, ids in by_delay(delays).items():
         bound(deliver_batch).apply_async((alert_id, ids), countdown=countdown)
+    _publish_progress(alert_id, done)
+
+
+def _publish_progress(alert_id: int, done: dict) -> None:
+    """Tell the mission's consoles a batch landed (they fetch the figures themselves). Best
+    effort, after the retries are scheduled: the consoles also poll."""
+    finished = defaultdict(int)
+    for (state, _status, _error), ids in done.items():
+        finished[state] += len(ids)
+    try:
+        embassy_id = db.session.scalar(select(Alert.embassy_id).where(Alert.id == alert_id))
+        db.session.commit()
+        live.publish_now("delivery.progress", embassy_id, alert=alert_id, **finished)
+    except Exception:  # noqa: BLE001  (a console event never costs a delivery)
+        current_app.logger.exception("alert %s: progress not published", alert_id)
 
 
 def by_delay(delays: dict[int, float]) -> dict[int, list[int]]:

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from server.accounts.models import User
 from server.db import db, insert_row, utcnow
 from server.embassies.models import Embassy
+from server.live import publish_after_commit
 from server.refusals import Conflict, NotFound
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos import services as sos
@@ -99,6 +100,8 @@ def answer(user: User, rollcall_id: int, data: dict) -> tuple[dict, bool]:
         created = row is not None
         if created:
             _apply_latest(recipient.id, row)
+            publish_after_commit("rollcall.answer", rollcall.embassy_id, rollcall=rollcall.id,
+                                 answer=row.answer)
         else:  # a concurrent replay inserted it first
             row = _replay(user, rollcall, _by_uuid(client_uuid))
     if row.answer == "help" and row.sos_case_id is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
@@ -136,3 +137,15 @@ def thread_alert_ids(rollcall: RollCall):
     """SQL: the ids of the question's alert row and of its reminders."""
     return select(Alert.id).where(or_(Alert.id == rollcall.alert_id,
                                       Alert.references_id == rollcall.alert_id))
+
+
+# The pre-written question staff start from (and may edit), in every configured language.
+QUESTION = _l("Are you safe? Please answer: “I am safe” or “I need help”.")
+
+
+def question_template() -> list[dict]:
+    texts = []
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            texts.append({"language": language, "question": str(QUESTION)})
+    return texts

@@ -8,6 +8,7 @@ from server.rollcall import dashboard, exports, services
 from server.rollcall.schemas import (
     AudienceIn,
     EvacuationOut,
+    QuestionIn,
     RemindIn,
     RollCallAudienceOut,
     RollCallDashboardOut,
@@ -43,6 +44,15 @@ class StaffRollCalls(MethodView):
     def post(self, data):
         """Start a roll call for areas in my jurisdiction (pushes go out in the background)"""
         return services.start(current_user, data)
+
+
+@blp.route("/rollcalls/question")
+class StaffRollCallQuestion(MethodView):
+    @READ
+    @blp.response(200, QuestionIn(many=True))
+    def get(self):
+        """The pre-written question in every language, for the new roll-call form to edit"""
+        return services.question_template()
 
 
 @blp.route("/rollcalls/audience")

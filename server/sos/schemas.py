@@ -119,6 +119,14 @@ def _place(case) -> str | None:
     return gazetteer.describe(case.lat, case.lon, str(get_locale()))
 
 
+def _staff_name(user_id: int | None) -> str | None:
+    from server.accounts.models import User
+    from server.db import db
+
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else None
+
+
 class CaseOut(BaseSchema):
     """Every field of a case; the traveler and staff views are subsets (``only=``)."""
 
@@ -148,6 +156,8 @@ class CaseOut(BaseSchema):
         "description": "Why staff should look twice: many_recent_cases (a flood, accepted)."})
     acknowledged_at = fields.DateTime(allow_none=True)
     acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledged_by_name = fields.Function(lambda case: _staff_name(case.acknowledged_by_id),
+                                           metadata={"description": "Who acknowledged it."})
     resolved_at = fields.DateTime(allow_none=True)
     resolved_by_id = fields.Integer(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
@@ -166,8 +176,8 @@ QUEUE_FIELDS = (
     "id", "client_uuid", "state", "message", "raised_at", "received_at", "routed_by", "country",
     "subdivision", "lat", "lon", "accuracy", "place", "position_at", "embassy_id", "mission",
     "flagged", "flag_reason", "acknowledged_at", "resolved_at", "cancelled_at", "traveler")
-STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "resolved_by_id", "trip_id", "trip",
-                "positions", "notes")
+STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "acknowledged_by_name", "resolved_by_id",
+                "trip_id", "trip", "positions", "notes")
 
 TRAVELER_CASE = CaseOut(only=TRAVELER_FIELDS)
 TRAVELER_CASES = CaseOut(many=True, only=TRAVELER_FIELDS)

@@ -211,7 +211,8 @@ def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, r
     receiver.script(gone, [(404,)])
     alert = create_and_send(staff, alert_body())
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
-    assert stats == {"total": 2, "pending": 0, "sent": 1, "failed": 0, "gone": 1, "clicked": 0}
+    assert stats == {"total": 2, "pending": 0, "sent": 1, "failed": 0, "gone": 1, "clicked": 0,
+                     "failures": []}
 
 
 def _chunked(monkeypatch) -> list:

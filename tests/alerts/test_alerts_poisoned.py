@@ -65,6 +65,14 @@ def test_poisoned_subscriptions_fail_alone_in_an_alert_batch(sign_in_staff, pois
     _assert_isolated(alert["id"], receiver, *poisoned)
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
     assert (stats["sent"], stats["failed"], stats["pending"]) == (BATCH - 3, 3, 0)
+    # Why they failed, grouped: one group per recorded reason here.
+    assert sorted(f["count"] for f in stats["failures"]) == [1, 1, 1]
+    assert {f["channel"] for f in stats["failures"]} == {"webpush"}
+    for reason in poisoned[1]:
+        assert any(f["reason"].startswith(reason) for f in stats["failures"]), reason
+    # One traveler with 500 devices: reached, since some of their devices were.
+    listed = {a["id"]: a for a in staff.get("/api/staff/alerts").json}
+    assert listed[alert["id"]]["reach"] == {"reached": 1, "people": 1}
 
 
 def test_poisoned_subscriptions_fail_alone_in_a_roll_call_batch(staff_client, poisoned,
@@ -105,6 +113,14 @@ def test_a_failed_delivery_keeps_the_push_services_answer(sign_in_staff, create_
     alert = create_and_send(staff, alert_body())
     error = db.session.scalar(select(Delivery.error).where(Delivery.alert_id == alert["id"]))
     assert error == "HTTP 413: scripted"
+    stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
+    assert stats["failures"] == [{"channel": "webpush", "reason": "HTTP 413: scripted",
+                                  "count": 1}]
+    listed = {a["id"]: a for a in staff.get("/api/staff/alerts").json}
+    assert listed[alert["id"]]["reach"] == {"reached": 0, "people": 1}
+    draft = staff.post("/api/staff/alerts", json=alert_body()).json
+    assert staff.get("/api/staff/alerts").json[0]["id"] == draft["id"]
+    assert staff.get("/api/staff/alerts").json[0]["reach"] is None
 
 
 def test_push_to_user_reaches_the_other_devices_past_a_bad_one(create_traveler, receiver):

@@ -153,3 +153,11 @@ def test_the_call_centre_export_is_scoped_and_lists_who_to_call(
     everyone = _csv(admin.get(url + "/export.csv"))
     assert belgian.email in {row[3] for row in everyone[1:]}
     assert len(everyone) == 4
+
+
+def test_the_pre_written_question_comes_in_every_language(staff_client):
+    staff, _ = staff_client("officer", "fr-paris")
+    texts = {t["language"]: t["question"] for t in staff.get("/api/staff/rollcalls/question").json}
+    assert set(texts) == {"en", "zh_Hans", "zh_Hant", "ar"}
+    assert texts["en"].startswith("Are you safe?")
+    assert len(set(texts.values())) == 4  # each in its own language

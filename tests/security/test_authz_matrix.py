@@ -95,6 +95,9 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffAlert": {"GET": X_READ, "PATCH": X_ACT},
     "staff.StaffAlertAudience": {"*": X_READ},
     "staff.StaffAlertApprove": {"*": X_ACT},
+    "staff.StaffAlertRequestApproval": {"*": X_ACT},
+    "staff.StaffAlertSendBack": {"*": X_ACT},
+    "staff.StaffRollCallQuestion": {"*": STAFF},
     "staff.StaffAlertSend": {"*": X_ACT},
     "staff.StaffAlertCancel": {"*": X_ACT},
     "staff.StaffAlertDeliveries": {"*": X_READ},
@@ -131,6 +134,7 @@ RULES: dict[str, dict[str, frozenset]] = {
 
 # Bodies that pass validation, so an object-scoped write reaches its ownership check.
 BODIES = {
+    ("staff.StaffAlertSendBack", "POST"): lambda o: {"comment": "Check the area."},
     ("devices.DevicePosition", "PUT"): lambda o: {"lat": 48.85, "lon": 2.35},
     ("sos.Positions", "POST"): lambda o: {"recorded_at": utcnow().isoformat(), "lat": 48.86,
                                           "lon": 2.34},

@@ -102,10 +102,11 @@ export async function areaEditor(container, { initial = [], editable = true, onC
   const polygon = polygonTool(editor);
   const picker = regionPicker(editor, coverage);
   const list = areaList(editor);
-  container.replaceChildren(
+  // replaceChildren would print a null as the text "null": a read-only map has no tools.
+  container.replaceChildren(...[
     editable ? tools : null, editable ? circle.element : null, editable ? polygon.element : null,
     mapEl, message, editable ? picker.element : null,
-    h("h3", {}, _("Selected area")), list.element);
+    h("h3", {}, _("Selected area")), list.element].filter(Boolean));
 
   const countryMap = await names();
   picker.fill(countryMap);

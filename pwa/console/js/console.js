@@ -14,6 +14,7 @@ import { rollcallNewView, rollcallsView } from "./views/rollcalls.js";
 import { sosView } from "./views/sos.js";
 import { staffView } from "./views/staff.js";
 import { auditView } from "./views/audit.js";
+import { eventsView } from "./views/events.js";
 import { travelersView } from "./views/travelers.js";
 
 const PUBLIC = new Set(["/login"]);
@@ -80,6 +81,7 @@ async function boot() {
   route("/rollcalls", guarded(rollcallsView));
   route("/rollcalls/new", guarded(rollcallNewView));
   route("/rollcalls/:id", guarded(rollcallView));
+  route("/events", guarded(eventsView));
   route("/travelers", guarded(travelersView));
   route("/audit", guarded(auditView));
   route("/staff", guarded(staffView));

@@ -12,6 +12,7 @@ export function paintFrame() {
   document.getElementById("nav-alerts").textContent = _("Alerts");
   document.getElementById("nav-sos").textContent = _("SOS queue");
   document.getElementById("nav-rollcalls").textContent = _("Roll calls");
+  document.getElementById("nav-events").textContent = _("Events");
   document.getElementById("nav-travelers").textContent = _("Travelers");
   document.getElementById("nav-audit").textContent = _("Audit log");
   document.getElementById("nav-staff").textContent = _("Staff accounts");

@@ -87,10 +87,10 @@ function banner(text, href) {
   box.hidden = false;
 }
 
-function notifyDesktop(text, caseId) {
+function notifyDesktop(text, href) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
-  const note = new Notification(_("Staff console"), { body: text, tag: "sos-" + caseId });
-  note.onclick = () => { window.focus(); location.hash = "#/sos/" + caseId; };
+  const note = new Notification(_("Staff console"), { body: text, tag: href });
+  note.onclick = () => { window.focus(); location.hash = href; };
 }
 
 function onSos(type, data) {
@@ -101,7 +101,16 @@ function onSos(type, data) {
     : _("New SOS case");
   banner(text, "#/sos/" + data.case);
   beep();
-  notifyDesktop(text, data.case);
+  notifyDesktop(text, "#/sos/" + data.case);
+}
+
+/** An approval request reaches those who may approve it (the server names them). */
+function onApprovalRequested(data) {
+  if (!session.me || !(data.approvers || []).includes(session.me.id)) return;
+  const text = _("Alert {id} waits for your approval", { id: data.alert });
+  banner(text, "#/alerts/" + data.alert);
+  beep();
+  notifyDesktop(text, "#/alerts/" + data.alert);
 }
 
 /** Admins only (the event has no mission): someone is guessing a staff member's password. */
@@ -114,6 +123,7 @@ function onMessage(event) {
   const data = JSON.parse(event.data || "{}");
   if (event.type.startsWith("sos.")) onSos(event.type, data);
   if (event.type === "security.sign_in_throttled") onSignInThrottled();
+  if (event.type === "approval.requested") onApprovalRequested(data);
   dispatchLive(event.type, data);
 }
 

@@ -1,14 +1,15 @@
 // The selected areas as a list (with their remove buttons) and as shapes on the map.
 /* global L */
 import { h } from "/js/dom.js";
+import { coordinates } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 
 export function areaLabel(area, countryMap) {
   if (area.kind === "country") return _("Country: {name}", { name: countryMap[area.code] || area.code });
   if (area.kind === "subdivision") return _("Region: {name}", { name: area.name || area.code });
   if (area.kind === "circle") {
-    return _("Circle: {radius} km around {lat}, {lon}", {
-      radius: area.radius_km, lat: area.lat.toFixed(3), lon: area.lon.toFixed(3) });
+    return _("Circle: {radius} km around {point}", {
+      radius: area.radius_km, point: coordinates(area.lat, area.lon) });
   }
   return _("Polygon with {count} corners", { count: area.ring.length - 1 });
 }

@@ -10,10 +10,12 @@ function counts(found, languages) {
   });
   return [
     h("p", { class: "audience-count" },
-      h("strong", { id: "audience-travelers" }, String(found.travelers)), " ",
-      _("travelers"), " · ", h("strong", { id: "audience-devices" }, String(found.devices)),
+      h("strong", { id: "audience-travelers" }, String(found.travelers || 0)), " ",
+      _("travelers"), " · ", h("strong", { id: "audience-devices" }, String(found.devices || 0)),
       " ", _("devices")),
     byLanguage.length ? h("ul", { class: "by-language" }, byLanguage) : null,
+    found.travelers ? null : h("p", { class: "notice notice-warning", id: "audience-empty" },
+      _("No traveler is in this area: as it stands, nobody would receive this alert.")),
   ];
 }
 

@@ -4,6 +4,8 @@ import { h } from "/js/dom.js";
 import { _ } from "/js/i18n.js";
 import { stateLabel } from "../alert-fields.js";
 import { canAct, session } from "../session.js";
+import { confirmSend } from "./confirm.js";
+import { handoffButtons } from "./handoff.js";
 
 function twoPersonNote(alert) {
   const me = session.me;
@@ -14,11 +16,9 @@ function twoPersonNote(alert) {
 }
 
 function sendButton(alert, act) {
-  const again = alert.state === "sent";
   return h("button", { type: "button", class: "button danger", id: "send",
-    onclick: () => act("send", again ? _("Send again to people who arrived in the area since?")
-      : _("Send this alert now to everyone in the area?")) },
-  again ? _("Send to newcomers") : _("Send now"));
+    onclick: () => act("send", () => confirmSend(alert, session.config.languages)) },
+  alert.state === "sent" ? _("Send to newcomers") : _("Send now"));
 }
 
 function actionButtons(alert, act) {
@@ -28,11 +28,13 @@ function actionButtons(alert, act) {
       onclick: () => act("approve") }, _("Approve")));
   }
   if (alert.can_send) buttons.push(sendButton(alert, act));
+  buttons.push(...handoffButtons(alert, act));
   if (canAct() && alert.state !== "cancelled") {
     buttons.push(h("button", { type: "button", class: "button danger-outline", id: "cancel",
       onclick: () => act("cancel", alert.sent_at
         ? _("Cancel this alert? A cancellation notice goes to everyone who received it.")
-        : _("Cancel this alert?")) }, _("Cancel alert")));
+        : _("Discard this draft? It was never sent.")) },
+    alert.sent_at ? _("Cancel alert") : _("Discard draft")));
   }
   if (canAct() && alert.sent_at && alert.state !== "cancelled") {
     buttons.push(h("a", { class: "button", href: "#/alerts/" + alert.id + "/update",

@@ -27,6 +27,8 @@ export async function alertsView() {
       h("td", {}, h("span", { class: "badge state-" + alert.state }, stateLabel(alert.state)),
         alert.msg_type !== "Alert" ? h("div", { class: "muted" }, alert.msg_type === "Cancel"
           ? _("Cancellation notice") : _("Update")) : null),
+      h("td", { class: "reach" }, alert.reach ? _("reached {reached} of {people}", alert.reach)
+        : h("span", { class: "muted" }, _("not sent"))),
       h("td", {}, formatDateTime(alert.sent_at || alert.created_at)),
       h("td", {}, formatDateTime(alert.expires)));
   });
@@ -39,6 +41,7 @@ export async function alertsView() {
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, _("No.")), h("th", { scope: "col" }, _("Event")),
         h("th", { scope: "col" }, _("Severity")), h("th", { scope: "col" }, _("State")),
+        h("th", { scope: "col" }, _("Reached")),
         h("th", { scope: "col" }, _("Sent or drafted")), h("th", { scope: "col" }, _("Expires")))),
       h("tbody", {}, rows))
       : h("p", { class: "muted" }, _("No alerts yet."))));

@@ -3,15 +3,20 @@
 import { get, patch, post } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { clearErrors, formStatus, showErrors } from "/js/forms.js";
+import { isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { go } from "/js/router.js";
 import { apiAreas, areaEditor } from "../area-tools.js";
 import { audiencePanel } from "../composer/audience.js";
 import { alertFields } from "../composer/fields.js";
+import { followHandoff } from "../composer/handoff.js";
 import { workflowPanel } from "../composer/workflow.js";
 import { canAct, screen, session } from "../session.js";
 
 const AUDIENCE_DELAY = 600;
+const DONE = { approve: () => _("Approved."),
+               "request-approval": () => _("Approval requested: every colleague who may approve was told."),
+               "send-back": () => _("Sent back to the drafter.") };
 
 function defaults() {
   const now = new Date();
@@ -61,9 +66,9 @@ function titleOf(alert) {
     return alert.id ? _("Alert {id}: update to alert {original}", { id: alert.id,
                                                                    original: alert.references })
       : _("Update to alert {original}: {event}", { original: alert.references,
-                                                   event: alert.event });
+                                                   event: isolate(alert.event) });
   }
-  return alert.id ? _("Alert {id}: {event}", { id: alert.id, event: alert.event })
+  return alert.id ? _("Alert {id}: {event}", { id: alert.id, event: isolate(alert.event) })
     : _("New alert");
 }
 
@@ -156,17 +161,22 @@ export async function composerView(params) {
     return undefined;
   }
 
-  async function act(path, confirmText) {
-    if (confirmText && !window.confirm(confirmText)) return;
+  /** `confirmation`: a question, or a function resolving false (no), true or a body (yes). */
+  async function act(path, confirmation) {
+    const ask = typeof confirmation === "function" ? confirmation
+      : () => !confirmation || window.confirm(confirmation);
+    const confirmed = await ask();
+    if (!confirmed) return;
     clearErrors(form);
     try {
-      const answer = await post("/api/staff/alerts/" + alert.id + "/" + path);
+      const answer = await post("/api/staff/alerts/" + alert.id + "/" + path,
+                                typeof confirmed === "object" ? confirmed : undefined);
       if (path === "send" || (path === "cancel" && answer.id !== alert.id)) {
         go("/alerts/" + answer.id + "/delivery");
         return;
       }
       alert = answer;
-      status.replaceChildren(notice(path === "approve" ? _("Approved.") : _("Done."), "success"));
+      status.replaceChildren(notice(DONE[path] ? DONE[path]() : _("Done."), "success"));
       paintWorkflow();
     } catch (error) {
       if (!error.fields) throw error;
@@ -185,4 +195,9 @@ export async function composerView(params) {
   editor = await areaEditor(mapPane, { initial: alert.areas || [], editable,
                                        onChange: areaChanged });
   audience.count(alert.id);
+  followHandoff(alert.id, () => document.contains(form), async (text) => {
+    alert = await load(alert.id) || alert;
+    status.replaceChildren(notice(text, "info"));
+    paintWorkflow();
+  });
 }

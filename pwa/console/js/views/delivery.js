@@ -1,10 +1,11 @@
 // Live delivery of one alert: progress by state and a chart over time, polled without reload.
 import { get, getInBackground } from "/js/api.js";
 import { h } from "/js/dom.js";
-import { formatDateTime } from "/js/format.js";
+import { formatDateTime, isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { label, severities, stateLabel } from "../alert-fields.js";
 import { drawChart, SERIES } from "../chart.js";
+import { failuresPanel } from "../delivery/failures.js";
 import { poll, screen } from "../session.js";
 
 const FAST_MS = 1000;
@@ -41,10 +42,11 @@ export async function deliveryView({ id }) {
                     stateLabel(alert.state));
   const legend = h("ul", { class: "legend" }, SERIES.map(({ key, color }) =>
     h("li", { "data-series": key }, h("span", { class: "swatch swatch-" + key }), seriesLabel(key))));
+  const failures = failuresPanel();
   const en = (alert.texts || []).find((t) => t.language === "en") || {};
   const shown = show(h("section", { class: "delivery" },
     h("div", { class: "title-row" },
-      h("h1", {}, _("Delivery of alert {id}: {event}", { id: alert.id, event: alert.event })),
+      h("h1", {}, _("Delivery of alert {id}: {event}", { id: alert.id, event: isolate(alert.event) })),
       h("a", { class: "button", href: "#/alerts/" + alert.id }, _("Open the alert"))),
     h("p", {}, en.headline || "", " · ",
       h("span", { class: "badge severity-" + alert.severity }, label(severities(), alert.severity)),
@@ -52,6 +54,7 @@ export async function deliveryView({ id }) {
     h("section", { class: "panel" },
       h("h2", {}, _("Progress"), " ", percent),
       bar, counts),
+    failures.element,
     h("section", { class: "panel" },
       h("h2", {}, _("Over time")), canvas, legend)));
 
@@ -72,6 +75,7 @@ export async function deliveryView({ id }) {
     counts.replaceChildren(...["total", "pending", "sent", "failed", "gone", "clicked"].flatMap((key) => [
       h("dt", {}, key === "total" ? _("Recipients") : seriesLabel(key)),
       h("dd", { "data-count": key }, String(stats[key] || 0))]));
+    failures.paint(stats.failures);
     drawChart(canvas, samples, { secondsLabel: _("s") });
   }
 

@@ -7,6 +7,7 @@ import { _ } from "/js/i18n.js";
 import { go } from "/js/router.js";
 import { fromLocalInput, toLocalInput } from "../alert-fields.js";
 import { apiAreas, areaEditor } from "../area-tools.js";
+import { missingParts, prefill, takeDraft } from "../rollcall/form-check.js";
 import { canAct, screen, session } from "../session.js";
 
 const AUDIENCE_DELAY = 500;
@@ -114,6 +115,11 @@ export async function rollcallNewView() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
+    const missing = missingParts(body());
+    if (missing) {
+      showErrors(form, missing);
+      return;
+    }
     if (!window.confirm(_("Ask everyone in this area now whether they are safe?"))) return;
     start.disabled = true;
     try {
@@ -137,7 +143,12 @@ export async function rollcallNewView() {
           field(_("Deadline"), deadline, { path: "deadline",
             hint: _("Answers after it are still accepted and marked late.") }),
           h("div", { class: "actions" }, start)))));
+  const draft = takeDraft();
+  prefill(questions, draft ? draft.texts
+    : await get("/api/staff/rollcalls/question").catch(() => []));
+  if (draft && draft.deadline) deadline.value = toLocalInput(draft.deadline);
   if (!show(h("section", { class: "composer rollcall-new" }, form))) return;
-  editor = await areaEditor(mapPane, { initial: [], editable: true, onChange: countLater });
+  editor = await areaEditor(mapPane, { initial: draft ? draft.areas : [], editable: true,
+                                       onChange: countLater });
   count();
 }

@@ -1,6 +1,6 @@
 // One SOS case as the officer sees it: contacts, trip, trail, notes, and what can be done.
 import { h, notice, telLink } from "/js/dom.js";
-import { formatDate, formatDateTime } from "/js/format.js";
+import { formatDate, formatDateTime, isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { canAct } from "../session.js";
 
@@ -25,7 +25,10 @@ function facts(c) {
     h("dt", {}, _("Traveler")), h("dd", {}, t.name || "", t.account_deleted ? " " + _("(account deleted)") : ""),
     h("dt", {}, _("Phone")), h("dd", {}, t.phone ? telLink(t.phone) : "—"),
     h("dt", {}, _("Email")), h("dd", { dir: "ltr" }, t.email || "—"),
-    h("dt", {}, _("Raised")), h("dd", {}, formatDateTime(c.raised_at)),
+    h("dt", {}, _("Raised")), h("dd", {}, h("bdi", {}, formatDateTime(c.raised_at))),
+    c.acknowledged_at ? [h("dt", {}, _("Acknowledged")), h("dd", { id: "case-acknowledged" },
+      _("by {name}, {time}", { name: isolate(c.acknowledged_by_name || "—"),
+                               time: isolate(formatDateTime(c.acknowledged_at)) }))] : null,
     h("dt", {}, _("Position")), h("dd", { dir: "ltr" }, c.lat !== null
       ? c.lat.toFixed(5) + ", " + c.lon.toFixed(5) + (c.accuracy ? " ±" + Math.round(c.accuracy) + " m" : "")
       : _("No position")),
@@ -38,18 +41,22 @@ function tripSection(trip) {
   const contact = trip.emergency_contact;
   return h("section", {}, h("h3", {}, _("Trip")),
     h("ul", {}, trip.legs.map((leg) => h("li", {},
-      [leg.city, leg.subdivision_name, leg.country_name].filter(Boolean).join(", "), " · ",
+      [leg.city, leg.subdivision_name, leg.country_name].filter(Boolean).map(isolate).join(", "), " · ",
       formatDate(leg.start_date), " – ", leg.end_date ? formatDate(leg.end_date) : _("resident")))),
+    trip.notes ? h("p", { class: "pre-line", id: "trip-notes" }, _("Trip notes:"), " ",
+      h("bdi", { dir: "auto" }, trip.notes)) : null,
     contact && contact.name ? h("p", {}, _("Emergency contact at home:"), " ",
-      contact.name, " ", contact.phone ? telLink(contact.phone) : "") : null,
-    (trip.companions || []).length ? h("p", {}, _("Companions:"), " ", trip.companions.map((p) =>
-      [p.name, p.relationship, p.phone].filter(Boolean).join(" ")).join("; ")) : null);
+      h("bdi", {}, contact.name), " ", contact.phone ? telLink(contact.phone) : "") : null,
+    (trip.companions || []).length ? [h("p", {}, _("Companions:")), h("ul", { id: "companions" },
+      trip.companions.map((p) => h("li", {}, h("bdi", {}, [p.name, p.relationship]
+        .filter(Boolean).join(" ")), p.phone ? [" ", telLink(p.phone)] : null)))] : null);
 }
 
 function trailSection(c) {
   return h("section", {}, h("h3", {}, _("Position trail")),
     (c.positions || []).length ? h("ol", { class: "trail" }, c.positions.map((p) =>
-      h("li", { dir: "ltr" }, formatDateTime(p.recorded_at) + " · " + p.lat.toFixed(5) + ", " + p.lon.toFixed(5))))
+      h("li", {}, h("bdi", {}, formatDateTime(p.recorded_at)), " · ",
+        h("bdi", { dir: "ltr" }, p.lat.toFixed(5) + ", " + p.lon.toFixed(5)))))
       : h("p", { class: "muted" }, _("No positions yet.")));
 }
 
@@ -57,8 +64,10 @@ function notesSection(c, change) {
   const noteBox = h("textarea", { id: "case-note", rows: 3, maxlength: 2000 });
   return h("section", {}, h("h3", {}, _("Notes")),
     h("ul", { class: "notes", id: "case-notes" }, (c.notes || []).map((n) => h("li", {},
-      h("strong", {}, n.author_name), " · ", h("span", { class: "muted" }, formatDateTime(n.created_at)),
-      h("div", { class: "pre-line" }, n.text)))),
+      h("strong", {}, h("bdi", {}, n.author_name)), " · ",
+      h("span", { class: "muted" }, formatDateTime(n.created_at)),
+      // Staff type English in an Arabic console: the note keeps its own direction.
+      h("div", { class: "pre-line", dir: "auto" }, n.text)))),
     canAct() ? h("form", { class: "stack", id: "note-form", onsubmit: (event) => {
       event.preventDefault();
       if (noteBox.value.trim()) change({ note: noteBox.value.trim() });
@@ -80,7 +89,7 @@ export function caseDetail(c, change) {
     h("h2", {}, _("Case {id}", { id: c.id }), " ",
       h("span", { class: "badge state-" + c.state, id: "case-state" }, caseState(c.state))),
     status,
-    c.message ? h("blockquote", { class: "case-message" }, c.message) : null,
+    c.message ? h("blockquote", { class: "case-message", dir: "auto" }, c.message) : null,
     facts(c), actions(c, act), tripSection(c.trip), trailSection(c), notesSection(c, act),
   ].filter(Boolean);
 }

@@ -1,0 +1,18 @@
+// Why deliveries failed, grouped by channel and recorded reason (the server groups them).
+import { h } from "/js/dom.js";
+import { _ } from "/js/i18n.js";
+
+export function failuresPanel() {
+  const list = h("ul", { class: "failures", id: "delivery-failures" });
+  const element = h("section", { class: "panel", hidden: true },
+    h("h2", {}, _("Why deliveries failed")), list);
+
+  function paint(failures) {
+    element.hidden = !(failures && failures.length);
+    list.replaceChildren(...(failures || []).map((group) => h("li", {},
+      h("strong", { "data-count": "failure" }, String(group.count)), " · ",
+      h("span", { class: "channel" }, group.channel), " · ",
+      h("bdi", { dir: "ltr" }, group.reason || _("no reason recorded")))));
+  }
+  return { element, paint };
+}
