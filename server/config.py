@@ -167,6 +167,10 @@ def from_environment(instance_path: str) -> dict:
         "SMS_SENDER": os.environ.get("SMS_SENDER") or None,  # the short code shown as sender
         "SMS_RATE": float(os.environ.get("SMS_RATE", 20)),  # messages/s per process
         "SMS_MAX_SEGMENTS": int(os.environ.get("SMS_MAX_SEGMENTS", 3)),
+        # Email (server/mail/): smtp://, smtp+starttls:// or smtps://user:password@host:port;
+        # unset: the embedded .eml outbox under instance/mail/ (``flask mail list``).
+        "MAIL_URL": os.environ.get("MAIL_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Compatriot <no-reply@compatriot.invalid>"),
     }
 
 
@@ -269,3 +273,5 @@ class Defaults:
     SMS_CODE_ATTEMPTS = 5  # wrong codes before a new one must be asked for
     SMS_HELP_EVERY_MINUTES = 10  # at most one help text per number in that time
     SMS_MAX_TEXT = 640  # longest reply accepted from a phone (about 4 segments)
+    MAIL_TIMEOUT_SECONDS = 15.0
+    MAIL_MAX_ATTEMPTS = 5  # direct-message tasks for one email (a 4xx each), then given up
