@@ -50,6 +50,7 @@ class UserOut(BaseSchema):
     name = fields.String()
     phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
     phone_verified = fields.Boolean()
+    email_verified = fields.Boolean(metadata={"description": "The address was proven by a link."})
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)

@@ -1,8 +1,10 @@
-from flask import jsonify
+from flask import jsonify, request
 from flask.views import MethodView
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from server.accounts import blp, privacy, services
+from server.accounts import blp, email, pages, privacy, services
 from server.accounts.schemas import (
     ExportOut,
     LoginIn,
@@ -13,6 +15,7 @@ from server.accounts.schemas import (
     UserOut,
 )
 from server.auth import begin_session, end_session, login_required
+from server.db import db
 
 
 @blp.route("/auth/signup")
@@ -24,6 +27,24 @@ class Signup(MethodView):
         user = services.create_traveler(**data)
         begin_session(user, remember=True)
         return user
+
+
+@blp.route("/auth/email/confirm")
+class ConfirmEmail(MethodView):
+    @blp.response(200, {"type": "string"}, content_type="text/html")
+    @blp.alt_response(400, content_type="text/html", schema={"type": "string"},
+                      description="The link is tampered with, expired or used (a page).")
+    def get(self):
+        """Open the confirmation link from the email: a page in the link's language"""
+        language = pages.link_language()
+        try:
+            email.confirm(request.args.get("token", ""))
+        except email.LinkRefused as refused:
+            return pages.refused_link(refused.reason, language)
+        db.session.commit()
+        with force_locale(language):
+            return pages.page(_("Email address confirmed"),
+                              _("Thank you: alerts can now reach you by email."), language)
 
 
 @blp.route("/auth/login")

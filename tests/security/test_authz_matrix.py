@@ -62,6 +62,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     # traveler accounts (staff have a profile too; staff sign in only at the console)
     "accounts.Signup": {"POST": ANYONE},
     "accounts.Login": {"POST": ANYONE},
+    "accounts.ConfirmEmail": {"GET": ANYONE},  # the signed link is the credential
     "accounts.Logout": {"POST": ANYONE},
     "accounts.Me": {"*": SIGNED_IN},
     "accounts.Export": {"*": SIGNED_IN},
