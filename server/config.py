@@ -262,6 +262,7 @@ class Defaults:
     RATELIMIT_STAFF_SEARCH = "30 per minute"  # traveler search by name or phone
     # Verification codes by SMS, per account and per number (each code costs money).
     RATELIMIT_SMS_CODE = "3 per 10 minutes;10 per day"
+    RATELIMIT_EMAIL_LINK = "3 per 10 minutes;10 per day"  # confirmation links, per account
     SMS_SEND_ATTEMPTS = 3  # tries of one message within a send() call (503, refused...)
     SMS_SEND_BACKOFF_SECONDS = 0.5  # between them, doubling
     SMS_TIMEOUT_SECONDS = 10.0

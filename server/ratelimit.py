@@ -29,6 +29,8 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     "accounts.Me": ("RATELIMIT_REAUTH", ["DELETE"], "account", None),
     "staff.TravelerSearch": ("RATELIMIT_STAFF_SEARCH", None, "account", None),
     "sms.PhoneCode": ("RATELIMIT_SMS_CODE", None, "account", None),
+    "accounts.EmailConfirmResend": ("RATELIMIT_EMAIL_LINK", None, "account", None),
+    "accounts.EmailChange": ("RATELIMIT_EMAIL_LINK", None, "account", None),
 }
 # A second limit on the same door, per phone number: codes cost money and reach a person
 # who did not ask for them, whichever accounts name that number.

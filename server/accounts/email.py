@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from server.accounts.models import User
 from server.db import db, utcnow
+from server.errors import field_error
 from server.mail.message import build
 from server.mail.tasks import send_later
 from server.web.urls import public_url
@@ -77,3 +79,31 @@ def confirm(token: str) -> User:
 def _taken(address: str, user: User) -> bool:
     return db.session.scalar(select(User.id).where(User.email == address,
                                                    User.id != user.id)) is not None
+
+
+NOTHING_TO_PROVE = _l("Your email address is already confirmed.")
+SAME_ADDRESS = _l("This is already your email address.")
+
+
+def resend(user: User) -> None:
+    """The link again: for the pending new address if there is one, else the account's own."""
+    if user.pending_email:
+        send_confirmation(user, user.pending_email)
+    elif user.email_verified:
+        field_error("email", NOTHING_TO_PROVE, status=409)
+    else:
+        send_confirmation(user)
+
+
+def request_change(user: User, address: str) -> User:
+    """Keep ``address`` pending and mail it a link; the old address stays until it is opened.
+    An address another account holds is answered alike (nothing tells it is taken) but gets
+    no link: it could never replace this one."""
+    address = address.strip().lower()
+    if address == user.email:
+        field_error("email", SAME_ADDRESS)
+    user.pending_email = address
+    db.session.flush()
+    if not _taken(address, user):
+        send_confirmation(user, address)
+    return user

@@ -3,9 +3,11 @@ from flask.views import MethodView
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts import blp, email, pages, privacy, services
 from server.accounts.schemas import (
+    EmailChangeIn,
     ExportOut,
     LoginIn,
     PasswordChangeIn,
@@ -16,6 +18,7 @@ from server.accounts.schemas import (
 )
 from server.auth import begin_session, end_session, login_required
 from server.db import db
+from server.sms.schemas import Accepted
 
 
 @blp.route("/auth/signup")
@@ -45,6 +48,30 @@ class ConfirmEmail(MethodView):
         with force_locale(language):
             return pages.page(_("Email address confirmed"),
                               _("Thank you: alerts can now reach you by email."), language)
+
+
+@blp.route("/me/email")
+class EmailChange(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(EmailChangeIn)
+    @blp.response(202, UserOut)
+    def post(self, data):
+        """Change my email address: it replaces the old one once its link is opened"""
+        return email.request_change(current_user, data["email"])
+
+
+@blp.route("/me/email/confirm")
+class EmailConfirmResend(MethodView):
+    decorators = [login_required]
+
+    @blp.response(202, Accepted)
+    @blp.alt_response(409, schema=ErrorSchema, description="The address is already confirmed.")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many links asked for.")
+    def post(self):
+        """Send the confirmation link again (to the pending new address if there is one)"""
+        email.resend(current_user)
+        return {"ok": True}
 
 
 @blp.route("/auth/login")

@@ -67,6 +67,8 @@ RULES: dict[str, dict[str, frozenset]] = {
     "accounts.Me": {"*": SIGNED_IN},
     "accounts.Export": {"*": SIGNED_IN},
     "accounts.Password": {"*": SIGNED_IN},
+    "accounts.EmailChange": {"*": SIGNED_IN},
+    "accounts.EmailConfirmResend": {"*": SIGNED_IN},
     # a traveler's own things: lists are per caller, objects only for their owner
     "trips.Trips": {"*": SIGNED_IN},
     "trips.TripById": {"*": OWNER},
