@@ -88,3 +88,21 @@ def test_an_unverified_address_of_someone_without_another_channel_is_reachable(a
     (delivery_id,) = _deliveries(alert, [user])
     deliver_batch(alert.id, [delivery_id])
     assert db.session.get(Delivery, delivery_id).state == "sent"
+
+
+def test_a_451_leaves_the_delivery_pending_for_a_retry_then_it_is_sent(app, app_mail):
+    user = _user()
+    app_mail.faults[user.email] = [451]
+    alert = _alert()
+    (delivery_id,) = _deliveries(alert, [user])
+    # Eager tasks: the retry runs at once and finds the delivery not due yet (its backoff).
+    deliver_batch(alert.id, [delivery_id])
+    delivery = db.session.get(Delivery, delivery_id)
+    db.session.refresh(delivery)
+    assert (delivery.state, delivery.last_status) == ("pending", 451)
+    assert "try again later" in delivery.error and not app_mail.messages
+    delivery.next_attempt_at = utcnow() - timedelta(seconds=5)
+    db.session.commit()
+    deliver_batch(alert.id, [delivery_id])
+    db.session.refresh(delivery)
+    assert delivery.state == "sent" and len(app_mail.messages) == 1
