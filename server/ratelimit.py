@@ -31,6 +31,8 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     "sms.PhoneCode": ("RATELIMIT_SMS_CODE", None, "account", None),
     "accounts.EmailConfirmResend": ("RATELIMIT_EMAIL_LINK", None, "account", None),
     "accounts.EmailChange": ("RATELIMIT_EMAIL_LINK", None, "account", None),
+    "accounts.Forgot": ("RATELIMIT_FORGOT", None, "address", None),
+    "accounts.Reset": ("RATELIMIT_SIGNIN", None, "address", "signin"),
 }
 # A second limit on the same door, per phone number: codes cost money and reach a person
 # who did not ask for them, whichever accounts name that number.

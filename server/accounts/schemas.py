@@ -72,3 +72,12 @@ class ExportOut(BaseSchema):
 
 class EmailChangeIn(BaseSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ForgotIn(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+
+
+class ResetIn(BaseSchema):
+    token = fields.String(required=True, validate=validate.Length(max=500))
+    password = fields.String(**PASSWORD)

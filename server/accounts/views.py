@@ -5,14 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import blp, email, pages, privacy, services
+from server.accounts import blp, email, pages, privacy, recovery, services
 from server.accounts.schemas import (
     EmailChangeIn,
     ExportOut,
+    ForgotIn,
     LoginIn,
     PasswordChangeIn,
     PasswordConfirmIn,
     ProfilePatch,
+    ResetIn,
     SignupIn,
     UserOut,
 )
@@ -72,6 +74,27 @@ class EmailConfirmResend(MethodView):
         """Send the confirmation link again (to the pending new address if there is one)"""
         email.resend(current_user)
         return {"ok": True}
+
+
+@blp.route("/auth/forgot")
+class Forgot(MethodView):
+    @blp.arguments(ForgotIn)
+    @blp.response(202, Accepted)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many asked for.")
+    def post(self, data):
+        """Ask for a password reset link by email (the same answer whether or not the
+        address has an account)"""
+        recovery.request_reset(data["email"])
+        return {"ok": True}
+
+
+@blp.route("/auth/reset")
+class Reset(MethodView):
+    @blp.arguments(ResetIn)
+    @blp.response(204)
+    def post(self, data):
+        """Set a new password with the link from the email; every session of the account ends"""
+        recovery.reset(data["token"], data["password"])
 
 
 @blp.route("/auth/login")

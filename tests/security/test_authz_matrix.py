@@ -63,6 +63,8 @@ RULES: dict[str, dict[str, frozenset]] = {
     "accounts.Signup": {"POST": ANYONE},
     "accounts.Login": {"POST": ANYONE},
     "accounts.ConfirmEmail": {"GET": ANYONE},  # the signed link is the credential
+    "accounts.Forgot": {"POST": ANYONE},
+    "accounts.Reset": {"POST": ANYONE},  # the signed link is the credential
     "accounts.Logout": {"POST": ANYONE},
     "accounts.Me": {"*": SIGNED_IN},
     "accounts.Export": {"*": SIGNED_IN},
