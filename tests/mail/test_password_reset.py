@@ -49,3 +49,10 @@ def test_reset_works_once_and_ends_every_session(app, client, signup, other_clie
 def test_a_tampered_token_is_refused(app, other_client):
     bad = other_client.post("/api/auth/reset", json={"token": "x.y.z", "password": NEW})
     assert bad.status_code == 422 and "token" in str(bad.json)
+
+
+def test_reset_links_are_limited_per_address_asked_about(app, other_client):
+    answers = [other_client.post("/api/auth/forgot", json={"email": "x@example.org"},
+                                 environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
+               for i in range(4)]  # from four different clients
+    assert answers == [202, 202, 202, 429]
