@@ -124,10 +124,12 @@ def create_staff(email: str, name: str, role: str, embassy_key: str | None,
 def register(app: Flask) -> None:
     from server.devices.cli import push_cli
     from server.hazards.cli import hazards_cli
+    from server.mail.cli import mail_cli
     from server.sms.cli import sms_cli
 
     app.cli.add_command(push_cli)
     app.cli.add_command(sms_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(embassies_cli)
     app.cli.add_command(translate_cli)

@@ -170,6 +170,10 @@ def from_environment(instance_path: str) -> dict:
         "SMS_SENDER": os.environ.get("SMS_SENDER") or None,  # the short code shown as sender
         "SMS_RATE": float(os.environ.get("SMS_RATE", 20)),  # messages/s per process
         "SMS_MAX_SEGMENTS": int(os.environ.get("SMS_MAX_SEGMENTS", 3)),
+        # Email (server/mail/): smtp://, smtp+starttls:// or smtps://user:password@host:port;
+        # unset: the embedded .eml outbox under instance/mail/ (``flask mail list``).
+        "MAIL_URL": os.environ.get("MAIL_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Compatriot <no-reply@compatriot.invalid>"),
     }
 
 
@@ -261,6 +265,9 @@ class Defaults:
     RATELIMIT_STAFF_SEARCH = "30 per minute"  # traveler search by name or phone
     # Verification codes by SMS, per account and per number (each code costs money).
     RATELIMIT_SMS_CODE = "3 per 10 minutes;10 per day"
+    RATELIMIT_EMAIL_LINK = "3 per 10 minutes;10 per day"  # confirmation links, per account
+    RATELIMIT_FORGOT = "5 per 10 minutes;20 per day"  # reset links asked for, per client
+    RATELIMIT_FORGOT_EMAIL = "3 per hour;6 per day"  # and per email address asked about
     SMS_SEND_ATTEMPTS = 3  # tries of one message within a send() call (503, refused...)
     SMS_SEND_BACKOFF_SECONDS = 0.5  # between them, doubling
     SMS_TIMEOUT_SECONDS = 10.0
@@ -272,3 +279,5 @@ class Defaults:
     SMS_CODE_ATTEMPTS = 5  # wrong codes before a new one must be asked for
     SMS_HELP_EVERY_MINUTES = 10  # at most one help text per number in that time
     SMS_MAX_TEXT = 640  # longest reply accepted from a phone (about 4 segments)
+    MAIL_TIMEOUT_SECONDS = 15.0
+    MAIL_MAX_ATTEMPTS = 5  # direct-message tasks for one email (a 4xx each), then given up

@@ -8,8 +8,10 @@ the standard error shape with ``Retry-After`` (``server/errors.py``).
 """
 from __future__ import annotations
 
+import hmac
 import math
 import time
+from hashlib import sha256
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -29,10 +31,17 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     "accounts.Me": ("RATELIMIT_REAUTH", ["DELETE"], "account", None),
     "staff.TravelerSearch": ("RATELIMIT_STAFF_SEARCH", None, "account", None),
     "sms.PhoneCode": ("RATELIMIT_SMS_CODE", None, "account", None),
+    "accounts.EmailConfirmResend": ("RATELIMIT_EMAIL_LINK", None, "account", None),
+    "accounts.EmailChange": ("RATELIMIT_EMAIL_LINK", None, "account", None),
+    "accounts.Forgot": ("RATELIMIT_FORGOT", None, "address", None),
+    "accounts.Reset": ("RATELIMIT_SIGNIN", None, "address", "signin"),
 }
 # A second limit on the same door, per phone number: codes cost money and reach a person
 # who did not ask for them, whichever accounts name that number.
 PER_NUMBER: dict[str, str] = {"sms.PhoneCode": "RATELIMIT_SMS_CODE"}
+# And per email address asked about: reset links reach a person who may not have asked,
+# whichever clients ask (counted alike for addresses with and without an account).
+PER_EMAIL: dict[str, str] = {"accounts.Forgot": "RATELIMIT_FORGOT_EMAIL"}
 STAFF_PREFIX = "staff."
 STAFF_AUTH = ("staff.StaffLogin", "staff.StaffEnrol", "staff.StaffLogout")
 EXEMPT_BLUEPRINTS = ("sos",)  # never refused for volume (see server/sos/services.py)
@@ -53,6 +62,16 @@ def _phone() -> str:
     """The signed-in account's phone number (the one a code would go to)."""
     phone = getattr(current_user, "phone", None) if current_user else None
     return f"phone:{phone}" if phone else _account()
+
+
+def _email() -> str:
+    """The email address in the request's JSON body (a keyed hash: no address in the store)."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str):
+        return _address()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "email:" + hmac.new(secret, email.strip().lower().encode(), sha256).hexdigest()
 
 
 KEYS = {"address": _address, "account": _account, "phone": _phone}
@@ -89,6 +108,8 @@ def install(app: Flask) -> Limiter:
         _wrap(app, endpoint, rule)
     for endpoint, setting in PER_NUMBER.items():
         _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_phone))
+    for endpoint, setting in PER_EMAIL.items():
+        _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_email))
     staff = [e for e in app.view_functions
              if e.startswith(STAFF_PREFIX) and e not in RULES and e not in STAFF_AUTH]
     for endpoint in staff:

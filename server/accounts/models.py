@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Proven by a link sent to it (server/accounts/email.py); alerts: server.mail.email_reachable.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new address asked for, replacing ``email`` once its link is opened.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164; SMS replies
@@ -65,6 +69,10 @@ class User(UserMixin, db.Model):
     @property
     def phone_verified(self) -> bool:
         return self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_staff(self) -> bool:

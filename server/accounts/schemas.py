@@ -58,6 +58,9 @@ class UserOut(BaseSchema):
     phone = fields.String(allow_none=True, metadata={"description": "null for staff."})
     phone_display = displayed("phone")
     phone_verified = fields.Boolean()
+    email_verified = fields.Boolean(metadata={"description": "The address was proven by a link."})
+    pending_email = fields.String(allow_none=True, metadata={
+        "description": "A new address waiting for its link to be opened."})
     language = fields.String()
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
@@ -73,3 +76,16 @@ class ExportOut(BaseSchema):
     sos = fields.List(fields.Dict())
     devices = fields.List(fields.Dict())
     rollcall_answers = fields.List(fields.Dict())
+
+
+class EmailChangeIn(BaseSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ForgotIn(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+
+
+class ResetIn(BaseSchema):
+    token = fields.String(required=True, validate=validate.Length(max=500))
+    password = fields.String(**PASSWORD)

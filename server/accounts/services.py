@@ -57,6 +57,9 @@ def create_traveler(email: str, password: str, name: str, phone: str, language: 
                 phone=phone, language=language or str(get_locale()), role="traveler")
     db.session.add(user)
     db.session.flush()
+    from server.accounts import email
+
+    email.send_confirmation(user)
     throttle.trust_this_browser(user)  # signed in from here: it passes a guard later
     return user
 

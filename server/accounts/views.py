@@ -1,18 +1,26 @@
-from flask import jsonify
+from flask import jsonify, request
 from flask.views import MethodView
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import blp, privacy, services
+from server.accounts import blp, email, pages, privacy, recovery, services
 from server.accounts.schemas import (
+    EmailChangeIn,
     ExportOut,
+    ForgotIn,
     LoginIn,
     PasswordChangeIn,
     PasswordConfirmIn,
     ProfilePatch,
+    ResetIn,
     SignupIn,
     UserOut,
 )
 from server.auth import begin_session, end_session, login_required
+from server.db import db
+from server.sms.schemas import Accepted
 
 
 @blp.route("/auth/signup")
@@ -24,6 +32,69 @@ class Signup(MethodView):
         user = services.create_traveler(**data)
         begin_session(user, remember=True)
         return user
+
+
+@blp.route("/auth/email/confirm")
+class ConfirmEmail(MethodView):
+    @blp.response(200, {"type": "string"}, content_type="text/html")
+    @blp.alt_response(400, content_type="text/html", schema={"type": "string"},
+                      description="The link is tampered with, expired or used (a page).")
+    def get(self):
+        """Open the confirmation link from the email: a page in the link's language"""
+        language = pages.link_language()
+        try:
+            email.confirm(request.args.get("token", ""))
+        except email.LinkRefused as refused:
+            return pages.refused_link(refused.reason, language)
+        db.session.commit()
+        with force_locale(language):
+            return pages.page(_("Email address confirmed"),
+                              _("Thank you: alerts can now reach you by email."), language)
+
+
+@blp.route("/me/email")
+class EmailChange(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(EmailChangeIn)
+    @blp.response(202, UserOut)
+    def post(self, data):
+        """Change my email address: it replaces the old one once its link is opened"""
+        return email.request_change(current_user, data["email"])
+
+
+@blp.route("/me/email/confirm")
+class EmailConfirmResend(MethodView):
+    decorators = [login_required]
+
+    @blp.response(202, Accepted)
+    @blp.alt_response(409, schema=ErrorSchema, description="The address is already confirmed.")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many links asked for.")
+    def post(self):
+        """Send the confirmation link again (to the pending new address if there is one)"""
+        email.resend(current_user)
+        return {"ok": True}
+
+
+@blp.route("/auth/forgot")
+class Forgot(MethodView):
+    @blp.arguments(ForgotIn)
+    @blp.response(202, Accepted)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many asked for.")
+    def post(self, data):
+        """Ask for a password reset link by email (the same answer whether or not the
+        address has an account)"""
+        recovery.request_reset(data["email"])
+        return {"ok": True}
+
+
+@blp.route("/auth/reset")
+class Reset(MethodView):
+    @blp.arguments(ResetIn)
+    @blp.response(204)
+    def post(self, data):
+        """Set a new password with the link from the email; every session of the account ends"""
+        recovery.reset(data["token"], data["password"])
 
 
 @blp.route("/auth/login")

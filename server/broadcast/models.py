@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db import UTCDateTime, db, utcnow
 
 DELIVERY_STATES = ("pending", "sent", "failed", "gone")
-CHANNELS = ("webpush",)  # email and SMS next (server/broadcast/channels/)
+CHANNELS = ("webpush", "email")  # SMS next (server/broadcast/channels/)
 DELIVERY_ERROR_LENGTH = 300  # a failed delivery's reason, cut to this
 
 

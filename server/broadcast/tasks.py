@@ -132,7 +132,7 @@ def _claim(ids: list[int], now) -> list:
         update(table).where(among(table.c.id, ids), *_due(table, now + timedelta(seconds=1)))
         .values(leased_until=lease, attempts=table.c.attempts + 1)
         .returning(table.c.id, table.c.channel, table.c.language, table.c.attempts,
-                   table.c.device_id)).all()
+                   table.c.device_id, table.c.user_id)).all()
     db.session.commit()
     return claimed
 

@@ -63,10 +63,15 @@ RULES: dict[str, dict[str, frozenset]] = {
     # traveler accounts (staff have a profile too; staff sign in only at the console)
     "accounts.Signup": {"POST": ANYONE},
     "accounts.Login": {"POST": ANYONE},
+    "accounts.ConfirmEmail": {"GET": ANYONE},  # the signed link is the credential
+    "accounts.Forgot": {"POST": ANYONE},
+    "accounts.Reset": {"POST": ANYONE},  # the signed link is the credential
     "accounts.Logout": {"POST": ANYONE},
     "accounts.Me": {"*": SIGNED_IN},
     "accounts.Export": {"*": SIGNED_IN},
     "accounts.Password": {"*": SIGNED_IN},
+    "accounts.EmailChange": {"*": SIGNED_IN},
+    "accounts.EmailConfirmResend": {"*": SIGNED_IN},
     # a traveler's own things: lists are per caller, objects only for their owner
     "trips.Trips": {"*": SIGNED_IN},
     "trips.TripById": {"*": OWNER},

@@ -6,6 +6,6 @@ Web Push is the first; email and SMS plug in the same way (a delivery row names 
 """
 from __future__ import annotations
 
-from server.broadcast.channels import webpush
+from server.broadcast.channels import email, webpush
 
-CHANNELS = {"webpush": webpush}
+CHANNELS = {"webpush": webpush, "email": email}

@@ -1,0 +1,69 @@
+"""The email an alert or a roll call sends to one recipient, in their language: the CAP
+severity in the subject, plain text + HTML (right to left for Arabic), the mission's contacts
+and the hotline, a link to the message in the app, an Update or Cancel threaded under the
+original (a deterministic Message-ID per message and recipient)."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from server.db import db
+from server.embassies.models import Embassy
+from server.mail.message import build, message_id
+from server.web.urls import public_url
+
+RTL = ("ar",)
+
+
+def severity_label(severity: str) -> str:
+    return {"Extreme": _("Extreme"), "Severe": _("Severe"), "Moderate": _("Moderate"),
+            "Minor": _("Minor")}.get(severity, severity)
+
+
+def thread_id(alert_id: int, user_id: int) -> str:
+    return message_id(f"alert-{alert_id}.user-{user_id}")
+
+
+def _lines(message, text, embassy: Embassy | None, language: str) -> list[tuple[str, str]]:
+    """(label, value) of the body, in order; empty values left out."""
+    rows = [("", text.description if text else ""), ("", text.instruction or "" if text else "")]
+    if embassy is not None:
+        rows += [(_("Mission"), embassy.localized_name(language)), (_("Phone"), embassy.phone),
+                 (_("Emergency phone"), embassy.emergency_phone), (_("Email"), embassy.email)]
+    rows += [(_("Consular hotline"), current_app.config["CONSULAR_HOTLINE"]),
+             (_("Open in the app"), public_url(f"/#/alerts/{message.id}"))]
+    return [(label, value) for label, value in rows if value]
+
+
+def _html(headline: str, lines, language: str) -> str:
+    direction = "rtl" if language in RTL else "ltr"
+    body = "".join(
+        Markup("<p><strong>{}</strong>: <bdi>{}</bdi></p>").format(label, value) if label
+        else Markup("<p>{}</p>").format(value) for label, value in lines)
+    return str(Markup('<!DOCTYPE html><html lang="{}" dir="{}"><head><meta charset="utf-8">'
+                      "<title>{}</title></head><body><h1>{}</h1>{}</body></html>").format(
+        language.replace("_", "-"), direction, headline, headline, body))
+
+
+def compose(message, user, language: str) -> EmailMessage:
+    """The EmailMessage of ``message`` (an alerts row, alert or roll call) to ``user``."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    text = message.text_for(language, default)
+    embassy = db.session.get(Embassy, message.embassy_id) if message.embassy_id else None
+    with force_locale(language):
+        headline = text.headline if text else message.event
+        subject = f"[{severity_label(message.severity)}] {headline}"
+        lines = _lines(message, text, embassy, language)
+        plain = "\n\n".join(f"{label}: {value}" if label else value for label, value in lines)
+        headers = {}
+        if message.references_id:  # Update / Cancel: under the original in the reader's box
+            original = thread_id(message.references_id, user.id)
+            headers.update({"In-Reply-To": original, "References": original})
+        if message.kind == "alert":  # never on a roll call: its answer is what matters
+            headers["List-Unsubscribe"] = f"<{public_url('/#/settings')}>"
+        return build(user.email, subject, plain, _html(headline, lines, language),
+                     to_name=user.name, msgid=thread_id(message.id, user.id), headers=headers)
