@@ -215,6 +215,14 @@ class Defaults:
     LIVE_RING_SIZE = 200  # recent events kept for reconnecting streams
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
+    # Which person channels (besides push to every device) a message goes by, per CAP severity
+    # and for roll calls; a channel not registered in server/broadcast/channels is skipped.
+    # See the README, "Which channels a recipient gets".
+    BROADCAST_PERSON_CHANNELS = {"Extreme": ("sms", "email"), "Severe": ("sms", "email"),
+                                 "Moderate": (), "Minor": (), "Unknown": (),
+                                 "rollcall": ("sms", "email")}
+    # Channels for every message to someone with no push device at all.
+    BROADCAST_NO_PUSH_CHANNELS = ("email",)
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
     PUSH_RETRY_BASE_SECONDS = 30  # exponential backoff: 30 s, 60 s, 120 s... (or Retry-After)
     PUSH_RETRY_MAX_SECONDS = 3600

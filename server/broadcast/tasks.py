@@ -80,6 +80,9 @@ def send_alert(alert_id: int) -> None:
             added = audience.materialize_cancel(alert, alert.references, low, high)
         else:
             added = audience.materialize(alert, low, high)
+        if high is None:  # the last chunk: then the person channels, once
+            added += (audience.materialize_cancel_people(alert, alert.references)
+                      if alert.msg_type == "Cancel" else audience.materialize_people(alert))
         created += added
         if high is None:  # the last chunk: the whole audience is in
             alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
@@ -131,7 +134,7 @@ def _claim(ids: list[int], now) -> list:
         update(table).where(among(table.c.id, ids), *_due(table, now + timedelta(seconds=1)))
         .values(leased_until=lease, attempts=table.c.attempts + 1)
         .returning(table.c.id, table.c.channel, table.c.language, table.c.attempts,
-                   table.c.device_id)).all()
+                   table.c.device_id, table.c.user_id)).all()
     db.session.commit()
     return claimed
 

@@ -1,0 +1,102 @@
+"""Alerts and roll calls by SMS through the broadcast pipeline: who gets one (the selection
+rule), in which language and encoding, once; a refused number fails alone."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.broadcast.models import Delivery
+from server.db import db
+from server.sending import SendResult
+from server.sms import outbox as sms_outbox
+from tests.alerts.conftest import alert_body
+from tests.alerts.helpers import create_and_send
+from tests.rollcall.conftest import recipients, start
+from tests.sms.test_sms_replies import PHONE
+
+
+def _person_rows(alert_id: int) -> dict[int, tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(select(Delivery.user_id, Delivery.channel, Delivery.state,
+                                     Delivery.error).where(Delivery.alert_id == alert_id,
+                                                           Delivery.device_id.is_(None)))
+    return {r.user_id: (r.channel, r.state, r.error) for r in rows}
+
+
+def _send_severe(staff_client) -> dict:
+    (staff, _), (approver, _) = staff_client("admin"), staff_client("admin")
+    return create_and_send(staff, alert_body(severity="Severe"), approver=approver)
+
+
+def test_a_severe_alert_goes_by_sms_to_verified_numbers_only(staff_client, phone_traveler,
+                                                              outbox):
+    verified = phone_traveler(PHONE)
+    unverified = phone_traveler("+33698765432", verified=False)
+    alert = _send_severe(staff_client)
+    assert _person_rows(alert["id"]) == {verified.id: ("sms", "sent", None)}
+    [message] = outbox.messages()
+    assert message["to"] == PHONE and message["text"].startswith("Stay indoors")
+    assert unverified.id not in _person_rows(alert["id"])
+
+
+def test_a_moderate_alert_is_push_only(staff_client, phone_traveler, outbox):
+    staff, _ = staff_client("admin")
+    phone_traveler(PHONE)
+    alert = create_and_send(staff, alert_body(severity="Moderate"))
+    assert _person_rows(alert["id"]) == {} and outbox.messages() == []
+
+
+def test_materializing_again_adds_no_second_sms(staff_client, phone_traveler, outbox):
+    phone_traveler(PHONE)
+    alert = _send_severe(staff_client)
+    from server.alerts.models import Alert
+    from server.broadcast import audience
+
+    assert audience.materialize_people(db.session.get(Alert, alert["id"])) == 0
+    assert len(_person_rows(alert["id"])) == 1 and len(outbox.messages()) == 1
+
+
+def test_a_roll_call_in_chinese_goes_by_sms_as_ucs2_with_how_to_answer(
+        staff_client, phone_traveler, outbox, kannel):
+    staff, _ = staff_client("officer", "fr-paris")
+    user = phone_traveler(PHONE, language="zh_Hans")
+    rollcall = start(staff)
+    [message] = outbox.messages()
+    assert message["encoding"] == "ucs2" and "该地区发生地震" in message["text"]
+    assert _person_rows(rollcall["alert_id"])[user.id][:2] == ("sms", "sent")
+    # The reply to the roll call that went out by the pipeline answers it.
+    assert kannel.mo(PHONE, "安全", mo_id="b-1").status_code == 200
+    assert recipients(rollcall["id"])[user.id].answer == "safe"
+
+
+def test_a_number_the_gateway_refuses_fails_alone_with_its_reason(
+        staff_client, phone_traveler, outbox, monkeypatch):
+    good, bad = phone_traveler(PHONE), phone_traveler("+33698765432")
+    real = sms_outbox.gateway
+
+    class Refusing:
+        def send(self, messages):
+            messages = list(messages)
+            refused = [m for m in messages if m.to == "+33698765432"]
+            return real().send([m for m in messages if m not in refused]) + [
+                SendResult(m.id, 403, "failed", None, "number barred") for m in refused]
+
+    monkeypatch.setattr(sms_outbox, "gateway", Refusing)
+    alert = _send_severe(staff_client)
+    rows = _person_rows(alert["id"])
+    assert rows[good.id] == ("sms", "sent", None)
+    assert rows[bad.id] == ("sms", "failed", "number barred")
+    assert [m["to"] for m in outbox.messages()] == [PHONE]
+
+
+def test_delivery_reports_move_the_broadcast_delivery_and_keep_the_operator_code(
+        staff_client, phone_traveler, outbox, client):
+    phone_traveler(PHONE)
+    alert = _send_severe(staff_client)
+    [message] = outbox.messages()
+    path = message["dlr_url"].split("://", 1)[1].split("/", 1)[1]
+    report = "/" + path.replace("%d", "2").replace("%A", "id:1 stat:EXPIRED err:027").replace(
+        "%F", "smsc-1")
+    assert client.get(report).status_code == 200
+    assert client.get(report.replace("status=2", "status=1")).status_code == 200  # final
+    [(channel, state, error)] = _person_rows(alert["id"]).values()
+    assert (channel, state) == ("sms", "expired") and "err:027" in error
