@@ -209,6 +209,7 @@ class Defaults:
         "hazards-poll": {"task": "hazards.poll_due", "schedule": 60.0},
         "sms-sweep": {"task": "sms.sweep", "schedule": 60.0},
         "sos-escalate": {"task": "sos.escalate", "schedule": 60.0},
+        "rollcall-escalate": {"task": "rollcall.escalate", "schedule": 60.0},
     }
     SOS_ESCALATE_AFTER_MINUTES = 5  # an open case unacknowledged this long is escalated
     LIVE_STREAM_SECONDS = 300  # then the console's EventSource reconnects (Last-Event-ID)
@@ -231,6 +232,8 @@ class Defaults:
     ALERT_POSITION_MAX_AGE_HOURS = 24  # a device's consented position counts this long
     ALERT_MAX_HOURS = 24 * 30  # longest time from effective to expires
     ROLLCALL_MAX_HOURS = 72  # longest time from starting a roll call to its deadline
+    ROLLCALL_ESCALATE_AFTER_MINUTES = 15  # unanswered: the next channel after this long
+    ROLLCALL_ESCALATION_CHANNELS = ("sms", "email")  # in this order, one step each
     ROLLCALL_REMIND_AFTER_MINUTES = 10  # a reminder is refused sooner after the last push
     # Hazard feeds (server/hazards/): none configured by default (the embedded install has
     # no network); COMPATRIOT_HAZARD_FEEDS names them (see from_environment).

@@ -154,8 +154,21 @@ def preview(alert: Alert) -> dict:
     travelers, *devices = db.session.execute(preview_query(alert)).one()
     by_language = {name: count for name, count
                    in zip(languages or [fallback], devices, strict=True) if count}
-    return {"travelers": travelers, "devices": sum(by_language.values()),
-            "by_language": by_language}
+    devices = sum(by_language.values())
+    return {"travelers": travelers, "devices": devices, "by_language": by_language,
+            "by_channel": by_channel(alert, devices)}
+
+
+def by_channel(alert: Alert, devices: int) -> dict[str, int]:
+    """Before sending: devices for push, and the people each person channel of the selection
+    rule would reach (one count per channel: a handful)."""
+    from server.broadcast.selection import person_channels
+
+    counts = {"webpush": devices}
+    for channel, condition in person_channels(alert):
+        rows = person_rows(alert, channel, condition).subquery()
+        counts[channel] = db.session.scalar(select(func.count()).select_from(rows))
+    return counts
 
 
 # Materialization goes in chunks of device ids, each its own transaction, so that the first

@@ -61,6 +61,16 @@ def materialize_deliveries(rollcall: RollCall, alert: Alert) -> int:
     return pushes + audience.materialize_people(alert, _asked(rollcall, reminder))
 
 
+def escalate(rollcall: RollCall, alert: Alert, channel: str) -> int:
+    """A ``channel`` delivery of the question to every recipient who has not answered and
+    whom that channel can reach; once per person (the person-channel unique index)."""
+    from server.broadcast.channels import CHANNELS
+
+    rows = audience.person_rows(alert, channel, CHANNELS[channel].reachable(),
+                                _asked(rollcall, True))
+    return audience.insert_deliveries(alert, rows)
+
+
 def _asked(rollcall: RollCall, unanswered_only: bool):
     """SELECT user_id of the recipients (only those who have not answered, if asked)."""
     query = select(RollCallRecipient.user_id).where(RollCallRecipient.rollcall_id == rollcall.id)
@@ -73,4 +83,5 @@ def preview(alert: Alert) -> dict:
     travelers = db.session.scalar(select(func.count()).select_from(people))
     devices = db.session.scalar(select(func.count()).select_from(Device).where(
         Device.user_id.in_(select(people.c.user_id))))
-    return {"travelers": travelers, "devices": devices}
+    return {"travelers": travelers, "devices": devices,
+            "by_channel": audience.by_channel(alert, devices)}

@@ -2,8 +2,9 @@
 rule), in which language and encoding, once; a refused number fails alone."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from server.accounts.models import User
 from server.broadcast.models import Delivery
 from server.db import db
 from server.sending import SendResult
@@ -100,3 +101,62 @@ def test_delivery_reports_move_the_broadcast_delivery_and_keep_the_operator_code
     assert client.get(report.replace("status=2", "status=1")).status_code == 200  # final
     [(channel, state, error)] = _person_rows(alert["id"]).values()
     assert (channel, state) == ("sms", "expired") and "err:027" in error
+
+
+def test_figures_per_channel_and_the_call_list_of_people_not_reached(
+        staff_client, phone_traveler, traveler, outbox, monkeypatch):
+    (staff, _), (approver, _) = staff_client("admin"), staff_client("admin")
+    phone_traveler(PHONE, devices=1)
+    barred = phone_traveler("+33698765432")
+    nothing, _ = traveler(devices=0)  # no device, no verified number
+    created = staff.post("/api/staff/alerts", json=alert_body(severity="Severe")).json
+    preview = staff.get(f"/api/staff/alerts/{created['id']}/audience").json
+    assert preview["by_channel"] == {"webpush": 1, "sms": 2}
+    real = sms_outbox.gateway
+
+    class Refusing:
+        def send(self, messages):
+            messages = list(messages)
+            return real().send([m for m in messages if m.to == PHONE]) + [
+                SendResult(m.id, 403, "failed", None, "barred") for m in messages
+                if m.to != PHONE]
+
+    monkeypatch.setattr(sms_outbox, "gateway", Refusing)
+    assert approver.post(f"/api/staff/alerts/{created['id']}/approve").status_code == 200
+    assert staff.post(f"/api/staff/alerts/{created['id']}/send").status_code == 202
+    stats = staff.get(f"/api/staff/alerts/{created['id']}/deliveries").json
+    assert stats["by_channel"]["sms"] == {"sent": 1, "delivered": 0, "failed": 1}
+    assert stats["by_channel"]["webpush"]["sent"] == 1
+    listed = staff.get(f"/api/staff/alerts/{created['id']}/unreached").json
+    assert {p["user_id"]: p["phone"] for p in listed} == {
+        barred.id: "+33698765432", nothing.id: "+8613800138000"}
+    db.session.execute(update(User).where(User.id == barred.id).values(name="=HYPERLINK(1)"))
+    db.session.commit()
+    csv_text = staff.get(f"/api/staff/alerts/{created['id']}/unreached.csv").text
+    assert "'=HYPERLINK(1),+33698765432" in csv_text
+
+
+def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
+        staff_client, phone_traveler, outbox, as_traveler, app, monkeypatch):
+    from datetime import timedelta
+
+    from server.alerts.models import Alert
+    from server.rollcall import tasks as rollcall_tasks
+    from tests.rollcall.conftest import answer_body
+
+    monkeypatch.setitem(app.config["BROADCAST_PERSON_CHANNELS"], "rollcall", ())
+    staff, _ = staff_client("officer", "fr-paris")
+    silent = phone_traveler(PHONE)
+    answering = phone_traveler("+33698765432")
+    rollcall = start(staff)
+    assert outbox.messages() == []  # push first
+    assert as_traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
+                                       json=answer_body("safe")).status_code in (200, 201)
+    assert rollcall_tasks.escalate() == 0  # not yet
+    question = db.session.get(Alert, rollcall["alert_id"])
+    question.sent_at -= timedelta(minutes=16)
+    db.session.commit()
+    assert rollcall_tasks.escalate() == 1
+    assert rollcall_tasks.escalate() == 0  # once
+    assert [m["to"] for m in outbox.messages()] == [PHONE]
+    assert _person_rows(rollcall["alert_id"]) == {silent.id: ("sms", "sent", None)}
