@@ -216,12 +216,21 @@ class Defaults:
         "hazards-poll": {"task": "hazards.poll_due", "schedule": 60.0},
         "sms-sweep": {"task": "sms.sweep", "schedule": 60.0},
         "sos-escalate": {"task": "sos.escalate", "schedule": 60.0},
+        "rollcall-escalate": {"task": "rollcall.escalate", "schedule": 60.0},
     }
     SOS_ESCALATE_AFTER_MINUTES = 5  # an open case unacknowledged this long is escalated
     LIVE_STREAM_SECONDS = 300  # then the console's EventSource reconnects (Last-Event-ID)
     LIVE_RING_SIZE = 200  # recent events kept for reconnecting streams
     PUSH_ALLOW_HTTP = False  # tests only: accept http:// push endpoints (a local receiver)
     PUSH_BATCH_SIZE = 500  # deliveries per fan-out task
+    # Which person channels (besides push to every device) a message goes by, per CAP severity
+    # and for roll calls; a channel not registered in server/broadcast/channels is skipped.
+    # See the README, "Which channels a recipient gets".
+    BROADCAST_PERSON_CHANNELS = {"Extreme": ("sms", "email"), "Severe": ("sms", "email"),
+                                 "Moderate": (), "Minor": (), "Unknown": (),
+                                 "rollcall": ("sms", "email")}
+    # Channels for every message to someone with no push device at all.
+    BROADCAST_NO_PUSH_CHANNELS = ("email",)
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
     PUSH_RETRY_BASE_SECONDS = 30  # exponential backoff: 30 s, 60 s, 120 s... (or Retry-After)
     PUSH_RETRY_MAX_SECONDS = 3600
@@ -230,6 +239,8 @@ class Defaults:
     ALERT_POSITION_MAX_AGE_HOURS = 24  # a device's consented position counts this long
     ALERT_MAX_HOURS = 24 * 30  # longest time from effective to expires
     ROLLCALL_MAX_HOURS = 72  # longest time from starting a roll call to its deadline
+    ROLLCALL_ESCALATE_AFTER_MINUTES = 15  # unanswered: the next channel after this long
+    ROLLCALL_ESCALATION_CHANNELS = ("sms", "email")  # in this order, one step each
     ROLLCALL_REMIND_AFTER_MINUTES = 10  # a reminder is refused sooner after the last push
     # Hazard feeds (server/hazards/): none configured by default (the embedded install has
     # no network); COMPATRIOT_HAZARD_FEEDS names them (see from_environment).

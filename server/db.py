@@ -139,7 +139,9 @@ def install_engine_hooks(app) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # One writer at a time: the web threads and the embedded worker queue up for the
+        # lock rather than fail (a fan-out batch holds it for a moment, an SOS must wait).
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -53,6 +53,17 @@ def make_test_app(tmp_path_factory, **overrides):
     return create_app(config, instance_path=str(instance))
 
 
+def stop_background(app) -> None:
+    """Stop a live app's in-process Celery worker and beat: left running, its beat goes on
+    sending the periodic tasks through the process-wide in-memory broker, and a thread would
+    reach the connection the other tests share."""
+    beat, worker = app.extensions.get("celery_beat"), app.extensions.get("celery_worker")
+    if beat is not None:
+        beat.stop()
+    if worker is not None:
+        worker.stop(in_sighandler=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     # Background work runs inline: an embedded worker thread would reach the connection that

@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from server.accounts.models import User
 from server.alerts.models import PUBLIC_STATUSES, Alert
-from server.broadcast.models import DELIVERY_STATES, Delivery
+from server.broadcast import stats as broadcast_stats
+from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.refusals import NotFound
 
@@ -79,12 +80,10 @@ def record_click(user: User, alert_id: int) -> None:
 
 
 def delivery_stats(alert: Alert) -> dict:
-    """Live progress of one alert: deliveries per state, and how many were opened."""
-    counts = dict(db.session.execute(
-        select(Delivery.state, func.count()).where(Delivery.alert_id == alert.id)
-        .group_by(Delivery.state)).all())
-    stats = {state: counts.get(state, 0) for state in DELIVERY_STATES}
-    stats["total"] = sum(stats.values())
+    """Live progress of one alert: deliveries per state and per channel, and how many were
+    opened."""
+    stats = broadcast_stats.by_state([alert.id])
+    stats["by_channel"] = broadcast_stats.by_channel([alert.id])
     stats["clicked"] = db.session.scalar(select(func.count()).where(
         Delivery.alert_id == alert.id, Delivery.clicked_at.is_not(None)))
     return stats
@@ -102,11 +101,36 @@ def failure_reasons(alert: Alert) -> list[dict]:
 
 def reach(alert_ids: list[int]) -> dict[int, dict]:
     """Per alert: the people reached (a delivery sent on any channel) of the people it went to."""
-    reached = func.count(distinct(case((Delivery.state == "sent", Delivery.user_id))))
+    reached = func.count(distinct(case((Delivery.state.in_(("sent", "delivered")),
+                                        Delivery.user_id))))
     rows = db.session.execute(
         select(Delivery.alert_id, reached, func.count(distinct(Delivery.user_id)))
         .where(Delivery.alert_id.in_(alert_ids)).group_by(Delivery.alert_id))
     return {alert_id: {"reached": done, "people": people} for alert_id, done, people in rows}
+
+
+UNREACHED_COLUMNS = ("name", "phone", "email")
+
+
+def unreached(alert: Alert) -> list[dict]:
+    """The people of ``alert``'s audience (as of its sending) no channel reached, with their
+    contacts (a call list)."""
+    from server.broadcast import audience
+
+    people = audience.people(alert, alert.sent_at or utcnow())
+    return [dict(r._mapping) for r in db.session.execute(
+        broadcast_stats.unreached([alert.id], people))]
+
+
+def unreached_csv(staff: User, alert: Alert) -> str:
+    """``unreached`` as CSV for the call centre (audited, like the roll-call call list)."""
+    from server.audit import services as audit
+    from server.csv_export import cell, to_csv
+
+    people = unreached(alert)
+    audit.record(staff, "alert.unreached_export", alert, rows=len(people))
+    return to_csv(UNREACHED_COLUMNS, [(cell(p["name"]), cell(p["phone"], phone=True),
+                                       cell(p["email"])) for p in people])
 
 
 def public_alert(alert_id: int) -> Alert:

@@ -213,20 +213,44 @@ class ReachOut(BaseSchema):
 
     travelers = fields.Integer(metadata={"description": "People in the area (trip or position)."})
     devices = fields.Integer(metadata={"description": "Devices it would be pushed to."})
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per channel: devices for webpush, people for sms and email."})
 
 
 class AudienceOut(ReachOut):
     by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class ChannelStatsOut(BaseSchema):
+    """One channel's deliveries (webpush, sms, email)."""
+
+    sent = fields.Integer(metadata={"description": "Reached the channel (sent or delivered)."})
+    delivered = fields.Integer(metadata={"description": "Confirmed by a delivery report."})
+    failed = fields.Integer(metadata={"description": "Failed, expired or gone."})
+    answered = fields.Integer(metadata={"description": "Roll calls: people it reached who "
+                                                       "answered."})
+
+
+class UnreachedOut(BaseSchema):
+    """Someone no channel reached, for the call centre."""
+
+    user_id = fields.Integer()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
 class PushesOut(BaseSchema):
-    """Pushes by delivery state (an alert's, a roll call's)."""
+    """Deliveries by state (an alert's, a roll call's), and per channel."""
 
     total = fields.Integer()
     pending = fields.Integer()
     sent = fields.Integer()
+    delivered = fields.Integer()
     failed = fields.Integer()
+    expired = fields.Integer()
     gone = fields.Integer()
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsOut))
 
 
 class FailureOut(BaseSchema):

@@ -1,4 +1,5 @@
 """Staff: draft, preview, approve, send, cancel and follow alerts (on the staff blueprint)."""
+from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -13,13 +14,16 @@ from server.alerts.schemas import (
     DeliveryStatsOut,
     ListArgs,
     SendBackIn,
+    UnreachedOut,
 )
 from server.broadcast import audience
+from server.openapi import text_response
 from server.staff import blp
 from server.staff.scope import require_staff
 
 READ = require_staff("viewer", "officer", "admin")
 ACT = require_staff("officer", "admin")
+CSV = text_response("text/csv", "CSV (UTF-8 with BOM)")
 
 
 @blp.route("/alerts")
@@ -130,6 +134,29 @@ class StaffAlertDeliveries(MethodView):
     @READ
     @blp.response(200, DeliveryStatsOut)
     def get(self, alert_id):
-        """Live delivery progress: pending, sent, failed, gone, clicked; why deliveries failed"""
+        """Live delivery progress: pending, sent, delivered, failed, expired, gone, clicked, per
+        channel; why deliveries failed"""
         alert = services.get_alert(current_user, alert_id)
         return {**inbox.delivery_stats(alert), "failures": inbox.failure_reasons(alert)}
+
+
+@blp.route("/alerts/<int:alert_id>/unreached")
+class StaffAlertUnreached(MethodView):
+    @READ
+    @blp.response(200, UnreachedOut(many=True))
+    def get(self, alert_id):
+        """The people no channel reached (no delivery sent or delivered), with their phone
+        numbers: the call centre's list"""
+        return inbox.unreached(services.get_alert(current_user, alert_id))
+
+
+@blp.route("/alerts/<int:alert_id>/unreached.csv")
+class StaffAlertUnreachedCsv(MethodView):
+    @READ
+    @blp.response(200, CSV)
+    def get(self, alert_id):
+        """The people no channel reached, as CSV for the call centre (audited)"""
+        alert = services.get_alert(current_user, alert_id)
+        return Response(inbox.unreached_csv(current_user, alert), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="alert-{alert.id}-unreached.csv"',
+            "Cache-Control": "no-store"})

@@ -66,10 +66,11 @@ def _languages(alert: Alert) -> tuple[list[str], str]:
         languages[0] if languages else default)
 
 
-def language(alert: Alert):
-    """SQL: the recipient's language if the alert has it, else the default (else any)."""
+def language(alert: Alert, wanted=None):
+    """SQL: the recipient's language (``wanted``: the device's, else the user's) if the alert
+    has it, else the default (else any)."""
     languages, fallback = _languages(alert)
-    wanted = func.coalesce(Device.language, User.language)
+    wanted = func.coalesce(Device.language, User.language) if wanted is None else wanted
     return case((wanted.in_(languages), wanted), else_=literal(fallback)) if languages else (
         literal(fallback))
 
@@ -102,6 +103,17 @@ def people(alert: Alert, now: datetime | None = None):
     return union_all(_leg_user_ids(alert).distinct(),
                      select(Device.user_id).join(User, User.id == Device.user_id)
                      .where(positioned_only(alert, now)).distinct())
+
+
+def person_rows(alert: Alert, channel: str, condition, persons=None):
+    """SELECT device_id (NULL), user_id, language, channel: one row per person of ``persons``
+    (a SELECT of user_id; default ``people``) meeting ``condition`` (on ``users``), for a
+    person channel (SMS, email)."""
+    persons = (people(alert) if persons is None else persons).subquery()
+    return (select(literal(None).label("device_id"), persons.c.user_id,
+                   language(alert, User.language).label("language"),
+                   literal(channel).label("channel"))
+            .join(User, User.id == persons.c.user_id).where(condition))
 
 
 # A country's audience is a few hundred thousand rows: with PostgreSQL's default work_mem
@@ -142,8 +154,21 @@ def preview(alert: Alert) -> dict:
     travelers, *devices = db.session.execute(preview_query(alert)).one()
     by_language = {name: count for name, count
                    in zip(languages or [fallback], devices, strict=True) if count}
-    return {"travelers": travelers, "devices": sum(by_language.values()),
-            "by_language": by_language}
+    devices = sum(by_language.values())
+    return {"travelers": travelers, "devices": devices, "by_language": by_language,
+            "by_channel": by_channel(alert, devices)}
+
+
+def by_channel(alert: Alert, devices: int) -> dict[str, int]:
+    """Before sending: devices for push, and the people each person channel of the selection
+    rule would reach (one count per channel: a handful)."""
+    from server.broadcast.selection import person_channels
+
+    counts = {"webpush": devices}
+    for channel, condition in person_channels(alert):
+        rows = person_rows(alert, channel, condition).subquery()
+        counts[channel] = db.session.scalar(select(func.count()).select_from(rows))
+    return counts
 
 
 # Materialization goes in chunks of device ids, each its own transaction, so that the first
@@ -168,11 +193,12 @@ def chunks() -> list[tuple[int | None, int | None]]:
     return ranges + [(low, None)]
 
 
-def insert_deliveries(alert: Alert, rows, device_col, low: int | None = None,
+def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = None,
                       high: int | None = None) -> int:
-    """INSERT INTO deliveries SELECT ... skipping devices the alert already has a row for;
-    only the devices with ``low < device_col <= high`` (a chunk) if given. Returns the number
-    of rows inserted."""
+    """INSERT INTO deliveries SELECT ... skipping recipients the alert already has a row for:
+    device rows (``rows`` without a channel column: Web Push) by (alert, device), person rows
+    (with a ``channel`` column, no device) by (alert, user, channel). Device rows only with
+    ``low < device_col <= high`` (a chunk) if given. Returns the number of rows inserted."""
     now = utcnow()
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the alert
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
@@ -182,15 +208,19 @@ def insert_deliveries(alert: Alert, rows, device_col, low: int | None = None,
         rows = rows.where(device_col > low)
     if high is not None:
         rows = rows.where(device_col <= high)
+    person = "channel" in rows.selected_columns.keys()  # noqa: SIM118  (a column collection)
     rows = rows.add_columns(
         literal(alert.id).label("alert_id"), literal("pending").label("state"),
         literal(0).label("attempts"), literal(now, UTCDateTime()).label("next_attempt_at"),
         literal(now, UTCDateTime()).label("created_at"),
     ).where(true())  # SQLite parses INSERT ... SELECT ... ON CONFLICT only after a WHERE
-    statement = conflict_insert(Delivery).from_select(
-        ["device_id", "user_id", "language", "alert_id", "state", "attempts",
-         "next_attempt_at", "created_at"], rows).on_conflict_do_nothing(
-        index_elements=["alert_id", "device_id"])
+    columns = ["device_id", "user_id", "language"] + (["channel"] if person else []) + [
+        "alert_id", "state", "attempts", "next_attempt_at", "created_at"]
+    statement = conflict_insert(Delivery).from_select(columns, rows)
+    statement = (statement.on_conflict_do_nothing(
+        index_elements=["alert_id", "user_id", "channel"],
+        index_where=Delivery.device_id.is_(None)) if person else
+        statement.on_conflict_do_nothing(index_elements=["alert_id", "device_id"]))
     make_room_to_hash()
     if not on_postgresql():
         return db.session.execute(statement).rowcount
@@ -208,6 +238,17 @@ def materialize(alert: Alert, low: int | None = None, high: int | None = None) -
     return insert_deliveries(alert, rows, devices.c.device_id, low, high)
 
 
+def materialize_people(alert: Alert, persons=None) -> int:
+    """Create a pending person-channel delivery (SMS, email) for every person (of
+    ``persons``, a SELECT of user_id; default ``people``) the selection rule gives one
+    (``server/broadcast/selection.py``) that has none yet. Once per message, with the last
+    chunk: people are few beside devices and have no device id to chunk by."""
+    from server.broadcast.selection import person_channels
+
+    return sum(insert_deliveries(alert, person_rows(alert, channel, condition, persons))
+               for channel, condition in person_channels(alert))
+
+
 def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
                        high: int | None = None) -> int:
     """A Cancel goes to every device the original went (or was going) to."""
@@ -215,3 +256,11 @@ def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
         Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
         Delivery.state != "gone")
     return insert_deliveries(cancel, rows, Delivery.device_id, low, high)
+
+
+def materialize_cancel_people(cancel: Alert, original: Alert) -> int:
+    """A Cancel goes to every person-channel (SMS, email) the original went to."""
+    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language,
+                  Delivery.channel).where(Delivery.alert_id == original.id,
+                                          Delivery.device_id.is_(None))
+    return insert_deliveries(cancel, rows)

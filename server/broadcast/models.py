@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import UTCDateTime, db, utcnow
 
-DELIVERY_STATES = ("pending", "sent", "failed", "gone")
-CHANNELS = ("webpush", "email")  # SMS next (server/broadcast/channels/)
+# "delivered" and "expired": an SMS delivery report (server/sms/services.delivery_report).
+DELIVERY_STATES = ("pending", "sent", "delivered", "failed", "expired", "gone")
+CHANNELS = ("webpush", "sms", "email")  # see server/broadcast/channels/
 DELIVERY_ERROR_LENGTH = 300  # a failed delivery's reason, cut to this
 
 
@@ -46,6 +47,10 @@ class Delivery(db.Model):
 
     __table_args__ = (
         UniqueConstraint("alert_id", "device_id"),
+        # A person-channel delivery (SMS, email: no device) once per message, person and
+        # channel, so a resumed materialization or a second escalation pass adds nothing.
+        Index("uq_deliveries_person_channel", "alert_id", "user_id", "channel", unique=True,
+              postgresql_where=text("device_id IS NULL"), sqlite_where=text("device_id IS NULL")),
         # Stats per alert, and keyset pages of pending ids (the id makes the page order free).
         Index("ix_deliveries_alert_id_state", "alert_id", "state", "id"),
         # The sweep: pending deliveries whose attempt is overdue.

@@ -81,6 +81,9 @@ def send_alert(alert_id: int) -> None:
             added = audience.materialize_cancel(alert, alert.references, low, high)
         else:
             added = audience.materialize(alert, low, high)
+        if high is None:  # the last chunk: then the person channels, once
+            added += (audience.materialize_cancel_people(alert, alert.references)
+                      if alert.msg_type == "Cancel" else audience.materialize_people(alert))
         created += added
         if high is None:  # the last chunk: the whole audience is in
             alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import Integer, case, func, select
 
-from server.broadcast.models import DELIVERY_STATES, Delivery
+from server.broadcast import stats as broadcast_stats
 from server.db import db, on_postgresql
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.rollcall.services import thread_alert_ids
@@ -76,13 +76,13 @@ def evacuation(rollcall: RollCall) -> dict:
 
 
 def pushes(rollcall: RollCall) -> dict:
-    """Push deliveries of the question and its reminders, by state."""
-    counts = dict(db.session.execute(
-        select(Delivery.state, func.count())
-        .where(Delivery.alert_id.in_(thread_alert_ids(rollcall))).group_by(Delivery.state)).all())
-    stats = {state: counts.get(state, 0) for state in DELIVERY_STATES}
-    stats["total"] = sum(stats.values())
-    return stats
+    """Deliveries of the question and its reminders, by state and per channel (with the
+    people each channel reached who answered)."""
+    ids = thread_alert_ids(rollcall)
+    answered = select(RollCallRecipient.user_id).where(
+        RollCallRecipient.rollcall_id == rollcall.id, RollCallRecipient.answer.is_not(None))
+    return {**broadcast_stats.by_state(ids),
+            "by_channel": broadcast_stats.by_channel(ids, answered)}
 
 
 def dashboard(rollcall: RollCall) -> dict:

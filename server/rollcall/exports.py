@@ -3,20 +3,17 @@ emergency contact and last known position) and the evacuation list. Both are aud
 call-centre list holds only travelers in the officer's jurisdiction."""
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import case, or_, select
 
 from server.accounts.models import User
 from server.audit import services as audit
+from server.csv_export import cell, to_csv
 from server.db import db
 from server.devices.models import Device
 from server.rollcall import dashboard
 from server.rollcall.models import RollCall, RollCallRecipient
 from server.staff.scope import place_filter
 from server.trips.models import Leg, Trip
-from server.validation import strip_xml_invalid
 
 R = RollCallRecipient
 CALL_CENTRE_COLUMNS = (
@@ -25,35 +22,11 @@ CALL_CENTRE_COLUMNS = (
     "emergency_contact_phone", "last_lat", "last_lon", "last_accuracy_m", "last_position_at",
     "last_position_source")
 EVACUATION_COLUMNS = ("country", "city", "people", "party")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Validated E.164 numbers start with "+" and are not formulas; every other text is guarded.
 PHONE_COLUMNS = {CALL_CENTRE_COLUMNS.index("phone"),
                  CALL_CENTRE_COLUMNS.index("emergency_contact_phone")}
-
-
-def _cell(value, phone: bool = False) -> str:
-    """Text a spreadsheet will not run as a formula (names and cities are typed by people)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = strip_xml_invalid(str(value))  # a control character breaks spreadsheet imports
-    return "'" + text if text.startswith(FORMULA_START) and not phone else text
-
-
-def _csv(columns, rows) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # spreadsheets then read the UTF-8 names correctly
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def _device_fix(column):
@@ -88,7 +61,7 @@ def call_centre_rows(staff: User, rollcall: RollCall) -> list[tuple]:
             position = (r.leg_lat, r.leg_lon, None, None, "trip")
         else:
             position = (None, None, None, None, "")
-        rows.append(tuple(_cell(v, i in PHONE_COLUMNS)
+        rows.append(tuple(cell(v, i in PHONE_COLUMNS)
                           for i, v in enumerate((*r[:14], *position))))
     return rows
 
@@ -96,12 +69,12 @@ def call_centre_rows(staff: User, rollcall: RollCall) -> list[tuple]:
 def call_centre_csv(staff: User, rollcall: RollCall) -> str:
     rows = call_centre_rows(staff, rollcall)
     audit.record(staff, "rollcall.export", rollcall, rows=len(rows))
-    return _csv(CALL_CENTRE_COLUMNS, rows)
+    return to_csv(CALL_CENTRE_COLUMNS, rows)
 
 
 def evacuation_csv(staff: User, rollcall: RollCall) -> str:
     figures = dashboard.evacuation(rollcall)
     audit.record(staff, "rollcall.evacuation_export", rollcall, people=figures["people"])
-    rows = [(_cell(c["country"]), _cell(c["city"] or "unknown"), c["people"], c["party"])
+    rows = [(cell(c["country"]), cell(c["city"] or "unknown"), c["people"], c["party"])
             for c in figures["by_city"]]
-    return _csv(EVACUATION_COLUMNS, rows)
+    return to_csv(EVACUATION_COLUMNS, rows)

@@ -54,9 +54,27 @@ def _devices(rollcall: RollCall, alert: Alert, unanswered_only: bool):
 
 def materialize_deliveries(rollcall: RollCall, alert: Alert) -> int:
     """Pending deliveries of ``alert`` (the question, or a reminder: then only to those who
-    have not answered) through the alerts' own delivery table and fan-out."""
+    have not answered) through the alerts' own delivery table and fan-out: every device,
+    and the person channels of the selection rule (SMS, email)."""
     reminder = alert.id != rollcall.alert_id
-    return audience.insert_deliveries(alert, _devices(rollcall, alert, reminder), Device.id)
+    pushes = audience.insert_deliveries(alert, _devices(rollcall, alert, reminder), Device.id)
+    return pushes + audience.materialize_people(alert, _asked(rollcall, reminder))
+
+
+def escalate(rollcall: RollCall, alert: Alert, channel: str) -> int:
+    """A ``channel`` delivery of the question to every recipient who has not answered and
+    whom that channel can reach; once per person (the person-channel unique index)."""
+    from server.broadcast.channels import CHANNELS
+
+    rows = audience.person_rows(alert, channel, CHANNELS[channel].reachable(),
+                                _asked(rollcall, True))
+    return audience.insert_deliveries(alert, rows)
+
+
+def _asked(rollcall: RollCall, unanswered_only: bool):
+    """SELECT user_id of the recipients (only those who have not answered, if asked)."""
+    query = select(RollCallRecipient.user_id).where(RollCallRecipient.rollcall_id == rollcall.id)
+    return query.where(RollCallRecipient.answer.is_(None)) if unanswered_only else query
 
 
 def preview(alert: Alert) -> dict:
@@ -65,4 +83,5 @@ def preview(alert: Alert) -> dict:
     travelers = db.session.scalar(select(func.count()).select_from(people))
     devices = db.session.scalar(select(func.count()).select_from(Device).where(
         Device.user_id.in_(select(people.c.user_id))))
-    return {"travelers": travelers, "devices": devices}
+    return {"travelers": travelers, "devices": devices,
+            "by_channel": audience.by_channel(alert, devices)}

@@ -62,7 +62,7 @@ def _check(user: User, data: dict) -> None:
 def preview(user: User, data: dict) -> dict:
     """Who the roll call would ask: the alerts' area rules, nothing stored."""
     _check(user, data)
-    alert = Alert(effective=utcnow(), expires=data["deadline"],
+    alert = Alert(kind="rollcall", effective=utcnow(), expires=data["deadline"],
                   areas=[area_rules.build_area(area) for area in data["areas"]])
     return recipients.preview(alert)
 

@@ -2,6 +2,8 @@
 own batched fan-out (retries, sweep, gone devices) does the pushing."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
@@ -34,3 +36,30 @@ def send(alert_id: int) -> None:
     current_app.logger.info("roll call %s (alert %s): %s recipients, %s pushes", rollcall.id,
                             alert_id, asked, pushes)
     enqueue_pending(alert_id)
+
+
+@shared_task(name="rollcall.escalate")
+def escalate() -> int:
+    """Chase the recipients of open roll calls who have not answered: after
+    ``ROLLCALL_ESCALATE_AFTER_MINUTES`` the first channel of ``ROLLCALL_ESCALATION_CHANNELS``
+    (SMS), after twice that the next (email, once registered)... Someone who answered is not
+    chased; a channel already used for a person adds nothing (idempotent, every minute)."""
+    from server.broadcast.channels import CHANNELS
+
+    cfg = current_app.config
+    steps = [c for c in cfg["ROLLCALL_ESCALATION_CHANNELS"]
+             if hasattr(CHANNELS.get(c), "reachable")]
+    now, added = utcnow(), 0
+    open_ones = db.session.execute(select(RollCall, Alert).join(
+        Alert, Alert.id == RollCall.alert_id).where(RollCall.state == "open",
+                                                  Alert.sent_at.is_not(None))).all()
+    for rollcall, alert in open_ones:
+        waited = now - alert.sent_at
+        due = [channel for step, channel in enumerate(steps, 1)
+               if waited >= timedelta(minutes=cfg["ROLLCALL_ESCALATE_AFTER_MINUTES"] * step)]
+        new = sum(recipients.escalate(rollcall, alert, channel) for channel in due)
+        db.session.commit()
+        if new:
+            enqueue_pending(alert.id)
+        added += new
+    return added

@@ -44,8 +44,10 @@ def callback_url(path: str, **params: str) -> str:
     return f"{cfg['SMS_CALLBACK_URL']}{path}?{query}"
 
 
-def dlr_url(message_id: int) -> str:
-    return callback_url("/api/sms/dlr", id=str(message_id), status="%d", answer="%A",
+def dlr_url(message_id: int, delivery: bool = False) -> str:
+    """Where the reports of a direct SMS (or, ``delivery``, of a broadcast delivery) go."""
+    kind = {"delivery": "1"} if delivery else {}
+    return callback_url("/api/sms/dlr", id=str(message_id), **kind, status="%d", answer="%A",
                         smsc_id="%F")
 
 

@@ -22,7 +22,10 @@ class CallbackArgs(Schema):
 
 class DlrArgs(CallbackArgs):
     id = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=2**31 - 1),
-                        metadata={"description": "The sms_messages id (in the dlr-url)."})
+                        metadata={"description": "The sms_messages id (in the dlr-url), or the "
+                                 "deliveries id with ``delivery``."})
+    delivery = fields.Boolean(load_default=False, metadata={
+        "description": "Whether ``id`` names a broadcast delivery (an alert or roll call)."})
     status = fields.Integer(required=True, validate=validate.Range(min=0, max=255), metadata={
         "description": "Kannel's %d: 1 delivered, 2 not delivered, 4 buffered, 8 accepted "
                        "by the SMSC, 16 refused by the SMSC."})

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import and_, select, update
 
 from server.accounts.models import User
+from server.broadcast.models import Delivery
 from server.celery_app import enqueue_after_commit
 from server.db import db, utcnow
 from server.refusals import NotFound
@@ -105,27 +106,45 @@ def _final_state(status: int, answer: str) -> str | None:
     return None  # accepted or buffered by the SMSC: still on its way
 
 
-def delivery_report(message_id: int, status: int, answer: str, smsc_id: str) -> None:
-    """Apply one delivery report: delivered, failed or expired are final (a late "accepted
-    by the SMSC" never reopens them); the operator's code is kept. One conditional UPDATE,
-    so two reports arriving at once cannot undo each other."""
-    if db.session.get(SmsMessage, message_id) is None:
+def delivery_report(message_id: int, status: int, answer: str, smsc_id: str,
+                    delivery: bool = False) -> None:
+    """Apply one delivery report to a direct SMS (``sms_messages``) or, with ``delivery``, to
+    a broadcast delivery on the SMS channel (``deliveries``): delivered, failed or expired are
+    final (a late "accepted by the SMSC" never reopens them); the operator's code is kept.
+    One conditional UPDATE, so two reports arriving at once cannot undo each other."""
+    table = Delivery if delivery else SmsMessage
+    if db.session.get(table, message_id) is None:
         raise NotFound()
+    code, state = _operator_code(answer), _final_state(status, answer)
+    values = _broadcast_report(status, code, state, answer) if delivery else _direct_report(
+        status, code, state, answer, smsc_id)
+    if values:
+        db.session.execute(update(table).where(table.id == message_id,
+                                               table.state.not_in(FINAL_STATES))
+                           .values(**values).execution_options(synchronize_session=False))
+
+
+def _direct_report(status, code, state, answer, smsc_id) -> dict:
     values = {"dlr_status": status}
-    if code := _operator_code(answer):
+    if code:
         values["dlr_code"] = code
     if smsc_id:
         values["gateway_id"] = smsc_id[:64]
-    state = _final_state(status, answer)
     if state:
         values.update(state=state, done_at=utcnow(), next_attempt_at=None)
         if state != "delivered":
             values["error"] = (answer or f"DLR {status}")[:300]
     else:  # accepted or buffered: sent, even if the report outran the sender's own record
         values["state"] = "sent"
-    db.session.execute(update(SmsMessage).where(SmsMessage.id == message_id,
-                                                SmsMessage.state.not_in(FINAL_STATES))
-                       .values(**values).execution_options(synchronize_session=False))
+    return values
+
+
+def _broadcast_report(status, code, state, answer) -> dict:
+    """A delivery keeps the operator's code in its ``error`` (its reason when it failed)."""
+    if not state:  # accepted or buffered: the delivery is already "sent"
+        return {}
+    return {"state": state, "last_status": status, "next_attempt_at": None,
+            "error": code if state == "delivered" else (answer or f"DLR {status}")[:300]}
 
 
 def recent_to(number: str, kind: str, minutes: int) -> bool:

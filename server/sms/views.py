@@ -84,7 +84,8 @@ class Dlr(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="No secret, or a wrong one.")
     def get(self, args):
         """A delivery report from the SMS gateway (Kannel's dlr-url)"""
-        services.delivery_report(args["id"], args["status"], args["answer"], args["smsc_id"])
+        services.delivery_report(args["id"], args["status"], args["answer"], args["smsc_id"],
+                                 args["delivery"])
         return {"ok": True}
 
 

@@ -211,7 +211,9 @@ def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, r
     receiver.script(gone, [(404,)])
     alert = create_and_send(staff, alert_body())
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
-    assert stats == {"total": 2, "pending": 0, "sent": 1, "failed": 0, "gone": 1, "clicked": 0,
+    assert stats == {"total": 2, "pending": 0, "sent": 1, "delivered": 0, "failed": 0,
+                     "expired": 0, "gone": 1, "clicked": 0,
+                     "by_channel": {"webpush": {"sent": 1, "delivered": 0, "failed": 1}},
                      "failures": []}
 
 

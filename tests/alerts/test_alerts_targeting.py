@@ -114,7 +114,9 @@ def test_position_counts_for_country_alerts_and_preview_counts(create_traveler):
     assert _reached(alert) == {on_holiday.id, registered.id}
     preview = audience.preview(alert)
     # English only: everyone gets the default language.
-    assert preview == {"travelers": 3, "devices": 3, "by_language": {"en": 3}}
+    # The traveler with no device is reached by email (every message, when there is no push).
+    assert preview == {"travelers": 3, "devices": 3, "by_language": {"en": 3},
+                       "by_channel": {"webpush": 3, "email": 1}}
     assert no_device.id not in _reached(alert)
 
 
@@ -127,7 +129,8 @@ def test_preview_counts_each_person_once_and_each_device_in_its_language(create_
     create_traveler(consent=True, position=(48.85, 2.35), position_age=timedelta(days=3))
     alert = _alert(COUNTRY, languages=("en", "zh_Hans"))
     preview = audience.preview(alert)
-    assert preview == {"travelers": 4, "devices": 5, "by_language": {"en": 3, "zh_Hans": 2}}
+    assert preview == {"travelers": 4, "devices": 5, "by_language": {"en": 3, "zh_Hans": 2},
+                       "by_channel": {"webpush": 5, "email": 1}}
     # The one statement agrees with the audience and people queries it stands in for.
     devices = db.session.execute(audience.audience(alert)).all()
     people = db.session.execute(audience.people(alert)).all()

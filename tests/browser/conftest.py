@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, stop_background
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -55,11 +55,7 @@ def running_app(tmp_path_factory, name: str):
     try:
         yield app
     finally:
-        beat, worker = app.extensions.get("celery_beat"), app.extensions.get("celery_worker")
-        if beat is not None:
-            beat.stop()
-        if worker is not None:
-            worker.stop(in_sighandler=False)
+        stop_background(app)
 
 
 @contextmanager

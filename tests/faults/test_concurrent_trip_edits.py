@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, trip_body
+from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, stop_background, trip_body
 
 EMAIL = "concurrent-trip@example.org"
 ROUNDS = 5
@@ -31,6 +31,7 @@ def live(app, tmp_path_factory):
         db.session.execute(delete(User).where(User.email == EMAIL))
         db.session.commit()
         db.engine.dispose()
+    stop_background(live)
     app.extensions["celery"].set_default()
 
 

@@ -19,7 +19,7 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosPosition
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app
+from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, stop_background
 from tests.sos.helpers import sos_body
 
 EMAIL = "outage@example.org"
@@ -58,6 +58,7 @@ def live_app(app, tmp_path_factory):
     yield live, outage
     with live.app_context():
         db.engine.dispose()
+    stop_background(live)
     app.extensions["celery"].set_default()
 
 

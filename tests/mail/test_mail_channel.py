@@ -53,7 +53,7 @@ def test_alert_by_email_one_poisoned_row_fails_alone(app, app_mail):
     app_mail.faults[users[2].email] = [550, 550, 550, 550, 550]
     alert = _alert()
     ids = _deliveries(alert, users)
-    deliver_batch(alert.id, ids)
+    deliver_batch.run(alert.id, ids)
     states = {d.user_id: (d.state, d.error) for d in db.session.scalars(
         select(Delivery).where(Delivery.id.in_(ids)))}
     assert states[users[2].id] == ("failed", "550 5.1.1 no such user")
@@ -76,7 +76,7 @@ def test_an_update_threads_under_the_original_and_a_roll_call_has_no_unsubscribe
     update = _alert(references=original, msg_type="Update")
     rollcall = _alert(kind="rollcall")
     for alert in (original, update, rollcall):
-        deliver_batch(alert.id, _deliveries(alert, [user]))
+        deliver_batch.run(alert.id, _deliveries(alert, [user]))
     first, second, third = (m for _, m in app_mail.messages)
     assert second["In-Reply-To"] == first["Message-ID"] == second["References"]
     assert "List-Unsubscribe" not in third
@@ -86,7 +86,7 @@ def test_an_unverified_address_of_someone_without_another_channel_is_reachable(a
     user = _user(verified=False)
     alert = _alert()
     (delivery_id,) = _deliveries(alert, [user])
-    deliver_batch(alert.id, [delivery_id])
+    deliver_batch.run(alert.id, [delivery_id])
     assert db.session.get(Delivery, delivery_id).state == "sent"
 
 
@@ -96,13 +96,13 @@ def test_a_451_leaves_the_delivery_pending_for_a_retry_then_it_is_sent(app, app_
     alert = _alert()
     (delivery_id,) = _deliveries(alert, [user])
     # Eager tasks: the retry runs at once and finds the delivery not due yet (its backoff).
-    deliver_batch(alert.id, [delivery_id])
+    deliver_batch.run(alert.id, [delivery_id])
     delivery = db.session.get(Delivery, delivery_id)
     db.session.refresh(delivery)
     assert (delivery.state, delivery.last_status) == ("pending", 451)
     assert "try again later" in delivery.error and not app_mail.messages
     delivery.next_attempt_at = utcnow() - timedelta(seconds=5)
     db.session.commit()
-    deliver_batch(alert.id, [delivery_id])
+    deliver_batch.run(alert.id, [delivery_id])
     db.session.refresh(delivery)
     assert delivery.state == "sent" and len(app_mail.messages) == 1

@@ -59,7 +59,8 @@ def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(staff_client
     assert set(recipients(rollcall["id"])) == people == {inside.id}
     preview = staff.post("/api/staff/rollcalls/audience", json={
         "areas": [circle], "deadline": rollcall["deadline"]})
-    assert preview.json == {"travelers": 1, "devices": 0}
+    assert preview.json == {"travelers": 1, "devices": 0,
+                            "by_channel": {"webpush": 0, "sms": 0, "email": 1}}
 
 
 def test_areas_are_validated_and_kept_to_the_jurisdiction_as_for_alerts(staff_client):

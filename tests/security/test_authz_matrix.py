@@ -106,6 +106,8 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffAlertSend": {"*": X_ACT},
     "staff.StaffAlertCancel": {"*": X_ACT},
     "staff.StaffAlertDeliveries": {"*": X_READ},
+    "staff.StaffAlertUnreached": {"*": X_READ},
+    "staff.StaffAlertUnreachedCsv": {"*": X_READ},
     "staff.StaffCases": {"*": STAFF},
     "staff.StaffCase": {"GET": X_READ, "PATCH": X_ACT},
     "staff.AuditLog": {"*": ADMIN_ONLY},

@@ -6,6 +6,9 @@ Web Push is the first; email and SMS plug in the same way (a delivery row names 
 """
 from __future__ import annotations
 
-from server.broadcast.channels import email, webpush
+from server.broadcast.channels import email, sms, webpush
 
-CHANNELS = {"webpush": webpush, "email": email}
+# A person channel (no device: SMS, email) also has ``reachable()``, the SQL condition on
+# ``users`` of who it can reach; the selection rule (server/broadcast/selection.py) then
+# picks it up for the severities the configuration names.
+CHANNELS = {"webpush": webpush, "sms": sms, "email": email}

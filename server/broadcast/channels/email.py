@@ -17,6 +17,11 @@ from server.sending import SendResult, failed
 NO_ADDRESS = "no address the alerts may go to"
 
 
+def reachable():
+    """Who may get a message by email (SQL condition on ``users``): ``email_reachable``."""
+    return email_reachable()
+
+
 def send(message: Alert, rows, now: datetime) -> list[SendResult]:
     """Mail each row's user; a row whose user has no reachable address fails alone."""
     users = _reachable({row.user_id for row in rows})

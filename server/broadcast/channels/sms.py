@@ -1,0 +1,50 @@
+"""SMS: each delivery's verified number, the text in the delivery's language (GSM 03.38 when it
+fits, else UCS-2: ``server.sms.encoding``), shortened to ``SMS_MAX_SEGMENTS`` with a link to
+the message, sent through the configured gateway (``server.sms.outbox.gateway``: its rate
+limit and its retries of temporary refusals)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from server.accounts.models import User
+from server.alerts.models import Alert
+from server.db import among, db
+from server.sending import SendResult
+from server.sms import outbox, services, texts
+from server.sms.encoding import shorten
+from server.sms.gateway import SmsOut
+from server.web.urls import public_url
+
+
+def reachable():
+    """Who may get a message by SMS: a verified number (SQL condition on ``users``)."""
+    return services.reachable_condition()
+
+
+def text(message: Alert, language: str) -> str:
+    """The SMS body in ``language``; a roll call says how to answer by reply."""
+    body = message.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
+    words = f"{body.headline}\n{body.description}" if body else ""
+    link = public_url(f"/#/alerts/{message.id}")
+    if message.kind == "rollcall":
+        return texts.rollcall(words, language, link)
+    return shorten(words, current_app.config["SMS_MAX_SEGMENTS"], link)
+
+
+def send(message: Alert, rows, now: datetime) -> list[SendResult]:
+    """Text the verified number of each row's user; a row without one fails alone."""
+    numbers = dict(db.session.execute(
+        select(User.id, User.phone).where(among(User.id, [r.user_id for r in rows]),
+                                          services.reachable_condition())).all())
+    bodies = {language: text(message, language) for language in {r.language for r in rows}}
+    out, results = [], []
+    for row in rows:
+        if row.user_id in numbers:
+            out.append(SmsOut(row.id, numbers[row.user_id], bodies[row.language],
+                              outbox.dlr_url(row.id, delivery=True)))
+        else:
+            results.append(SendResult(row.id, None, "failed", None, "no verified number"))
+    return results + outbox.gateway().send(out)

@@ -1,0 +1,41 @@
+"""Which person channels (SMS, email) a message goes by, and to whom: the one selection rule.
+
+Push goes to every device of the audience (``audience.audience``). Besides, a person of the
+audience gets one delivery per channel that ``BROADCAST_PERSON_CHANNELS`` names for the
+message's severity (or for a roll call), and the channels of ``BROADCAST_NO_PUSH_CHANNELS``
+for every message when they have no push device, each only where the channel can reach them
+(``reachable()`` of the channel module: a verified number, a verified address). A channel
+takes part by registering in ``server.broadcast.channels.CHANNELS`` with ``send`` and
+``reachable``; nothing here names one.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import and_, exists
+
+from server.accounts.models import User
+from server.alerts.models import Alert
+from server.broadcast.channels import CHANNELS
+from server.devices.models import Device
+
+
+def _wanted(alert: Alert) -> tuple[str, ...]:
+    key = "rollcall" if alert.kind == "rollcall" else alert.severity
+    return tuple(current_app.config["BROADCAST_PERSON_CHANNELS"].get(key, ()))
+
+
+def person_channels(alert: Alert) -> list[tuple[str, object]]:
+    """(channel, SQL condition on ``users``) for each registered person channel that some
+    recipient of ``alert`` may get."""
+    wanted = _wanted(alert)
+    no_push = tuple(current_app.config["BROADCAST_NO_PUSH_CHANNELS"])
+    chosen = []
+    for name in dict.fromkeys(wanted + no_push):
+        module = CHANNELS.get(name)
+        if module is None or not hasattr(module, "reachable"):
+            continue
+        condition = module.reachable()
+        if name not in wanted:  # only as the fallback of someone without push
+            condition = and_(condition, ~exists().where(Device.user_id == User.id))
+        chosen.append((name, condition))
+    return chosen
