@@ -113,13 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url
     print(f"machine: {common.machine()}")
-    pgdb.ensure(url)
-    if args.reuse and synth.table_count(url, "users") == args.travelers:
-        synth.clear_alerts(url)
-    else:
-        synth.reset_schema(url)
-        common.make_app(common.bench_env(url), migrate=True)
-        synth.generate(url, args.travelers)
+    common.travelers_database(url, args.travelers, args.reuse)
     app = common.make_app(common.bench_env(url))
 
     from sqlalchemy import func, select

@@ -148,3 +148,17 @@ class Timer:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.started
+
+
+def travelers_database(url: str, travelers: int, reuse: bool) -> None:
+    """The synthetic travelers (``bench/synth.py``) in a migrated database: those of a former
+    run of the same size if ``reuse`` (its alerts dropped), else generated afresh."""
+    from bench import pgdb, synth
+
+    pgdb.ensure(url)
+    if reuse and synth.table_count(url, "users") == travelers:
+        synth.clear_alerts(url)
+        return
+    synth.reset_schema(url)
+    make_app(bench_env(url), migrate=True)
+    synth.generate(url, travelers)

@@ -20,7 +20,7 @@ import random
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from bench import common, pgdb, synth
+from bench import common, pgdb
 
 
 def feed_document(url: str, events: int, seed: int = 11) -> bytes:
@@ -117,13 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url
     print(f"machine: {common.machine()}")
-    pgdb.ensure(url)
-    if args.reuse and synth.table_count(url, "users") == args.travelers:
-        synth.clear_alerts(url)
-    else:
-        synth.reset_schema(url)
-        common.make_app(common.bench_env(url), migrate=True)
-        synth.generate(url, args.travelers)
+    common.travelers_database(url, args.travelers, args.reuse)
     env = common.bench_env(url)
     app = common.make_app(env, migrate=True)
     with app.app_context():
