@@ -252,6 +252,7 @@ class Defaults:
     HAZARD_POINT_RADIUS_KM = {"cyclone": 300, "flood": 100, "volcano": 50, "drought": 300,
                               "wildfire": 50, "other": 100}
     ROLLCALL_MAP_POINTS = 5000  # answer positions sent to the dashboard map
+    ROLLCALL_CRISIS_LIST = 500  # crisis sign-ups listed on the dashboard, newest first
     MAX_TRIP_YEARS_AHEAD = 5
     MAX_TRIP_YEARS_BACK = 30
     # Sign-in throttle (travelers and staff, server/accounts/throttle.py): LOGIN_LOCK_AFTER
@@ -276,6 +277,10 @@ class Defaults:
     RATELIMIT_STAFF_SEARCH = "30 per minute"  # traveler search by name or phone
     # Verification codes by SMS, per account and per number (each code costs money).
     RATELIMIT_SMS_CODE = "3 per 10 minutes;10 per day"
+    # Crisis sign-ups per client address: generous, as a hotel's or a carrier's NAT puts many
+    # people behind one address in a crisis.
+    RATELIMIT_CRISIS_SIGNUP = "30 per minute;300 per hour"
+    RATELIMIT_CRISIS_SMS_CODE = "10 per 10 minutes;50 per day"  # codes asked, per address
     RATELIMIT_EMAIL_LINK = "3 per 10 minutes;10 per day"  # confirmation links, per account
     RATELIMIT_FORGOT = "5 per 10 minutes;20 per day"  # reset links asked for, per client
     RATELIMIT_FORGOT_EMAIL = "3 per hour;6 per day"  # and per email address asked about

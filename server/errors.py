@@ -20,6 +20,7 @@ from marshmallow import fields
 from werkzeug.exceptions import (
     Conflict,
     Forbidden,
+    Gone,
     HTTPException,
     InternalServerError,
     NotFound,
@@ -100,6 +101,7 @@ STATUS_MESSAGES = {
     404: _l("Not found."),
     405: _l("This method is not allowed here."),
     409: _l("This conflicts with the current state."),
+    410: _l("This is no longer available."),
     413: _l("The request is too large."),
     415: _l("Send the request body as JSON."),
     422: _l("Some fields are not valid."),
@@ -160,7 +162,8 @@ def field_error(field: str, message, status: int = 422, location: str = "json"):
 
 
 REFUSAL_STATUS = {refusals.NotFound: NotFound, refusals.Forbidden: Forbidden,
-                  refusals.Conflict: Conflict, refusals.Invalid: UnprocessableEntity,
+                  refusals.Conflict: Conflict, refusals.Gone: Gone,
+                  refusals.Invalid: UnprocessableEntity,
                   refusals.Unauthenticated: Unauthorized, refusals.Throttled: TooManyRequests}
 
 

@@ -1,5 +1,6 @@
 """Rate limits (Flask-Limiter) on the doors an attacker pushes: sign-in, sign-up, password
-change and the staff API. SOS is never limited: a flood is accepted and flagged instead.
+change, the staff API and crisis sign-up pages. SOS is never limited: a flood is accepted and
+flagged instead.
 
 Counters live in memory (embedded) or in Redis (``RATELIMIT_STORAGE_URI``, else a ``redis://``
 ``CELERY_BROKER_URL``), so every web process of a scaled-out deployment shares them. Limits
@@ -35,10 +36,16 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     "accounts.EmailChange": ("RATELIMIT_EMAIL_LINK", None, "account", None),
     "accounts.Forgot": ("RATELIMIT_FORGOT", None, "address", None),
     "accounts.Reset": ("RATELIMIT_SIGNIN", None, "address", "signin"),
+    # Crisis pages take sign-ups and send codes with no account: per client address.
+    "crisis.Registrations": ("RATELIMIT_CRISIS_SIGNUP", None, "address", None),
+    "crisis.RegistrationCode": ("RATELIMIT_CRISIS_SMS_CODE", None, "address", None),
+    "crisis.RegistrationCodeConfirm": ("RATELIMIT_SIGNIN", None, "address", "signin"),
 }
 # A second limit on the same door, per phone number: codes cost money and reach a person
 # who did not ask for them, whichever accounts name that number.
 PER_NUMBER: dict[str, str] = {"sms.PhoneCode": "RATELIMIT_SMS_CODE"}
+# And per crisis registration (the path names it): its one number gets few codes.
+PER_PATH: dict[str, str] = {"crisis.RegistrationCode": "RATELIMIT_SMS_CODE"}
 # And per email address asked about: reset links reach a person who may not have asked,
 # whichever clients ask (counted alike for addresses with and without an account).
 PER_EMAIL: dict[str, str] = {"accounts.Forgot": "RATELIMIT_FORGOT_EMAIL"}
@@ -72,6 +79,10 @@ def _email() -> str:
         return _address()
     secret = current_app.config["SECRET_KEY"].encode()
     return "email:" + hmac.new(secret, email.strip().lower().encode(), sha256).hexdigest()
+
+
+def _path() -> str:
+    return f"path:{request.path}"
 
 
 KEYS = {"address": _address, "account": _account, "phone": _phone}
@@ -108,6 +119,8 @@ def install(app: Flask) -> Limiter:
         _wrap(app, endpoint, rule)
     for endpoint, setting in PER_NUMBER.items():
         _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_phone))
+    for endpoint, setting in PER_PATH.items():
+        _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_path))
     for endpoint, setting in PER_EMAIL.items():
         _wrap(app, endpoint, limiter.limit(_setting(setting), key_func=_email))
     staff = [e for e in app.view_functions

@@ -30,6 +30,10 @@ class Conflict(Refusal):
     """Not in the object's current state."""
 
 
+class Gone(Refusal):
+    """It existed and is over for good (a closed crisis page)."""
+
+
 class Invalid(Refusal):
     """A value the caller sent is not acceptable."""
 

@@ -1,11 +1,13 @@
 """The figures staff watch: accounted / need help / no answer, by city, on the map, per
-minute, evacuation totals and push progress. Each is one GROUP BY on an indexed table."""
+minute, evacuation totals, push progress, and beside them the people who signed up on the
+roll call's crisis page. Each is one GROUP BY on an indexed table."""
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import Integer, case, func, select
 
 from server.broadcast import stats as broadcast_stats
+from server.crisis import services as crisis
 from server.db import db, on_postgresql
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.rollcall.services import thread_alert_ids
@@ -88,4 +90,5 @@ def pushes(rollcall: RollCall) -> dict:
 def dashboard(rollcall: RollCall) -> dict:
     return {"rollcall": rollcall, "totals": totals(rollcall), "by_city": by_city(rollcall),
             "points": points(rollcall), "series": series(rollcall),
-            "evacuation": evacuation(rollcall), "pushes": pushes(rollcall)}
+            "evacuation": evacuation(rollcall), "pushes": pushes(rollcall),
+            "crisis": crisis.dashboard(rollcall)}

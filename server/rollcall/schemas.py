@@ -12,6 +12,7 @@ from server.alerts.schemas import (
     language_problems,
     texts_field,
 )
+from server.crisis.schemas import CrisisDashboardOut
 from server.rollcall.models import ANSWERS, STATES
 from server.sos.schemas import _check_time, accuracy, client_time
 from server.validation import BaseSchema, language, latitude, longitude, text
@@ -151,6 +152,9 @@ class RollCallDashboardOut(BaseSchema):
     series = fields.List(fields.Nested(MinuteOut))
     evacuation = fields.Nested(EvacuationTotalsOut)
     pushes = fields.Nested(PushesOut)
+    crisis = fields.Nested(CrisisDashboardOut, metadata={
+        "description": "People who signed up on the roll call's crisis page (not counted in "
+                       "totals: they were not asked, their phone may be unverified)."})
 
 
 class RollCallAudienceOut(ReachOut):

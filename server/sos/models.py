@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.accounts.models import User
@@ -12,7 +12,7 @@ from server.embassies.models import Embassy
 from server.trips.models import Trip
 
 STATES = ("open", "acknowledged", "resolved", "cancelled")
-ROUTES = ("position", "trip", "default")
+ROUTES = ("position", "trip", "default", "crisis")
 
 
 class SosCase(db.Model):
@@ -45,6 +45,8 @@ class SosCase(db.Model):
     accuracy: Mapped[float | None] = mapped_column(EncryptedFloat)
     position_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised without an account (a crisis sign-up): name and phone are what was typed, unproven.
+    unverified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     flag_reason: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(

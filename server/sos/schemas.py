@@ -110,7 +110,9 @@ def _traveler(case) -> dict:
     return {"user_id": case.user_id, "name": user.name if user else shown_name(case.user_name),
             "phone": user.phone if user else case.user_phone,
             "email": user.email if user else case.user_email,
-            "language": user.language if user else None, "account_deleted": user is None}
+            "language": user.language if user else None,
+            "account_deleted": user is None and not case.unverified,
+            "unverified": case.unverified}
 
 
 def _place(case) -> str | None:
@@ -136,7 +138,8 @@ class CaseOut(BaseSchema):
     message = fields.String(allow_none=True)
     raised_at = fields.DateTime()
     received_at = fields.DateTime()
-    routed_by = fields.String(metadata={"description": "position, trip or default"})
+    routed_by = fields.String(metadata={"description": "position, trip, default or crisis "
+                                        "(the mission of the crisis page it came from)"})
     country = fields.String(allow_none=True)
     subdivision = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
@@ -154,6 +157,9 @@ class CaseOut(BaseSchema):
     flagged = fields.Boolean()
     flag_reason = fields.String(allow_none=True, metadata={
         "description": "Why staff should look twice: many_recent_cases (a flood, accepted)."})
+    unverified = fields.Boolean(metadata={
+        "description": "Raised without an account (crisis sign-up): the name and phone are "
+                       "what was typed, not proven."})
     acknowledged_at = fields.DateTime(allow_none=True)
     acknowledged_by_id = fields.Integer(allow_none=True)
     acknowledged_by_name = fields.Function(lambda case: _staff_name(case.acknowledged_by_id),
@@ -175,7 +181,8 @@ TRAVELER_FIELDS = (
 QUEUE_FIELDS = (
     "id", "client_uuid", "state", "message", "raised_at", "received_at", "routed_by", "country",
     "subdivision", "lat", "lon", "accuracy", "place", "position_at", "embassy_id", "mission",
-    "flagged", "flag_reason", "acknowledged_at", "resolved_at", "cancelled_at", "traveler")
+    "flagged", "flag_reason", "unverified", "acknowledged_at", "resolved_at", "cancelled_at",
+    "traveler")
 STAFF_FIELDS = (*QUEUE_FIELDS, "acknowledged_by_id", "acknowledged_by_name", "resolved_by_id",
                 "trip_id", "trip", "positions", "notes")
 

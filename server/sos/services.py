@@ -85,12 +85,43 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         _follow_up(user, found, data["message"])
         return found, False
     set_committed_value(sos, "embassy", route.mission)  # loaded by the routing: no query
-    if has_position:
+    _opened(user, sos, data)
+    return sos, True
+
+
+def _opened(actor, sos: SosCase, data: dict) -> None:
+    """A new case: its first trail point, the audit event, the console told."""
+    if data["lat"] is not None:
         insert_row(SosPosition, dict(case_id=sos.id, recorded_at=data["raised_at"],
                                      lat=data["lat"], lon=data["lon"], accuracy=data["accuracy"]))
-    audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
-                 embassy_id=sos.embassy_id, flagged=sos.flagged)
+    audit.record(actor, "sos.raise", sos, routed_by=sos.routed_by,
+                 embassy_id=sos.embassy_id, flagged=sos.flagged, unverified=sos.unverified)
     _announce("sos.new", sos)
+
+
+def raise_unverified(data: dict, *, name: str, phone: str,
+                     embassy_id: int | None) -> tuple[SosCase, bool]:
+    """An SOS from someone without an account (a crisis sign-up): it goes to the mission that
+    asked (``embassy_id``), is marked unverified (the name and phone are only what was typed)
+    and is idempotent on ``client_uuid`` like any SOS: (case, created)."""
+    client_uuid, lat, lon = str(data["client_uuid"]), data["lat"], data["lon"]
+    country, subdivision = (routing.place_at(lat, lon) if lat is not None and lon is not None
+                            else (None, None))
+    sos = insert_row(SosCase, dict(
+        client_uuid=client_uuid, user_id=None, user_name=name, user_phone=phone,
+        user_email=None, trip_id=None, embassy_id=embassy_id, routed_by="crisis",
+        country=country, subdivision=subdivision, message=data["message"] or None,
+        raised_at=data["raised_at"], lat=lat, lon=lon, accuracy=data["accuracy"],
+        position_at=data["raised_at"] if lat is not None else None, flagged=False,
+        flag_reason=None, unverified=True, received_at=utcnow()),
+        unless_exists=("client_uuid",))
+    if sos is None:
+        found = _by_uuid(client_uuid)
+        if found.user_id is not None or not found.unverified:
+            raise Conflict(_l("This identifier is already used. Generate a new one."),
+                           field="client_uuid")
+        return found, False
+    _opened("crisis sign-up", sos, data)
     return sos, True
 
 
