@@ -9,6 +9,7 @@ import { startSos } from "./sos.js";
 import { registerServiceWorker } from "./sw-client.js";
 import { alertView, alertsView } from "./views/alerts.js";
 import { loginView, signupView } from "./views/auth.js";
+import { crisisView } from "./views/crisis.js";
 import { rollcallView } from "./views/rollcall.js";
 import { settingsView } from "./views/settings.js";
 import { sosView, wireSosControl } from "./views/sos.js";
@@ -18,7 +19,7 @@ import { tripsView } from "./views/trips.js";
 import { welcomeView } from "./views/welcome.js";
 
 // Screens not redrawn when the network comes back (they keep what is typed, or update themselves).
-const FORMS = /^\/(signup|login|settings|sos|trips\/new|trips\/\d+\/edit)$/;
+const FORMS = /^\/(signup|login|settings|sos|trips\/new|trips\/\d+\/edit|crisis\/[^/]+)$/;
 let servedFromCache = false;
 
 function showConnectivity() {
@@ -76,6 +77,7 @@ async function boot() {
   route("/alerts", alertsView);
   route("/alerts/:id", alertView);
   route("/rollcalls/:id", rollcallView);
+  route("/crisis/:slug", crisisView);
   route("/settings", settingsView);
   route("/sos", sosView);
   setFallback(() => go("/"));

@@ -1,5 +1,6 @@
 // A roll call live: accounted / need help / no answer, by city, on the map, over time;
-// remind those who have not answered, close it, download the lists. Polled, never reloaded.
+// remind those who have not answered, close it, download the lists; its crisis sign-up page.
+// Polled, never reloaded.
 /* global L */
 import { get, getInBackground, post } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
@@ -7,6 +8,7 @@ import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { drawChart } from "../chart.js";
 import { baseMap, fitCountries, label } from "../map.js";
+import { crisisPanel } from "../rollcall/crisis.js";
 import { canAct, poll, screen } from "../session.js";
 import { questionOf, rollcallState } from "./rollcalls.js";
 
@@ -83,6 +85,7 @@ function boardScreen(board, url, p) {
       h("div", { class: "actions" },
         exportLink(url, "export.csv", _("Call-centre list (CSV)"), "export-csv"),
         exportLink(url, "evacuation.csv", _("Evacuation list (CSV)"), "evacuation-csv"))),
+    p.crisis,
     h("div", { class: "rollcall-grid" },
       h("section", { class: "panel" }, h("h2", {}, _("By city")), cityTable(p.cities),
         h("h2", {}, _("Evacuation")), p.evacuation),
@@ -156,6 +159,8 @@ export async function rollcallView({ id }) {
     return undefined;
   }
   const parts = boardParts();
+  const crisis = crisisPanel(url, { mayAct: canAct, refresh: () => refresh() });
+  parts.crisis = crisis.panel;
   const { evacuation, status, minutes, mapEl, canvas, actions } = parts;
   const shown = show(boardScreen(board, url, parts));
   if (!shown) return undefined;
@@ -190,6 +195,7 @@ export async function rollcallView({ id }) {
   function paint() {
     const { rollcall, totals } = board;
     paintFigures(parts, board);
+    crisis.paint(board);
     markers.clearLayers();
     for (const p of board.points) {
       L.circleMarker([p.lat, p.lon], { radius: 6, color: "#fff", weight: 1.5,

@@ -22,7 +22,8 @@ function actions(c, change) {
 function facts(c) {
   const t = c.traveler;
   return h("dl", { class: "facts" },
-    h("dt", {}, _("Traveler")), h("dd", {}, t.name || "", t.account_deleted ? " " + _("(account deleted)") : ""),
+    h("dt", {}, _("Traveler")), h("dd", {}, t.name || "", t.account_deleted ? " " + _("(account deleted)") : "",
+      t.unverified ? [" ", unverifiedBadge()] : null),
     h("dt", {}, _("Phone")), h("dd", {}, t.phone ? telLink(t.phone) : "—"),
     h("dt", {}, _("Email")), h("dd", { dir: "ltr" }, t.email || "—"),
     h("dt", {}, _("Raised")), h("dd", {}, h("bdi", {}, formatDateTime(c.raised_at))),
@@ -33,7 +34,13 @@ function facts(c) {
       ? c.lat.toFixed(5) + ", " + c.lon.toFixed(5) + (c.accuracy ? " ±" + Math.round(c.accuracy) + " m" : "")
       : _("No position")),
     h("dt", {}, _("Routed by")), h("dd", {}, { position: _("Position"), trip: _("Trip"),
-      default: _("Default queue") }[c.routed_by] || c.routed_by));
+      default: _("Default queue"), crisis: _("Crisis sign-up page") }[c.routed_by] || c.routed_by));
+}
+
+/** A case raised without an account: the name and phone are only what was typed. */
+export function unverifiedBadge() {
+  return h("span", { class: "badge badge-unverified", title: _("Raised without an account: name and phone not verified") },
+    _("unverified"));
 }
 
 function tripSection(trip) {

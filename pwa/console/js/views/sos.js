@@ -7,7 +7,7 @@ import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { baseMap, label } from "../map.js";
 import { poll, screen } from "../session.js";
-import { caseDetail, caseState } from "./sos-case.js";
+import { caseDetail, caseState, unverifiedBadge } from "./sos-case.js";
 
 const POLL_MS = 3000;
 const COLORS = { open: "#c8102e", acknowledged: "#d97706", resolved: "#6b7280", cancelled: "#9ca3af" };
@@ -27,6 +27,7 @@ function caseItem(c, openId) {
   h("a", { href: "#/sos/" + c.id },
     h("span", { class: "badge state-" + c.state }, caseState(c.state)), " ",
     h("strong", {}, c.traveler.name || _("Unknown traveler")),
+    c.unverified ? [" ", unverifiedBadge()] : null,
     h("span", { class: "muted" }, " · ", ago(c.received_at))),
   h("div", { class: "muted" }, [c.country, c.subdivision].filter(Boolean).join(" · ") || _("No position"),
     c.message ? h("div", { class: "case-message" }, c.message) : null,
