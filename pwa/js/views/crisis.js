@@ -8,6 +8,7 @@ import { _ } from "../i18n.js";
 import { go } from "../router.js";
 import { uuid4 } from "../outbox.js";
 import { locate } from "../sos.js";
+import { state } from "../state.js";
 import { languagePicker } from "./welcome.js";
 
 const base = (slug) => "/api/crisis/" + encodeURIComponent(slug);
@@ -43,7 +44,8 @@ function answerChoice() {
   };
   return h("fieldset", { class: "answer-choice" },
     h("legend", {}, _("Are you safe?")),
-    radio("safe", _("I am safe"), "safe"), radio("help", _("I need help"), "help"),
+    h("div", { class: "choices" },
+      radio("safe", _("I am safe"), "safe"), radio("help", _("I need help"), "help")),
     h("p", { class: "field-error", id: errorId, hidden: true }));
 }
 
@@ -205,6 +207,7 @@ export async function crisisView({ slug }) {
       h("h1", {}, error.status === 410 ? _("This crisis page is closed") : _("Crisis sign-up")),
       notice(error.offline ? _("You are offline. Try again when you have a connection.")
         : error.message, "error"),
+      callLine({ hotline: state.config.hotline, hotline_display: state.config.hotline_display }),
       h("p", {}, h("a", { href: "#/welcome" }, _("Go to the start page")))));
     return;
   }
