@@ -69,9 +69,9 @@ def _register_features(app: Flask) -> None:
     from server.accounts import views as accounts
     from server.alerts import staff_views as alerts_staff  # noqa: F401  (on the staff blueprint)
     from server.alerts import views as alerts
+    from server.audit import staff_views as audit_staff  # noqa: F401  (on the staff blueprint)
     from server.crisis import staff_views as crisis_staff  # noqa: F401  (staff blueprint)
     from server.crisis import views as crisis
-    from server.audit import staff_views as audit_staff  # noqa: F401  (on the staff blueprint)
     from server.devices import views as devices
     from server.embassies import views as embassies
     from server.extensions import api

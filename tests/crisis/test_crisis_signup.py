@@ -10,7 +10,6 @@ from server.crisis.models import CrisisPage, CrisisRegistration
 from server.db import db
 from server.sos.models import SosCase
 from tests.crisis.conftest import registration_body
-from tests.rollcall.conftest import start
 
 
 def _register(client, page, body, **kwargs):

@@ -137,6 +137,14 @@ RULES: dict[str, dict[str, frozenset]] = {
     "sms.Mo": {"*": SECRET},
     "staff.SmsInboxList": {"*": STAFF},
     "staff.SmsPreview": {"*": STAFF},
+    # crisis sign-up: the page's unguessable address is the door (no account); staff of the
+    # roll call's mission open and close it
+    "crisis.Page": {"*": ANYONE},
+    "crisis.Registrations": {"*": ANYONE},
+    "crisis.RegistrationCode": {"*": ANYONE},  # the registration's client_uuid is the key
+    "crisis.RegistrationCodeConfirm": {"*": ANYONE},
+    "staff.StaffCrisisPage": {"GET": X_READ, "POST": X_ACT},
+    "staff.StaffCrisisPageClose": {"*": X_ACT},
 }
 
 # Bodies that pass validation, so an object-scoped write reaches its ownership check.
@@ -208,19 +216,20 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
     db.session.add(Delivery(alert_id=alert.id, device_id=device.id, user_id=a["id"],
                             language="en", state="sent", sent_at=now))
     rollcall_id = _rollcall(mission_x.id, a["id"], device.id, now)
+    case = db.session.scalar(select(SosCase).where(SosCase.client_uuid == sos.json["client_uuid"]))
+    slug = _crisis_page(rollcall_id, case.client_uuid)
     event_id = _hazard_in_france(now)
     callers = {ANON: _anonymous(app), A: client, B: other_client}
     staff = {}
     for name, role, key in ((VIEWER, "viewer", "fr-paris"), (OFFICER_X, "officer", "fr-paris"),
                             (OFFICER_Y, "officer", "de-berlin"), (ADMIN, "admin", None)):
         callers[name], staff[name] = staff_client(role, key)
-    case = db.session.scalar(select(SosCase).where(SosCase.client_uuid == sos.json["client_uuid"]))
     assert case.embassy_id == mission_x.id
     values = {"trip_id": trip["id"], "device_id": device.id, "alert_id": alert.id,
               "client_uuid": case.client_uuid, "case_id": case.id, "traveler_id": a["id"],
               "user_id": staff[VIEWER].id, "mission_id": mission_x.id, "locale": "en",
               "code": "FR", "filename": "manifest.webmanifest", "rollcall_id": rollcall_id,
-              "event_id": event_id}
+              "event_id": event_id, "slug": slug}
     db.session.commit()  # into the test's outer transaction: every request sees it
     return callers, values
 
@@ -260,6 +269,20 @@ def _rollcall(mission_id: int, user_id: int, device_id: int, now) -> int:
     db.session.add(RollCallRecipient(rollcall_id=rollcall.id, user_id=user_id,
                                      device_id=device_id, country="FR"))
     return rollcall.id
+
+
+def _crisis_page(rollcall_id: int, client_uuid: str) -> str:
+    """An open crisis page of that roll call, and a sign-up on it (its client_uuid the same
+    string as the SOS case's, so one ``client_uuid`` value serves both kinds of URL)."""
+    from server.crisis.models import CrisisPage, CrisisRegistration
+
+    page = CrisisPage(rollcall_id=rollcall_id, slug="matrix-" + uuid.uuid4().hex)
+    db.session.add(page)
+    db.session.flush()
+    db.session.add(CrisisRegistration(
+        client_uuid=client_uuid, page_id=page.id, rollcall_id=rollcall_id, name="Amina",
+        phone="+33612345678", place="Paris", answer="safe", language="en"))
+    return page.slug
 
 
 def _anonymous(app):

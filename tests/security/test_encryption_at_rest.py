@@ -260,8 +260,10 @@ def test_the_migration_encrypts_existing_rows_and_downgrades(app, tmp_path_facto
         assert (trip.emergency_contact_name, trip.emergency_contact_phone) == (
             "Wang Fang", "+8613900139000")
         assert db.session.get(Companion, 1).name == "Zhou Li"
-        case = db.session.get(SosCase, 1)
-        assert (case.message, case.lat, case.lon) == ("help me", 48.85, 2.35)
+        # Only the columns of that revision (later ones add columns to sos_cases).
+        case = db.session.execute(select(SosCase.message, SosCase.lat, SosCase.lon)
+                                  .where(SosCase.id == 1)).one()
+        assert tuple(case) == ("help me", 48.85, 2.35)
         db.session.rollback()
         downgrade(revision="f3661572b2ed")
         assert _raw("SELECT emergency_contact_name FROM trips")[0] == "Wang Fang"
