@@ -3,8 +3,8 @@
 - Trips (with their stays and companions) are deleted ``RETENTION_TRIP_DAYS`` after they end;
   a trip without an end (resident abroad) is kept while it lasts.
 - A device's last position is forgotten ``RETENTION_POSITION_HOURS`` after it was taken; the
-  positions sent with roll-call answers, that long after the roll call closed (the answers
-  and counts stay; a "help" answer's position lives on in its SOS case).
+  positions sent with roll-call answers and crisis sign-ups, that long after the roll call
+  closed (the answers and counts stay; a "help" answer's position lives on in its SOS case).
 - Closed SOS cases are anonymized ``RETENTION_SOS_DAYS`` after they closed: the case stays
   (mission, country, state, times: the statistics) without the person, the message, the
   position trail or the notes (the name is a neutral marker, shown through ``shown_name`` in
@@ -25,6 +25,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from server.accounts import throttle
 from server.audit import services as audit
 from server.audit.models import AuditEvent
+from server.crisis.models import CrisisRegistration
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
@@ -63,7 +64,7 @@ def closed_rollcall_positions(now: datetime, hours: int) -> int:
         update(model).where(model.rollcall_id.in_(closed), model.lat.is_not(None))
         .values(lat=None, lon=None, accuracy=None)
         .execution_options(synchronize_session=False)).rowcount
-        for model in (RollCallAnswer, RollCallRecipient)]
+        for model in (RollCallAnswer, RollCallRecipient, CrisisRegistration)]
     return counts[0]
 
 

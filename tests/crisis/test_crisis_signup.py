@@ -209,3 +209,20 @@ def test_the_phone_is_verified_by_a_code_and_staff_see_it(crisis_page, client, o
 def test_only_one_page_row_per_opening(crisis_page):
     crisis_page()
     assert _count(CrisisPage) == 1
+
+
+def test_a_sign_ups_position_is_forgotten_after_the_roll_call_closed(crisis_page, client):
+    from datetime import timedelta
+
+    from server import retention
+    from server.db import utcnow
+
+    staff, rollcall, page = crisis_page()
+    _register(client, page, registration_body(lat=48.85, lon=2.35))
+    staff.post(f"/api/staff/rollcalls/{rollcall['id']}/close")
+    later = utcnow() + timedelta(hours=49)
+    retention.apply(now=later)
+    db.session.expire_all()
+    row = db.session.scalar(select(CrisisRegistration))
+    assert (row.lat, row.lon, row.accuracy) == (None, None, None)
+    assert row.place == "Hotel Lutetia, Paris"  # the sign-up stays, the position goes
