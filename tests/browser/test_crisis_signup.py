@@ -105,6 +105,12 @@ def test_a_signed_out_visitor_signs_up_and_appears_on_the_roll_call(
     page.fill('[data-path="phone"]', person["phone"])
     page.fill('[data-path="place"]', person["place"])
     page.check(f"#answer-{person['answer']}")
+    if language == "en":  # "Use my position": asked only when pressed
+        page.context.grant_permissions(["geolocation"])
+        page.context.set_geolocation({"latitude": 48.8443, "longitude": 2.3730, "accuracy": 25})
+        page.click("#crisis-locate")
+        page.wait_for_function(
+            "() => document.querySelector('#crisis-position-status bdi') !== null")
     page.screenshot(path=str(artifacts / f"crisis-form-{language}.png"), full_page=True)
     page.click("#crisis-form button[type=submit]")
     page.wait_for_selector("#crisis-verify")
@@ -125,6 +131,10 @@ def test_a_signed_out_visitor_signs_up_and_appears_on_the_roll_call(
     assert registered["place"] == person["place"] and registered["answer"] == person["answer"]
     assert registered["registered_during_crisis"] is True
     assert registered["language"] == language
+    if language == "en":
+        assert (registered["lat"], registered["lon"]) == (48.8443, 2.373)
+    else:
+        assert registered["lat"] is None
     if person["answer"] == "help":
         case = staff.get(f"/api/staff/sos/{registered['sos_case_id']}").json
         assert case["unverified"] is True and case["traveler"]["name"] == person["name"]

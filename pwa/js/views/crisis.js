@@ -115,10 +115,11 @@ function formScreen(slug, page) {
   });
   render(h("section", { class: "crisis" },
     h("h1", {}, _("Crisis sign-up")),
+    languagePicker(),
     page.mission ? h("p", { class: "muted" }, _("Asked by {mission}", { mission: page.mission })) : null,
     h("p", { class: "question" }, page.question),
     h("p", {}, _("You are not registered with us? Tell us who you are, where you are and whether you are safe. No account is needed.")),
-    callLine(page), form, languagePicker()));
+    callLine(page), form));
 }
 
 /** Prove the phone with a 6-digit code by SMS (optional). */
