@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, writing
 from tests.staff_auth import STAFF_PASSWORD, enrol
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -26,7 +26,7 @@ def _staff(app):
     from server.staff import services as staff
 
     email = f"crisis-{uuid.uuid4().hex[:8]}@example.org"
-    with app.app_context():
+    with writing(app):  # reads, then writes beside the live app's threads
         staff.create_staff(email=email, name="Duty Officer", role="officer",
                            password=STAFF_PASSWORD, embassy_key="fr-paris")
         db.session.commit()
