@@ -86,8 +86,11 @@ def test_a_signed_out_visitor_signs_up_and_appears_on_the_roll_call(
     if language == "ar":
         page.select_option(".language-picker select", "ar")
         page.wait_for_function("() => document.documentElement.dir === 'rtl'")
-        page.wait_for_selector("#crisis-form")
-        assert page.text_content(".crisis .question") == "فيضانات في باريس. هل أنت بأمان؟"
+        # The screen is drawn again once the page's question came back in Arabic.
+        page.wait_for_function(
+            "() => document.querySelector('.crisis .question')?.textContent"
+            " === 'فيضانات في باريس. هل أنت بأمان؟'")
+        assert page.text_content("#crisis-form button[type=submit]") == "إرسال"
     else:
         assert page.text_content(".crisis .question") == "Flooding in Paris. Are you safe?"
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE_390["width"]
