@@ -231,6 +231,8 @@ class Defaults:
                                  "rollcall": ("sms", "email")}
     # Channels for every message to someone with no push device at all.
     BROADCAST_NO_PUSH_CHANNELS = ("email",)
+    # Channels a person can ask for on every message: channel -> their users column.
+    BROADCAST_OPT_IN_CHANNELS = {"email": "email_all_alerts"}
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
     PUSH_RETRY_BASE_SECONDS = 30  # exponential backoff: 30 s, 60 s, 120 s... (or Retry-After)
     PUSH_RETRY_MAX_SECONDS = 3600

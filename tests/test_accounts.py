@@ -149,13 +149,16 @@ def test_cookie_authenticated_write_without_csrf_token_is_refused(app, signup):
 
 def test_profile_update_and_validation(client, signup):
     signup(client)
+    assert client.get("/api/me").json["email_all_alerts"] is False
     response = client.patch("/api/me", json={"name": "Li Na", "language": "zh_Hant",
-                                             "location_consent": True})
+                                             "location_consent": True, "email_all_alerts": True})
     assert response.status_code == 200
     assert response.json["language"] == "zh_Hant" and response.json["location_consent"] is True
-    bad = client.patch("/api/me", json={"phone": "abc", "role": "admin"})
+    assert response.json["email_all_alerts"] is True
+    bad = client.patch("/api/me", json={"phone": "abc", "role": "admin",
+                                        "email_all_alerts": "sometimes"})
     assert bad.status_code == 422
-    assert set(bad.json["errors"]["json"]) == {"phone", "role"}
+    assert set(bad.json["errors"]["json"]) == {"phone", "role", "email_all_alerts"}
     assert client.get("/api/me").json["role"] == "traveler"
 
 

@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     location_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Every alert by email too, not only the severe ones (BROADCAST_OPT_IN_CHANNELS).
+    email_all_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Rotated on password change and sign-out-everywhere: every older session stops working.
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

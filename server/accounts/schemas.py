@@ -40,6 +40,9 @@ class ProfilePatch(BaseSchema):
     phone = Phone()
     language = language()
     location_consent = fields.Boolean()
+    email_all_alerts = fields.Boolean(metadata={
+        "description": "Every alert by email too (by default only Severe and Extreme ones, "
+                       "and everything when there is no push device)."})
 
 
 class PasswordChangeIn(BaseSchema):
@@ -65,6 +68,7 @@ class UserOut(BaseSchema):
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
     location_consent = fields.Boolean()
+    email_all_alerts = fields.Boolean()
     created_at = fields.DateTime()
 
 
