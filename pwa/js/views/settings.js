@@ -8,6 +8,7 @@ import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
 import { disablePush, enablePush, languageChanged, pushEnabled } from "../push.js";
 import { forgetAll } from "../store.js";
+import { emailSettings } from "./email-settings.js";
 import { pushBlocker, pushError } from "./push-prompt.js";
 
 function switchControl(label, hint, checked, onchange) {
@@ -118,7 +119,7 @@ export async function settingsView() {
 
   const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
-    section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
+    section(_("Account"), emailSettings(),
       profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
     section(_("Notifications"), notifications, pushStatus),
