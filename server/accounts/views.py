@@ -24,7 +24,6 @@ from server.auth import begin_session, end_session, login_required
 from server.db import db
 from server.sms.schemas import Accepted
 
-
 CONFIRMATION_SENT = {"status": "confirmation_sent"}
 
 

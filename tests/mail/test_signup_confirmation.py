@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 from itsdangerous import TimestampSigner
-
 from sqlalchemy import func, select
 
 from server import retention
