@@ -126,7 +126,7 @@ export async function settingsView() {
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
-    section(_("Sign out"), h("button", { type: "button", class: "button", onclick: async () => {
+    section(_("Sign out"), h("button", { type: "button", class: "button", id: "sign-out", onclick: async () => {
       try {
         // This phone stops getting my alerts before I leave it (it may be someone else's next).
         await disablePush().catch(() => {});
