@@ -17,12 +17,13 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from server.accounts import email as confirmation
 from server.accounts import services, throttle
 from server.accounts.email import LinkRefused
 from server.accounts.models import PendingSignup, User
-from server.db import db, utcnow
+from server.db import db, insert_row, utcnow
 from server.mail.message import build
 from server.mail.tasks import send_later
 from server.web.urls import public_url
@@ -53,15 +54,14 @@ def sign_up(email: str, password: str, name: str, phone: str, language: str | No
     if owner is not None:
         _tell_owner(owner)
         return
-    pending = _pending(address)
-    if pending is None:
-        pending = PendingSignup(email=address)
-        db.session.add(pending)
     now = utcnow()
-    pending.nonce = secrets.token_urlsafe(16)  # the earlier link, if any, stops working
-    pending.password_hash, pending.name, pending.phone = password_hash, name, phone
-    pending.language = language or str(get_locale())
-    pending.created_at = pending.sent_at = now
+    values = dict(email=address, nonce=secrets.token_urlsafe(16), password_hash=password_hash,
+                  name=name, phone=phone, language=language or str(get_locale()),
+                  created_at=now, sent_at=now)
+    pending = _pending(address) or insert_row(PendingSignup, values, unless_exists=("email",)) \
+        or _pending(address)  # None from the insert: a sign-up of the same address just won
+    for key, value in values.items():  # a later sign-up replaces it: the old link stops working
+        setattr(pending, key, value)
     db.session.flush()
     _send_link(pending)
 
@@ -128,8 +128,13 @@ def confirm(token: str) -> User:
     pending = _pending(address)
     if pending is None or pending.nonce != nonce:
         raise LinkRefused("expired")  # replaced by a later sign-up, or purged
-    user = services.create_traveler(address, pending.password_hash, pending.name, pending.phone,
-                                    pending.language, email_verified_at=utcnow())
+    try:
+        with db.session.begin_nested():  # the same link opened twice at once: one account
+            user = services.create_traveler(address, pending.password_hash, pending.name,
+                                            pending.phone, pending.language,
+                                            email_verified_at=utcnow())
+    except IntegrityError as exc:
+        raise LinkRefused("used") from exc
     db.session.delete(pending)
     db.session.flush()
     throttle.trust_this_browser(user)  # signed in from here: it passes a guard later

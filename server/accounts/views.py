@@ -2,6 +2,7 @@ from flask import jsonify, redirect, request
 from flask.views import MethodView
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_smorest.error_handler import ErrorSchema
 
@@ -25,6 +26,9 @@ from server.db import db
 from server.sms.schemas import Accepted
 
 CONFIRMATION_SENT = {"status": "confirmation_sent"}
+# The sign-up link opened again (or first by a mail scanner): the account is there.
+ACCOUNT_MADE = _l("This link was already used: your account exists. Sign in with your email "
+                  "address and password.")
 
 
 @blp.route("/auth/signup")
@@ -61,7 +65,7 @@ class SignupConfirm(MethodView):
         try:
             user = signup.confirm(request.args.get("token", ""))
         except email.LinkRefused as refused:
-            return pages.refused_link(refused.reason, pages.link_language())
+            return pages.refused_link(refused.reason, pages.link_language(), used=ACCOUNT_MADE)
         db.session.commit()
         begin_session(user, remember=True)
         return redirect("/#/trips", code=302)
