@@ -35,6 +35,7 @@ ACCOUNT_MADE = _l("This link was already used: your account exists. Sign in with
 class Signup(MethodView):
     @blp.arguments(SignupIn)
     @blp.response(202, SignupAccepted)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many sign-ups.")
     def post(self, data):
         """Sign up as a traveler: the account is created once the link mailed to the address
         is opened (the same answer whether or not the address already has an account)"""
