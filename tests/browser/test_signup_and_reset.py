@@ -51,6 +51,13 @@ def test_sign_up_by_the_mailed_link_then_reset_the_password(page, live_app, arti
     page.wait_for_selector("#resend-status .notice")
     shoot(page, artifacts, "signup-check-inbox", language)
 
+    page.goto("/#/login")  # too early: the app says what to do first
+    page.wait_for_selector('[data-path="email"]')
+    sign_in(page, email, PASSWORD)
+    page.wait_for_selector(".notice-error")
+    if language == "en":
+        assert "first open the link we emailed" in page.inner_text(".notice-error")
+
     # The link from the mail makes the account and signs this browser in.
     page.goto(mailed_link(page, live_app, email, SIGNUP_LINK))
     page.wait_for_selector("html[data-ready]")

@@ -31,6 +31,7 @@ export async function submitting(form, work) {
 
 async function signedIn(user) {
   state.user = user;
+  sessionStorage.removeItem(SIGNUP_ADDRESS);
   if (user.language && user.language !== locale()) {
     await setLocale(user.language).catch(() => {});
   }
@@ -91,7 +92,15 @@ export function loginView(params, query) {
     event.preventDefault();
     const value = (path) => form.querySelector('[data-path="' + path + '"]').value;
     submitting(form, async () => {
-      await signedIn(await post("/api/auth/login", { email: value("email"), password: value("password") }));
+      try {
+        await signedIn(await post("/api/auth/login", { email: value("email"), password: value("password") }));
+      } catch (error) {
+        // Just signed up on this phone: the account exists only once the mailed link is opened.
+        if (error.status === 401 && sessionStorage.getItem(SIGNUP_ADDRESS) === value("email").trim()) {
+          error.message = _("Your account is not created yet: first open the link we emailed to you.");
+        }
+        throw error;
+      }
     });
   });
   render(h("section", {},
