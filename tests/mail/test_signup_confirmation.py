@@ -157,3 +157,15 @@ def test_sign_up_mails_to_one_address_are_limited(app, other_client, monkeypatch
     statuses = [other_client.post("/api/auth/signup", json=_body("target@example.org")).status_code
                 for _ in range(6)]
     assert statuses == [202] * 5 + [429]
+
+
+def test_a_staff_address_is_answered_alike_and_its_owner_pointed_to_the_console(
+        app, staff_client, other_client, mail_outbox):
+    _, officer = staff_client("officer", "fr-paris")
+    _empty(mail_outbox)
+    answer = other_client.post("/api/auth/signup", json=_body(officer.email))
+    assert (answer.status_code, answer.json) == (202, {"status": "confirmation_sent"})
+    assert db.session.scalar(select(func.count()).select_from(PendingSignup)) == 0
+    listed, text = _only_mail(mail_outbox)
+    assert listed["to"].endswith(f"<{officer.email}>") and "/console/" in text
+    assert "/#/forgot" not in text  # staff passwords are reset by an admin
