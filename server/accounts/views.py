@@ -22,7 +22,7 @@ from server.accounts.schemas import (
     UserOut,
 )
 from server.auth import begin_session, end_session, login_required
-from server.db import db
+from server.db import db, write_transaction
 from server.sms.schemas import Accepted
 
 CONFIRMATION_SENT = {"status": "confirmation_sent"}
@@ -63,6 +63,7 @@ class SignupConfirm(MethodView):
     def get(self):
         """Open the sign-up link from the email: the account is created and this browser
         signed in"""
+        write_transaction()  # a GET that writes: the write lock first, like any write
         try:
             user = signup.confirm(request.args.get("token", ""))
         except email.LinkRefused as refused:
@@ -80,6 +81,7 @@ class ConfirmEmail(MethodView):
     def get(self):
         """Open the confirmation link from the email: a page in the link's language"""
         language = pages.link_language()
+        write_transaction()
         try:
             email.confirm(request.args.get("token", ""))
         except email.LinkRefused as refused:
