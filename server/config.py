@@ -281,6 +281,7 @@ class Defaults:
     RATELIMIT_EMAIL_LINK = "3 per 10 minutes;10 per day"  # confirmation links, per account
     RATELIMIT_FORGOT = "5 per 10 minutes;20 per day"  # reset links asked for, per client
     RATELIMIT_FORGOT_EMAIL = "3 per hour;6 per day"  # and per email address asked about
+    RATELIMIT_SIGNUP_EMAIL = "5 per hour;10 per day"  # sign-up mails to one address
     SMS_SEND_ATTEMPTS = 3  # tries of one message within a send() call (503, refused...)
     SMS_SEND_BACKOFF_SECONDS = 0.5  # between them, doubling
     SMS_TIMEOUT_SECONDS = 10.0

@@ -8,6 +8,7 @@ import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
 import { disablePush, enablePush, languageChanged, pushEnabled } from "../push.js";
 import { forgetAll } from "../store.js";
+import { emailSettings } from "./email-settings.js";
 import { pushBlocker, pushError } from "./push-prompt.js";
 
 function switchControl(label, hint, checked, onchange) {
@@ -118,14 +119,14 @@ export async function settingsView() {
 
   const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
-    section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
+    section(_("Account"), emailSettings(),
       profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
     section(_("Notifications"), notifications, pushStatus),
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
-    section(_("Sign out"), h("button", { type: "button", class: "button", onclick: async () => {
+    section(_("Sign out"), h("button", { type: "button", class: "button", id: "sign-out", onclick: async () => {
       try {
         // This phone stops getting my alerts before I leave it (it may be someone else's next).
         await disablePush().catch(() => {});
