@@ -231,6 +231,8 @@ class Defaults:
                                  "rollcall": ("sms", "email")}
     # Channels for every message to someone with no push device at all.
     BROADCAST_NO_PUSH_CHANNELS = ("email",)
+    # Channels a person can ask for on every message: channel -> their users column.
+    BROADCAST_OPT_IN_CHANNELS = {"email": "email_all_alerts"}
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"
     PUSH_RETRY_BASE_SECONDS = 30  # exponential backoff: 30 s, 60 s, 120 s... (or Retry-After)
     PUSH_RETRY_MAX_SECONDS = 3600
@@ -284,6 +286,7 @@ class Defaults:
     RATELIMIT_EMAIL_LINK = "3 per 10 minutes;10 per day"  # confirmation links, per account
     RATELIMIT_FORGOT = "5 per 10 minutes;20 per day"  # reset links asked for, per client
     RATELIMIT_FORGOT_EMAIL = "3 per hour;6 per day"  # and per email address asked about
+    RATELIMIT_SIGNUP_EMAIL = "5 per hour;10 per day"  # sign-up mails to one address
     SMS_SEND_ATTEMPTS = 3  # tries of one message within a send() call (503, refused...)
     SMS_SEND_BACKOFF_SECONDS = 0.5  # between them, doubling
     SMS_TIMEOUT_SECONDS = 10.0

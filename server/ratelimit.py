@@ -27,6 +27,7 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
     "staff.StaffLogin": ("RATELIMIT_SIGNIN", None, "address", "signin"),
     "staff.StaffEnrol": ("RATELIMIT_SIGNIN", None, "address", "signin"),
     "accounts.Signup": ("RATELIMIT_SIGNUP", None, "address", None),
+    "accounts.SignupResend": ("RATELIMIT_EMAIL_LINK", None, "address", None),
     "accounts.Password": ("RATELIMIT_REAUTH", None, "account", None),
     # A signed-in password check too: deleting the account asks for the password.
     "accounts.Me": ("RATELIMIT_REAUTH", ["DELETE"], "account", None),
@@ -46,9 +47,11 @@ RULES: dict[str, tuple[str, list[str] | None, str, str | None]] = {
 PER_NUMBER: dict[str, str] = {"sms.PhoneCode": "RATELIMIT_SMS_CODE"}
 # And per crisis registration (the path names it): its one number gets few codes.
 PER_PATH: dict[str, str] = {"crisis.RegistrationCode": "RATELIMIT_SMS_CODE"}
-# And per email address asked about: reset links reach a person who may not have asked,
+# And per email address asked about: reset and sign-up links reach a person who may not have asked,
 # whichever clients ask (counted alike for addresses with and without an account).
-PER_EMAIL: dict[str, str] = {"accounts.Forgot": "RATELIMIT_FORGOT_EMAIL"}
+PER_EMAIL: dict[str, str] = {"accounts.Forgot": "RATELIMIT_FORGOT_EMAIL",
+                             "accounts.Signup": "RATELIMIT_SIGNUP_EMAIL",
+                             "accounts.SignupResend": "RATELIMIT_SIGNUP_EMAIL"}
 STAFF_PREFIX = "staff."
 STAFF_AUTH = ("staff.StaffLogin", "staff.StaffEnrol", "staff.StaffLogout")
 EXEMPT_BLUEPRINTS = ("sos",)  # never refused for volume (see server/sos/services.py)

@@ -11,6 +11,7 @@
   the reader's language). Open cases are never touched.
 - Audit events are deleted ``RETENTION_AUDIT_DAYS`` after they were written.
 - Sign-in throttle counts are deleted ``LOGIN_THROTTLE_FORGET_HOURS`` after the last failure.
+- Sign-ups never confirmed (``pending_signups``) are deleted when their link expires (48 hours).
 ``None`` keeps that kind forever. A Celery beat task runs it every hour.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import and_, delete, or_, select, update
 
-from server.accounts import throttle
+from server.accounts import signup, throttle
 from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.crisis.models import CrisisRegistration
@@ -99,7 +100,8 @@ def apply(now: datetime | None = None, audit_log: bool = True) -> dict[str, int]
     now = now or utcnow()
     cfg = current_app.config
     done = {"sign_in_throttles": throttle.forget_idle(
-        now - timedelta(hours=cfg["LOGIN_THROTTLE_FORGET_HOURS"]))}
+        now - timedelta(hours=cfg["LOGIN_THROTTLE_FORGET_HOURS"])),
+        "pending_signups": signup.forget_expired(now)}
     if cfg["RETENTION_TRIP_DAYS"] is not None:
         done["trips"] = expired_trips(now.date(), cfg["RETENTION_TRIP_DAYS"])
     if cfg["RETENTION_POSITION_HOURS"] is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -47,6 +48,7 @@ def make_test_app(tmp_path_factory, **overrides):
         # Bulk tests sign many people up and in from one address; the real limits are
         # proven by tests/security/test_rate_limits.py (the others stay as configured).
         "RATELIMIT_SIGNIN": "10000 per minute", "RATELIMIT_SIGNUP": "10000 per minute",
+        "RATELIMIT_SIGNUP_EMAIL": "10000 per minute",
         "PUSH_SERVICE_PORTS": RECEIVER_PORTS,  # subscriptions to a local push receiver
     }
     config.update(overrides)
@@ -76,6 +78,20 @@ def app(tmp_path_factory):
     with app.app_context():
         upgrade(revision="heads")
     return app
+
+
+@contextmanager
+def mail_sent(app):
+    """The messages the embedded outbox (instance/mail/) receives inside the block: a list,
+    filled when the block ends."""
+    from server.mail.outbox import outbox_directory
+    from server.mail.transport import FileOutbox
+
+    with app.app_context():
+        outbox = FileOutbox(outbox_directory())
+    before, sent = set(outbox.files()), []
+    yield sent
+    sent += [outbox.read(path) for path in outbox.files() if path not in before]
 
 
 @contextmanager
@@ -179,18 +195,44 @@ def other_client(app):
     return client
 
 
+def signup_link(app, email):
+    """The path of the link mailed for ``email``'s pending sign-up (as if read from the mail)."""
+    from server.accounts import signup as signing_up
+    from server.accounts.models import PendingSignup
+
+    with app.test_request_context():
+        pending = db.session.scalar(select(PendingSignup).where(
+            PendingSignup.email == email.strip().lower()))
+        assert pending is not None, f"no pending sign-up for {email}"
+        parts = urlsplit(signing_up.link(pending))
+    return f"{parts.path}?{parts.query}"
+
+
+def complete_signup(client, email):
+    """Open ``email``'s sign-up link with ``client``: the account is created and the client
+    signed in. Returns the user's JSON."""
+    opened = client.get(signup_link(client.application, email))
+    assert opened.status_code == 302, opened.text
+    return client.get("/api/me").json
+
+
+def sign_up(client, body):
+    """POST the sign-up, then open its link: the client ends signed in (the user's JSON)."""
+    response = client.post("/api/auth/signup", json=body)
+    assert response.status_code == 202, response.json
+    return complete_signup(client, body["email"])
+
+
 @pytest.fixture
 def signup():
-    """Sign a client up as a traveler; returns the created user's JSON."""
+    """Sign a client up as a traveler (the link opened); returns the created user's JSON."""
     counter = iter(range(1, 10_000))
 
     def _signup(client, email=None, **fields):
         body = {"email": email or f"traveler{next(counter)}@example.org",
                 "password": TEST_PASSWORD, "name": "Li Wei", "phone": "+8613800138000",
                 "language": "en", **fields}
-        response = client.post("/api/auth/signup", json=body)
-        assert response.status_code == 201, response.json
-        return response.json
+        return sign_up(client, body)
 
     return _signup
 

@@ -10,6 +10,7 @@ import { registerServiceWorker } from "./sw-client.js";
 import { alertView, alertsView } from "./views/alerts.js";
 import { loginView, signupView } from "./views/auth.js";
 import { crisisView } from "./views/crisis.js";
+import { checkInboxView, forgotView, resetView } from "./views/recovery.js";
 import { rollcallView } from "./views/rollcall.js";
 import { settingsView } from "./views/settings.js";
 import { sosView, wireSosControl } from "./views/sos.js";
@@ -19,7 +20,7 @@ import { tripsView } from "./views/trips.js";
 import { welcomeView } from "./views/welcome.js";
 
 // Screens not redrawn when the network comes back (they keep what is typed, or update themselves).
-const FORMS = /^\/(signup|login|settings|sos|trips\/new|trips\/\d+\/edit|crisis\/[^/]+)$/;
+const FORMS = /^\/(signup|login|forgot|reset|check-inbox|settings|sos|trips\/new|trips\/\d+\/edit|crisis\/[^/?]+)(\?.*)?$/;
 let servedFromCache = false;
 
 function showConnectivity() {
@@ -70,6 +71,9 @@ async function boot() {
   route("/welcome", welcomeView);
   route("/signup", signupView);
   route("/login", loginView);
+  route("/check-inbox", checkInboxView);
+  route("/forgot", forgotView);
+  route("/reset", resetView);
   route("/trips", tripsView);
   route("/trips/new", tripFormView);
   route("/trips/:id", tripView);

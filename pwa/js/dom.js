@@ -69,6 +69,12 @@ export function telLink(number, label, className = "tel") {
 
 /** A translated sentence with its {number} kept left-to-right inside right-to-left text. */
 export function withNumber(template, number) {
-  const [before, after = ""] = template.split("{number}");
-  return [before, h("bdi", { dir: "ltr" }, number), after];
+  return withIsolated(template, "number", number);
+}
+
+/** A translated sentence with its {name} (an address, a number: Latin text) isolated left to
+ * right inside right-to-left text. */
+export function withIsolated(template, name, value) {
+  const [before, after = ""] = template.split("{" + name + "}");
+  return [before, h("bdi", { dir: "ltr" }, value), after];
 }

@@ -2,7 +2,8 @@
 
 const routes = [];
 
-/** route("/trips/:id", view): `view(params)` renders the screen (may be async). */
+/** route("/trips/:id", view): `view(params, query)` renders the screen (may be async); `query`
+ * is the URLSearchParams of "#/reset?token=..." (links in emails carry their token so). */
 export function route(pattern, view) {
   const names = [];
   const source = pattern.split("/").map((part) => {
@@ -30,12 +31,12 @@ export function setFallback(view) {
 }
 
 export async function dispatch() {
-  const path = currentPath();
+  const [path, search = ""] = currentPath().split("?", 2);
   for (const { regex, names, view } of routes) {
     const match = path.match(regex);
     if (match) {
       const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-      return view(params);
+      return view(params, new URLSearchParams(search));
     }
   }
   return fallback(path);

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ROLES = ("traveler", "viewer", "officer", "admin")
 STAFF_ROLES = ("viewer", "officer", "admin")
+ACTING_ROLES = ("officer", "admin")  # may draft, approve, send and work cases
 
 
 def _new_session_token() -> str:
@@ -46,6 +47,8 @@ class User(UserMixin, db.Model):
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     location_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Every alert by email too, not only the severe ones (BROADCAST_OPT_IN_CHANNELS).
+    email_all_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Rotated on password change and sign-out-everywhere: every older session stops working.
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -96,3 +99,25 @@ class SignInThrottle(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignInThrottle {self.key[:8]} {self.failures}>"
+
+
+class PendingSignup(db.Model):
+    """A sign-up waiting for its address to be proven (``server/accounts/signup.py``): no
+    account exists until the link mailed to ``email`` is opened. One row per address (a later
+    sign-up replaces it); ``nonce`` is what the link names, changed with each replacement."""
+
+    __tablename__ = "pending_signups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    nonce: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its link was last mailed (a resend renews it): retention deletes it 48 h later.
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<PendingSignup {self.id}>"

@@ -24,9 +24,10 @@ def page(title: str, text: str, language: str, status: int = 200):
     return Response(str(html), status, content_type="text/html; charset=utf-8")
 
 
-def refused_link(reason: str, language: str):
+def refused_link(reason: str, language: str, used=None):
+    """The page of a link that did not work; ``used``: what to say when it was used already."""
     with force_locale(language):
         texts = {"expired": _("This link has expired. Ask for a new one in the app."),
-                 "used": _("This link was already used."),
+                 "used": str(used) if used else _("This link was already used."),
                  "invalid": _("This link is not valid. Check that it was copied whole.")}
         return page(_("The link did not work"), texts[reason], language, 400)

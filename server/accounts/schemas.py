@@ -28,6 +28,18 @@ class SignupIn(BaseSchema):
     language = language(load_default=None)
 
 
+class SignupAccepted(BaseSchema):
+    """The answer to a sign-up (and to a resend), the same whether or not the address is taken."""
+
+    status = fields.String(metadata={
+        "description": "Always `confirmation_sent`: the account exists once the link mailed to "
+                       "the address is opened.", "enum": ["confirmation_sent"]})
+
+
+class SignupResendIn(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+
+
 class LoginIn(BaseSchema):
     """Email and password (travelers; staff add their authenticator code)."""
 
@@ -40,6 +52,9 @@ class ProfilePatch(BaseSchema):
     phone = Phone()
     language = language()
     location_consent = fields.Boolean()
+    email_all_alerts = fields.Boolean(metadata={
+        "description": "Every alert by email too (by default only Severe and Extreme ones, "
+                       "and everything when there is no push device)."})
 
 
 class PasswordChangeIn(BaseSchema):
@@ -65,6 +80,7 @@ class UserOut(BaseSchema):
     role = fields.String()
     embassy_id = fields.Integer(allow_none=True)
     location_consent = fields.Boolean()
+    email_all_alerts = fields.Boolean()
     created_at = fields.DateTime()
 
 

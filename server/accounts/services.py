@@ -1,6 +1,8 @@
 """Account rules: hashing, sign-in, profile changes, export and erasure. Services flush only."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -12,7 +14,7 @@ from server.accounts import throttle
 from server.accounts.models import User
 from server.auth import end_session
 from server.db import db, utcnow
-from server.refusals import Conflict, Forbidden, Invalid, Unauthenticated
+from server.refusals import Forbidden, Invalid, Unauthenticated
 
 # Verifying against this keeps sign-in for an unknown email as slow as for a known one.
 _DUMMY_HASH = None
@@ -50,17 +52,15 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def create_traveler(email: str, password: str, name: str, phone: str, language: str | None) -> User:
-    if find_by_email(email):
-        raise Conflict(_l("An account with this email already exists."), field="email")
-    user = User(email=email.strip().lower(), password_hash=hash_password(password), name=name,
-                phone=phone, language=language or str(get_locale()), role="traveler")
+def create_traveler(email: str, password_hash: str, name: str, phone: str | None,
+                    language: str | None, email_verified_at: datetime | None = None) -> User:
+    """A traveler account, as-is: sign-up reaches it only once the address is proven
+    (``server/accounts/signup.py``), which checks that the address is free."""
+    user = User(email=email.strip().lower(), password_hash=password_hash, name=name,
+                phone=phone, language=language or str(get_locale()), role="traveler",
+                email_verified_at=email_verified_at)
     db.session.add(user)
     db.session.flush()
-    from server.accounts import email
-
-    email.send_confirmation(user)
-    throttle.trust_this_browser(user)  # signed in from here: it passes a guard later
     return user
 
 

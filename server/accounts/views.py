@@ -1,11 +1,12 @@
-from flask import jsonify, request
+from flask import jsonify, redirect, request
 from flask.views import MethodView
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import blp, email, pages, privacy, recovery, services
+from server.accounts import blp, email, pages, privacy, recovery, services, signup
 from server.accounts.schemas import (
     EmailChangeIn,
     ExportOut,
@@ -15,23 +16,61 @@ from server.accounts.schemas import (
     PasswordConfirmIn,
     ProfilePatch,
     ResetIn,
+    SignupAccepted,
     SignupIn,
+    SignupResendIn,
     UserOut,
 )
 from server.auth import begin_session, end_session, login_required
-from server.db import db
+from server.db import db, write_transaction
 from server.sms.schemas import Accepted
+
+CONFIRMATION_SENT = {"status": "confirmation_sent"}
+# The sign-up link opened again (or first by a mail scanner): the account is there.
+ACCOUNT_MADE = _l("This link was already used: your account exists. Sign in with your email "
+                  "address and password.")
 
 
 @blp.route("/auth/signup")
 class Signup(MethodView):
     @blp.arguments(SignupIn)
-    @blp.response(201, UserOut)
+    @blp.response(202, SignupAccepted)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many sign-ups.")
     def post(self, data):
-        """Create a traveler account and sign in"""
-        user = services.create_traveler(**data)
+        """Sign up as a traveler: the account is created once the link mailed to the address
+        is opened (the same answer whether or not the address already has an account)"""
+        signup.sign_up(**data)
+        return CONFIRMATION_SENT
+
+
+@blp.route("/auth/signup/resend")
+class SignupResend(MethodView):
+    @blp.arguments(SignupResendIn)
+    @blp.response(202, SignupAccepted)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many asked for.")
+    def post(self, data):
+        """Mail the sign-up's confirmation link again (the same answer for any address)"""
+        signup.resend(data["email"])
+        return CONFIRMATION_SENT
+
+
+@blp.route("/auth/signup/confirm")
+class SignupConfirm(MethodView):
+    @blp.response(302, description="Account created and signed in: to the app (`/#/trips`).",
+                  headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(400, content_type="text/html", schema={"type": "string"},
+                      description="The link is tampered with, expired or used (a page).")
+    def get(self):
+        """Open the sign-up link from the email: the account is created and this browser
+        signed in"""
+        write_transaction()  # a GET that writes: the write lock first, like any write
+        try:
+            user = signup.confirm(request.args.get("token", ""))
+        except email.LinkRefused as refused:
+            return pages.refused_link(refused.reason, pages.link_language(), used=ACCOUNT_MADE)
+        db.session.commit()
         begin_session(user, remember=True)
-        return user
+        return redirect("/#/trips", code=302)
 
 
 @blp.route("/auth/email/confirm")
@@ -42,6 +81,7 @@ class ConfirmEmail(MethodView):
     def get(self):
         """Open the confirmation link from the email: a page in the link's language"""
         language = pages.link_language()
+        write_transaction()
         try:
             email.confirm(request.args.get("token", ""))
         except email.LinkRefused as refused:

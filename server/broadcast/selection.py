@@ -2,8 +2,9 @@
 
 Push goes to every device of the audience (``audience.audience``). Besides, a person of the
 audience gets one delivery per channel that ``BROADCAST_PERSON_CHANNELS`` names for the
-message's severity (or for a roll call), and the channels of ``BROADCAST_NO_PUSH_CHANNELS``
-for every message when they have no push device, each only where the channel can reach them
+message's severity (or for a roll call), the channels of ``BROADCAST_NO_PUSH_CHANNELS``
+for every message when they have no push device, and those of ``BROADCAST_OPT_IN_CHANNELS``
+for every message when they asked for it, each only where the channel can reach them
 (``reachable()`` of the channel module: a verified number, a verified address). A channel
 takes part by registering in ``server.broadcast.channels.CHANNELS`` with ``send`` and
 ``reachable``; nothing here names one.
@@ -11,7 +12,7 @@ takes part by registering in ``server.broadcast.channels.CHANNELS`` with ``send`
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, exists, or_
 
 from server.accounts.models import User
 from server.alerts.models import Alert
@@ -29,13 +30,19 @@ def person_channels(alert: Alert) -> list[tuple[str, object]]:
     recipient of ``alert`` may get."""
     wanted = _wanted(alert)
     no_push = tuple(current_app.config["BROADCAST_NO_PUSH_CHANNELS"])
+    opt_in = dict(current_app.config["BROADCAST_OPT_IN_CHANNELS"])
     chosen = []
-    for name in dict.fromkeys(wanted + no_push):
+    for name in dict.fromkeys(wanted + no_push + tuple(opt_in)):
         module = CHANNELS.get(name)
         if module is None or not hasattr(module, "reachable"):
             continue
         condition = module.reachable()
-        if name not in wanted:  # only as the fallback of someone without push
-            condition = and_(condition, ~exists().where(Device.user_id == User.id))
+        if name not in wanted:  # only for someone without push, or who asked for it
+            reasons = []
+            if name in no_push:
+                reasons.append(~exists().where(Device.user_id == User.id))
+            if name in opt_in:
+                reasons.append(getattr(User, opt_in[name]).is_(True))
+            condition = and_(condition, or_(*reasons))
         chosen.append((name, condition))
     return chosen

@@ -7,6 +7,7 @@ TEST_DATABASE_URL is set: these tests are about the browser, the database suite 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -111,13 +112,37 @@ def artifacts():
     return ARTIFACTS
 
 
+SIGNUP_LINK = r"https?://\S+/api/auth/signup/confirm\?\S+"
+RESET_LINK = r"https?://\S+/#/reset\?token=\S+"
+
+
+def mailed_link(page, app, address, pattern):
+    """The newest link matching ``pattern`` in a mail to ``address``, read from the ``.eml``
+    files the live app wrote under its instance folder (``instance/mail/``, the embedded
+    outbox), as its path: the page opens it on the live server. The app's worker writes the
+    file just after the request: wait for it."""
+    from server.mail.transport import FileOutbox
+
+    outbox = FileOutbox(Path(app.instance_path) / "mail")
+    for _attempt in range(100):
+        for listed in reversed(outbox.messages()):
+            if listed["to"] == address or listed["to"].endswith(f"<{address}>"):
+                text = outbox.read(listed["file"]).get_body(("plain",)).get_content()
+                found = re.search(pattern, text)
+                if found:
+                    return re.sub(r"^https?://[^/]+", "", found.group(0))
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no link mailed to {address}")
+
+
 class Traveler:
     """Drives the app the way a traveler does (sign up, add a trip...)."""
 
     counter = 0
 
-    def __init__(self, page):
+    def __init__(self, page, app):
         self.page = page
+        self.app = app  # the live app serving the page: its outbox holds the mails
 
     def open(self, path="/"):
         self.page.goto(path)
@@ -134,8 +159,16 @@ class Traveler:
         page.fill('[data-path="name"]', name)
         page.fill('[data-path="phone"]', phone)
         page.click("form button[type=submit]")
-        page.wait_for_selector("#trip-list, .notice", state="attached")
+        page.wait_for_selector("#check-inbox")
+        self.confirm()
+
+    def confirm(self):
+        """Open the sign-up link from the mail: the account is made, this browser signed in."""
+        page = self.page
+        page.goto(mailed_link(page, self.app, self.email, SIGNUP_LINK))
+        page.wait_for_selector("html[data-ready]")
         page.wait_for_function("() => location.hash === '#/trips'")
+        page.wait_for_selector("#trip-list, .notice", state="attached")
 
     def add_trip(self, country="FR", city="Paris", start=None, days=14):
         start = start or date.today() + timedelta(days=1)
@@ -162,5 +195,5 @@ class Traveler:
 
 
 @pytest.fixture
-def traveler(page):
-    return Traveler(page)
+def traveler(page, live_app):
+    return Traveler(page, live_app)

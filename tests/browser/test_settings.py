@@ -134,3 +134,23 @@ def test_without_location_consent_an_sos_has_its_position_but_no_trail(page, con
         db.session.remove()
     assert len(trail) <= 1  # at most the SOS's own fix, never a later point
     assert all((p.lat, p.lon) == (48.8606, 2.3376) for p in trail)
+
+
+def test_every_alert_by_email_is_a_switch_that_is_saved(page, traveler, live_app):
+    from server.accounts.models import User
+    from server.db import db
+
+    traveler.sign_up()
+    page.goto("/#/settings")
+    page.wait_for_selector("#email-all-toggle")
+    assert not page.is_checked("#email-all-toggle")
+    assert "Severe and Extreme" in page.locator("#email-all-toggle ~ .hint").inner_text()
+    page.check("#email-all-toggle")
+    page.wait_for_function("() => document.body.innerText.includes('Saved.')")
+    with live_app.app_context():
+        assert db.session.scalar(select(User.email_all_alerts).where(
+            User.email == traveler.email)) is True
+        db.session.remove()
+    page.reload()
+    page.wait_for_selector("#email-all-toggle")
+    assert page.is_checked("#email-all-toggle")

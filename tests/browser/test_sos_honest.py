@@ -25,8 +25,8 @@ def make_account(live_app, email, password=PASSWORD):
     from server.db import db
 
     with live_app.test_request_context(method="POST"):
-        services.create_traveler(email=email, password=password, name="Amal Haddad",
-                                 phone="+33612345678", language="en")
+        services.create_traveler(email, services.hash_password(password), "Amal Haddad",
+                                 "+33612345678", "en")
         db.session.commit()
         db.session.remove()
 

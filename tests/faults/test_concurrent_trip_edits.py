@@ -13,7 +13,14 @@ from sqlalchemy import delete
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, stop_background, trip_body
+from tests.conftest import (
+    TEST_PASSWORD,
+    ApiClient,
+    make_test_app,
+    sign_up,
+    stop_background,
+    trip_body,
+)
 
 EMAIL = "concurrent-trip@example.org"
 ROUNDS = 5
@@ -39,9 +46,8 @@ def _phones(live, count=2):
     """``count`` browsers signed in to one account, and its trip."""
     first = live.test_client()
     first.get("/api/config")
-    assert first.post("/api/auth/signup", json={
-        "email": EMAIL, "password": TEST_PASSWORD, "name": "Two Phones",
-        "phone": "+8613800138000", "language": "en"}).status_code == 201
+    sign_up(first, {"email": EMAIL, "password": TEST_PASSWORD, "name": "Two Phones",
+                    "phone": "+8613800138000", "language": "en"})
     trip = first.post("/api/trips", json=trip_body())
     assert trip.status_code == 201, trip.json
     phones = [first]

@@ -14,7 +14,7 @@ from server.db import db
 from server.devices.keys import public_key
 from server.staff import services as staff
 from tests.alerts.conftest import STAFF_PASSWORD, alert_body, here
-from tests.conftest import TEST_PASSWORD, leg, trip_body
+from tests.conftest import TEST_PASSWORD, leg, signup_link, trip_body
 from tests.pushreceiver import PushReceiver, make_subscription
 from tests.scaled.conftest import add_traveler
 from tests.staff_auth import secret_of
@@ -77,7 +77,9 @@ def test_alert_fans_out_through_a_celery_worker_process_to_every_device(
         traveler = Browser(web_server)
         assert traveler.post("/api/auth/signup", json={
             "email": "li@example.org", "password": TEST_PASSWORD, "name": "Li Wei",
-            "phone": "+8613800138000", "language": "zh_Hans"}).status_code == 201
+            "phone": "+8613800138000", "language": "zh_Hans"}).status_code == 202
+        opened = traveler.get(signup_link(scaled_app, "li@example.org"), allow_redirects=False)
+        assert opened.status_code == 302, opened.text
         assert traveler.post("/api/trips", json=trip_body(leg("FR", start=here()[4]))).ok
         subscription = make_subscription(receiver, "app-" + uuid.uuid4().hex[:8])
         assert traveler.post("/api/devices", json=subscription.as_json()).ok

@@ -64,6 +64,8 @@ RULES: dict[str, dict[str, frozenset]] = {
     "accounts.Signup": {"POST": ANYONE},
     "accounts.Login": {"POST": ANYONE},
     "accounts.ConfirmEmail": {"GET": ANYONE},  # the signed link is the credential
+    "accounts.SignupConfirm": {"GET": ANYONE},  # the signed link is the credential
+    "accounts.SignupResend": {"POST": ANYONE},
     "accounts.Forgot": {"POST": ANYONE},
     "accounts.Reset": {"POST": ANYONE},  # the signed link is the credential
     "accounts.Logout": {"POST": ANYONE},

@@ -125,11 +125,11 @@ def test_retention_deletes_and_anonymizes_what_is_due(app, monkeypatch):
         case = db.session.get(SosCase, case_id)
         assert case.user_name == "Ret" and case.message and len(case.positions) == 1
     assert not _exists(AuditEvent, old_event_id) and _exists(AuditEvent, recent_event_id)
-    assert done == {"sign_in_throttles": 0, "trips": 1, "positions": 1,
+    assert done == {"sign_in_throttles": 0, "pending_signups": 0, "trips": 1, "positions": 1,
                     "rollcall_positions": 0, "sos_cases": 2, "audit_events": 1}
-    assert retention.apply(now=NOW) == {"sign_in_throttles": 0, "trips": 0, "positions": 0,
-                                        "rollcall_positions": 0, "sos_cases": 0,
-                                        "audit_events": 0}
+    assert retention.apply(now=NOW) == {"sign_in_throttles": 0, "pending_signups": 0,
+                                        "trips": 0, "positions": 0, "rollcall_positions": 0,
+                                        "sos_cases": 0, "audit_events": 0}
 
 
 def test_none_keeps_forever_and_the_defaults_keep_sos_and_audit(app, monkeypatch):

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from server.accounts.models import User
 from server.broadcast.models import Delivery
-from server.db import db
+from server.db import db, utcnow
 from server.sending import SendResult
 from server.sms import outbox as sms_outbox
 from tests.alerts.conftest import alert_body
@@ -45,6 +45,17 @@ def test_a_moderate_alert_is_push_only(staff_client, phone_traveler, outbox):
     phone_traveler(PHONE)
     alert = create_and_send(staff, alert_body(severity="Moderate"))
     assert _person_rows(alert["id"]) == {} and outbox.messages() == []
+
+
+def test_a_moderate_alert_goes_by_email_too_to_who_asked_for_every_alert(
+        staff_client, phone_traveler, outbox):
+    staff, _ = staff_client("admin")
+    asked, not_asked = phone_traveler(PHONE, devices=1), phone_traveler("+33698765432", devices=1)
+    db.session.execute(update(User).where(User.id.in_([asked.id, not_asked.id])).values(
+        email_verified_at=utcnow()))
+    db.session.execute(update(User).where(User.id == asked.id).values(email_all_alerts=True))
+    alert = create_and_send(staff, alert_body(severity="Moderate"))
+    assert _person_rows(alert["id"]) == {asked.id: ("email", "sent", None)}
 
 
 def test_materializing_again_adds_no_second_sms(staff_client, phone_traveler, outbox):

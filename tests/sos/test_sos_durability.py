@@ -16,7 +16,7 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosFollowUp
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, stop_background
+from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, sign_up, stop_background
 from tests.sos.helpers import sos_body
 
 EMAIL = "live-sos@example.org"
@@ -45,12 +45,11 @@ def _client(live):
 def _signed_in(live, signup_first=False):
     client = _client(live)
     if signup_first:
-        response = client.post("/api/auth/signup", json={
-            "email": EMAIL, "password": TEST_PASSWORD, "name": "Live Traveler",
-            "phone": "+8613800138000", "language": "en"})
-    else:
-        response = client.post("/api/auth/login", json={"email": EMAIL, "password": TEST_PASSWORD})
-    assert response.status_code in (200, 201), response.json
+        sign_up(client, {"email": EMAIL, "password": TEST_PASSWORD, "name": "Live Traveler",
+                         "phone": "+8613800138000", "language": "en"})
+        return client
+    response = client.post("/api/auth/login", json={"email": EMAIL, "password": TEST_PASSWORD})
+    assert response.status_code == 200, response.json
     return client
 
 

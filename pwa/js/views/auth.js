@@ -1,18 +1,20 @@
-// Sign up and sign in.
+// Sign up and sign in (the screens after sign-up and for a forgotten password: recovery.js).
 import { post } from "../api.js";
 import { paintChrome } from "../chrome.js";
-import { h, render } from "../dom.js";
+import { h, notice, render } from "../dom.js";
 import { field, formStatus, input, showErrors } from "../forms.js";
 import { _, locale, setLocale } from "../i18n.js";
 import { go } from "../router.js";
 import { openCase, sendNow } from "../sos.js";
 import { state, warmOfflineCopies } from "../state.js";
 
-function submitButton(text) {
+export const SIGNUP_ADDRESS = "compatriot-signup-address";
+
+export function submitButton(text) {
   return h("button", { type: "submit", class: "button primary" }, text);
 }
 
-async function submitting(form, work) {
+export async function submitting(form, work) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
@@ -29,6 +31,7 @@ async function submitting(form, work) {
 
 async function signedIn(user) {
   state.user = user;
+  sessionStorage.removeItem(SIGNUP_ADDRESS);
   if (user.language && user.language !== locale()) {
     await setLocale(user.language).catch(() => {});
   }
@@ -59,10 +62,13 @@ export function signupView() {
     event.preventDefault();
     const value = (path) => form.querySelector('[data-path="' + path + '"]').value;
     submitting(form, async () => {
-      await signedIn(await post("/api/auth/signup", {
+      // No account yet: it is made when the link mailed to the address is opened.
+      await post("/api/auth/signup", {
         email: value("email"), password: value("password"), name: value("name"),
         phone: value("phone"), language: locale(),
-      }));
+      });
+      sessionStorage.setItem(SIGNUP_ADDRESS, value("email").trim());
+      go("/check-inbox");
     });
   });
   render(h("section", {},
@@ -70,20 +76,31 @@ export function signupView() {
     h("p", {}, _("Already registered?"), " ", h("a", { href: "#/login" }, _("Sign in")))));
 }
 
-export function loginView() {
+/** Sign in; `query` may say why the screen is shown (`reset=1`: the password was just set). */
+export function loginView(params, query) {
   const form = h("form", { novalidate: true, class: "stack" },
     formStatus(),
+    query && query.get("reset") ? notice(_("Your password was changed. Sign in with the new one.")) : null,
     field(_("Email"), input({ type: "email", autocomplete: "username", required: true }),
           { path: "email" }),
     field(_("Password"),
           input({ type: "password", autocomplete: "current-password", required: true }),
           { path: "password" }),
-    submitButton(_("Sign in")));
+    submitButton(_("Sign in")),
+    h("p", {}, h("a", { href: "#/forgot", id: "forgot-link" }, _("Forgot password?"))));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = (path) => form.querySelector('[data-path="' + path + '"]').value;
     submitting(form, async () => {
-      await signedIn(await post("/api/auth/login", { email: value("email"), password: value("password") }));
+      try {
+        await signedIn(await post("/api/auth/login", { email: value("email"), password: value("password") }));
+      } catch (error) {
+        // Just signed up on this phone: the account exists only once the mailed link is opened.
+        if (error.status === 401 && sessionStorage.getItem(SIGNUP_ADDRESS) === value("email").trim()) {
+          error.message = _("Your account is not created yet: first open the link we emailed to you.");
+        }
+        throw error;
+      }
     });
   });
   render(h("section", {},

@@ -8,6 +8,7 @@ import { dispatch, go } from "../router.js";
 import { requireUser, state, warmOfflineCopies } from "../state.js";
 import { disablePush, enablePush, languageChanged, pushEnabled } from "../push.js";
 import { forgetAll } from "../store.js";
+import { emailSettings } from "./email-settings.js";
 import { pushBlocker, pushError } from "./push-prompt.js";
 
 function switchControl(label, hint, checked, onchange) {
@@ -19,6 +20,23 @@ function switchControl(label, hint, checked, onchange) {
   control.setAttribute("aria-describedby", hintId);
   return h("div", { class: "switch" }, control,
     h("label", { for: id }, label), h("p", { class: "hint", id: hintId }, hint));
+}
+
+/** A switch saving one true/false choice of the profile (`key` of PATCH /api/me) at once. */
+function profileSwitch(id, key, label, hint, say, failed) {
+  const control = switchControl(label, hint, Boolean(state.user[key]), async (event) => {
+    const box = event.target;
+    try {
+      state.user = await patch("/api/me", { [key]: box.checked });
+      say(_("Saved."));
+    } catch (error) {
+      box.checked = !box.checked;
+      failed(error);
+    }
+  });
+  control.querySelector("input").id = id;
+  control.querySelector("label").setAttribute("for", id);
+  return control;
 }
 
 function section(title, ...children) {
@@ -81,22 +99,14 @@ export async function settingsView() {
   notifications.querySelector("label").setAttribute("for", "push-toggle");
   if (!enabled && blocker) toggle.disabled = true;
 
-  const consent = switchControl(_("Keep my position for area alerts and follow me during an SOS"),
+  const consent = profileSwitch("consent-toggle", "location_consent",
+    _("Keep my position for area alerts and follow me during an SOS"),
     _("Every SOS sends your position at the moment you ask for help, whatever this setting says. With this on, your embassy also keeps this phone's latest position, so alerts about danger where you are reach you, and the app sends your position every few minutes while an SOS is open. Turning it off stops both and deletes the positions kept."),
-    Boolean(user.location_consent),
-    async (event) => {
-      const box = event.target;
-      try {
-        state.user = await patch("/api/me", { location_consent: box.checked });
-        say(_("Saved."));
-      } catch (error) {
-        box.checked = !box.checked;
-        failed(error);
-      }
-    });
-
-  consent.querySelector("input").id = "consent-toggle";
-  consent.querySelector("label").setAttribute("for", "consent-toggle");
+    say, failed);
+  const emailAll = profileSwitch("email-all-toggle", "email_all_alerts",
+    _("Every alert by email too"),
+    _("Severe and Extreme alerts and every “Are you safe?” question come by email anyway once your address is confirmed; with this on, every other alert does too."),
+    say, failed);
 
   const deleteForm = h("form", { novalidate: true, class: "stack" },
     formStatus(),
@@ -118,14 +128,14 @@ export async function settingsView() {
 
   const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
-    section(_("Account"), h("p", { class: "muted", dir: "ltr" }, user.email),
+    section(_("Account"), emailSettings(),
       profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
-    section(_("Notifications"), notifications, pushStatus),
+    section(_("Notifications"), notifications, pushStatus, emailAll),
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
-    section(_("Sign out"), h("button", { type: "button", class: "button", onclick: async () => {
+    section(_("Sign out"), h("button", { type: "button", class: "button", id: "sign-out", onclick: async () => {
       try {
         // This phone stops getting my alerts before I leave it (it may be someone else's next).
         await disablePush().catch(() => {});

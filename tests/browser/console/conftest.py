@@ -9,7 +9,7 @@ import pyotp
 import pytest
 
 from tests.browser.conftest import running_app, serving
-from tests.conftest import ApiClient, writing
+from tests.conftest import ApiClient, sign_up, writing
 
 STAFF_PASSWORD = "a long staff password"
 DESKTOP = {"width": 1280, "height": 800}
@@ -98,10 +98,8 @@ def traveler_with_device(app, receiver, name, country="FR", city="Paris", person
     client = app.test_client()
     client.get("/api/config")
     email = f"traveler-{uuid.uuid4().hex[:8]}@example.org"
-    signed = client.post("/api/auth/signup", json={
-        "email": email, "password": "correct horse battery", "name": person,
-        "phone": "+8613800138000", "language": "en"})
-    assert signed.status_code == 201, signed.json
+    sign_up(client, {"email": email, "password": "correct horse battery", "name": person,
+                     "phone": "+8613800138000", "language": "en"})
     today = date.today()
     trip = client.post("/api/trips", json={
         "purpose": "tourism",

@@ -74,7 +74,7 @@ def test_sos_from_the_phone_reaches_the_queue_and_the_acknowledgement_reaches_th
         base_url=base_url, viewport=PHONE, device_scale_factor=1, has_touch=True, is_mobile=True,
         locale="en-GB", geolocation=LOUVRE, permissions=["geolocation", "background-sync"])
     phone = phone_context.new_page()
-    traveler = Traveler(phone)
+    traveler = Traveler(phone, console_app)
     traveler.sign_up(name="Li Wei")
     traveler.add_trip(country="FR", city="Paris")
     phone.clock.install()  # the SOS screen asks the server every 15 s: time is moved below
