@@ -1,6 +1,7 @@
 // A Leaflet map whose base layer is Natural Earth country outlines (world-atlas): no tile server.
 /* global L, topojson */
 import { _ } from "/js/i18n.js";
+import { splitGeometry } from "./antimeridian.js";
 
 let countriesPromise = null;
 
@@ -24,6 +25,7 @@ export function countryFeatures() {
       const collection = topojson.feature(topology, topology.objects.countries);
       for (const feature of collection.features) {
         feature.properties.a2 = numeric[feature.id] || null;
+        feature.geometry = splitGeometry(feature.geometry);  // see antimeridian.js
       }
       return collection;
     });
