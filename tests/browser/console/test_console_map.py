@@ -3,6 +3,8 @@ split at the antimeridian (unit tests of the pure function, run in the page), th
 drawn without an edge across the map, and the offline base layer's city labels."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.console.conftest import Console
@@ -109,4 +111,66 @@ def test_the_world_view_draws_without_a_band_across_the_arctic(
     }""")
     page.screenshot(path=str(artifacts / f"console-world-{language}.png"))
     assert widest < 0.1
+    assert console.errors == []
+
+
+@pytest.mark.parametrize(("language", "paris"), [("en", "Paris"), ("ar", "باريس")])
+def test_the_offline_map_labels_the_largest_cities_in_view(
+        page, make_staff, artifacts, language, paris):
+    page.set_viewport_size(WIDE)
+    console = Console(page)
+    console.sign_in(make_staff())
+    if language == "ar":
+        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
+        page.reload()
+        page.wait_for_selector("html[dir='rtl']")
+    page.goto("/console/#/alerts/new")
+    # One map on the page (a language change paints the screen again), opened on France.
+    page.wait_for_function("""(paris) => {
+      const maps = document.querySelectorAll('#view .leaflet-container');
+      return maps.length === 1 && maps[0].dataset.ready && maps[0].dataset.basemap === 'offline'
+        && [...maps[0].querySelectorAll('.city-label')].some((l) => l.textContent === paris);
+    }""", arg=paris)
+    labels = page.locator("#composer-map .city-label").all_text_contents()
+    assert 5 <= len(labels) <= 30 and "" not in labels
+    assert "GeoNames" in page.text_content("#composer-map .leaflet-control-attribution")
+    # The labels let clicks through: a click on Paris still selects France.
+    page.locator("#composer-map .city-label", has_text=paris).click(force=True)
+    page.locator("#area-list li[data-kind='country']").wait_for()
+    page.screenshot(path=str(artifacts / f"console-map-cities-{language}.png"))
+    assert console.errors == []
+
+
+@pytest.fixture
+def local_tiles(console_app, tmp_path):
+    """The console app serving a folder of tiles (every tile of zoom 2) for this test only."""
+    icon = (Path(__file__).resolve().parents[3] / "pwa" / "icons" / "icon-192.png").read_bytes()
+    for x in range(4):
+        (tmp_path / "2" / str(x)).mkdir(parents=True)
+        for y in range(4):
+            (tmp_path / "2" / str(x) / f"{y}.png").write_bytes(icon)
+    console_app.config.update(CONSOLE_TILES_DIR=str(tmp_path),
+                              CONSOLE_BASEMAP_ATTRIBUTION="Survey <b>tiles</b>")
+    yield tmp_path
+    console_app.config.update(CONSOLE_TILES_DIR=None, CONSOLE_BASEMAP_ATTRIBUTION="")
+
+
+def test_a_configured_basemap_draws_its_tiles_with_their_attribution(
+        page, make_staff, local_tiles, artifacts):
+    page.set_viewport_size(WIDE)
+    console = Console(page)
+    console.sign_in(make_staff(role="admin", embassy_key=None))
+    page.goto("/console/#/sos")
+    page.wait_for_selector("#sos-map[data-ready][data-basemap='tiles']")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#sos-map img.leaflet-tile-loaded').length >= 4")
+    sources = page.eval_on_selector_all("#sos-map img.leaflet-tile",
+                                        "(imgs) => imgs.map((i) => i.src)")
+    assert all("/tiles/2/" in src for src in sources)
+    # The attribution is shown as the text configured, never as markup.
+    attribution = page.locator("#sos-map .leaflet-control-attribution")
+    assert "Survey <b>tiles</b>" in attribution.text_content()
+    assert attribution.locator("b").count() == 0
+    assert page.locator("#sos-map .city-label").count() == 0
+    page.screenshot(path=str(artifacts / "console-map-tiles.png"))
     assert console.errors == []
