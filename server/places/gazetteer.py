@@ -131,13 +131,17 @@ def _by_population() -> tuple[City, ...]:
 
 def largest_in(south: float, west: float, north: float, east: float, limit: int) -> list[City]:
     """The most populous cities inside a box, for a map's labels; ``west > east`` is a box
-    across the antimeridian."""
+    across the antimeridian. A city's districts ("Paris 18 Buttes-Montmartre") are left out
+    once the city itself is in."""
     across = west > east
-    found = []
+    found: list[City] = []
     for city in _by_population():
         if not south <= city.lat <= north:
             continue
         if (west <= city.lon or city.lon <= east) if across else (west <= city.lon <= east):
+            if any(city.country == big.country and city.name.startswith(big.name + " ")
+                   for big in found):
+                continue
             found.append(city)
             if len(found) == limit:
                 break

@@ -93,6 +93,14 @@ def test_the_largest_cities_of_a_map_box_come_first(staff_client):
     assert all(42 <= c["lat"] <= 51.2 and -5 <= c["lon"] <= 8.3 for c in found.json)
 
 
+def test_a_city_s_districts_are_not_labelled_beside_it(staff_client):
+    client, _user = staff_client("viewer", "fr-paris")
+    paris = {"south": 48.8, "west": 2.25, "north": 48.92, "east": 2.42, "limit": 30}
+    names = [c["name"] for c in client.get(CITIES, query_string=paris).json]
+    assert names[0] == "Paris"
+    assert not [name for name in names if name.startswith("Paris ")]
+
+
 def test_a_box_across_the_antimeridian_holds_both_sides(staff_client):
     client, _user = staff_client("viewer", "fr-paris")
     fiji = {"south": -20, "west": 177, "north": -15, "east": -178, "limit": 50}

@@ -7,7 +7,8 @@ import { _ } from "/js/i18n.js";
 import { wrap } from "./area/list.js";
 import { session } from "./session.js";
 
-const CITY_LABELS = 30;  // per view: enough to find one's way, few enough not to overlap
+const CITY_LABELS = 30;  // per view at most: enough to find one's way
+const CANDIDATES = 60;  // asked for, the largest first: those that would overlap are left out
 
 /** Leaflet writes attributions as HTML: the configured text reaches it escaped. */
 function escaped(text) {
@@ -30,6 +31,20 @@ export function visibleBox(bounds) {
   };
 }
 
+/** The cities (largest first) whose labels overlap none of a larger city's, on screen. */
+function clear(map, cities) {
+  const placed = [];
+  return cities.filter((city) => {
+    const at = map.latLngToContainerPoint([city.lat, city.lon]);
+    const box = { left: at.x - 4, right: at.x + 10 + 6.5 * city.name.length,
+                  top: at.y - 8, bottom: at.y + 8 };
+    const hit = placed.some((other) => box.left < other.right && other.left < box.right
+                                       && box.top < other.bottom && other.top < box.bottom);
+    if (!hit) placed.push(box);
+    return !hit;
+  });
+}
+
 function cityLabels(map) {
   // Their own pane above the outlines, letting clicks through to the countries below.
   const pane = map.createPane("cities");
@@ -41,11 +56,12 @@ function cityLabels(map) {
   async function paint() {
     const ask = ++asked;
     const box = visibleBox(map.getBounds());
-    const query = new URLSearchParams({ ...box, limit: CITY_LABELS });
+    const query = new URLSearchParams({ ...box, limit: CANDIDATES });
     const cities = await getInBackground("/api/staff/places/cities?" + query).catch(() => null);
     if (cities === null || ask !== asked) return;  // a later view's answer wins
     layer.clearLayers();
-    for (const city of cities) {
+    const shown = clear(map, cities).slice(0, CITY_LABELS);
+    for (const city of shown) {
       // A marker whose icon is the name (text, never markup): a permanent tooltip per city
       // can outlive its layer when the view changes during a zoom.
       const name = document.createElement("bdi");
@@ -55,18 +71,24 @@ function cityLabels(map) {
         interactive: false, keyboard: false, pane: "cities",
       }).addTo(layer);
     }
-    map.getContainer().dataset.cities = String(cities.length);
+    map.getContainer().dataset.cities = String(shown.length);
   }
   map.on("moveend", paint);
   paint();
   return layer;
 }
 
+/** The deepest zoom: the tiles' own, else the outlines' (1:50m borders, city labels). */
+export function maxZoom() {
+  const tiles = session.config.basemap;
+  return tiles && tiles.url ? tiles.max_zoom || 18 : 12;
+}
+
 /** Add the basemap to `map`; says whether it is a tile layer (the outlines then go clear). */
 export function addBasemap(map) {
   const tiles = session.config.basemap;
   if (tiles && tiles.url) {
-    L.tileLayer(tiles.url, { maxZoom: tiles.max_zoom || 18,
+    L.tileLayer(tiles.url, { maxZoom: maxZoom(),
                              attribution: escaped(tiles.attribution || "") }).addTo(map);
     map.getContainer().dataset.basemap = "tiles";
     return true;

@@ -3,7 +3,7 @@
 /* global L, topojson */
 import { _ } from "/js/i18n.js";
 import { splitGeometry } from "./antimeridian.js";
-import { addBasemap } from "./basemap.js";
+import { addBasemap, maxZoom } from "./basemap.js";
 
 let countriesPromise = null;
 
@@ -54,7 +54,7 @@ const OVER_TILES = {
 export async function baseMap(element, { inScope = () => true, onCountry = null,
                                           selected = () => false } = {}) {
   const map = L.map(element, {
-    worldCopyJump: false, minZoom: 1, maxZoom: 12, zoomSnap: 0.5,
+    worldCopyJump: false, minZoom: 1, maxZoom: maxZoom(), zoomSnap: 0.5,
     maxBounds: [[-90, -200], [90, 200]], attributionControl: true,
     preferCanvas: false,
   });

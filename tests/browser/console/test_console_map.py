@@ -3,12 +3,15 @@ split at the antimeridian (unit tests of the pure function, run in the page), th
 drawn without an edge across the map, and the offline base layer's city labels."""
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.browser.console.conftest import Console
+from tests.browser.console.conftest import Console, sos_case_id, traveler_with_device
 from tests.browser.console.test_console_safety import WIDE
+from tests.pushreceiver import PushReceiver
 
 SPLIT = """async ([geometry]) => {
   const { splitGeometry } = await import('/console/js/antimeridian.js');
@@ -173,4 +176,41 @@ def test_a_configured_basemap_draws_its_tiles_with_their_attribution(
     assert attribution.locator("b").count() == 0
     assert page.locator("#sos-map .city-label").count() == 0
     page.screenshot(path=str(artifacts / "console-map-tiles.png"))
+    assert console.errors == []
+
+
+@pytest.mark.parametrize(("language", "place"), [
+    ("en", "1 km NW of Paris"), ("ar", "1 كم شمال غرب باريس")])
+def test_an_sos_case_shows_its_place_accuracy_and_a_map_link(
+        page, make_staff, console_app, artifacts, language, place):
+    page.set_viewport_size(WIDE)
+    console = Console(page)
+    console.sign_in(make_staff())
+    with PushReceiver() as receiver:
+        client, trip = traveler_with_device(console_app, receiver, f"phone-place-{language}")
+    raised = client.post("/api/sos", json={
+        "client_uuid": str(uuid.uuid4()), "raised_at": datetime.now(UTC).isoformat(),
+        "lat": 48.8606, "lon": 2.3376, "accuracy": 800, "trip_id": trip["id"]})
+    assert raised.status_code in (200, 201), raised.json
+    case_id = sos_case_id(console_app, client_uuid=raised.json["client_uuid"])
+    if language == "ar":
+        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
+        page.reload()
+        page.wait_for_selector("html[dir='rtl']")
+    page.goto(f"/console/#/sos/{case_id}")
+    page.wait_for_selector("#case-place")
+    assert page.text_content("#case-place") == place
+    assert page.eval_on_selector("#case-place", "(e) => e.tagName") == "BDI"
+    assert page.text_content("#case-coordinates") == "48.86060, 2.33760"
+    assert "800" in page.text_content("#case-accuracy")
+    link = page.get_attribute("#case-map-link", "href")
+    assert link == ("https://www.openstreetmap.org/?mlat=48.86060&mlon=2.33760"
+                    "#map=16/48.86060/2.33760")
+    assert page.get_attribute("#case-map-link", "rel") == "noopener noreferrer"
+    # The accuracy as a disc round the position, 800 m across each way: wider than a marker.
+    disc = page.locator("#sos-map path.sos-accuracy")
+    disc.wait_for()
+    box = disc.bounding_box()
+    assert box["width"] > 20 and abs(box["width"] - box["height"]) < 0.3 * box["width"]
+    page.screenshot(path=str(artifacts / f"console-sos-place-{language}.png"))
     assert console.errors == []

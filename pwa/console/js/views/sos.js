@@ -5,6 +5,7 @@ import { get, getInBackground, patch } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
+import { maxZoom } from "../basemap.js";
 import { baseMap, label } from "../map.js";
 import { poll, screen } from "../session.js";
 import { caseDetail, caseState } from "./sos-case.js";
@@ -58,7 +59,14 @@ function drawTrail(map, trail, c, { fit }) {
   if (!points.length && c.lat !== null) points.push([c.lat, c.lon]);
   if (!points.length) return;
   L.polyline(points, { color: "#c8102e", weight: 3, className: "sos-trail" }).addTo(trail);
-  if (fit) map.fitBounds(L.latLngBounds(points).pad(0.5), { maxZoom: 7, animate: false });
+  // How far off the last position may be, as a disc around it.
+  const accuracy = c.lat !== null && c.accuracy ? L.circle([c.lat, c.lon], {
+    radius: c.accuracy, color: "#c8102e", weight: 1, fillOpacity: 0.12, interactive: false,
+    className: "sos-accuracy" }).addTo(trail) : null;
+  if (!fit) return;
+  const bounds = L.latLngBounds(points);
+  if (accuracy) bounds.extend(accuracy.getBounds());
+  map.fitBounds(bounds.pad(0.5), { maxZoom: Math.min(15, maxZoom()), animate: false });
 }
 
 function queueScreen() {
