@@ -201,6 +201,7 @@ def test_an_sos_case_shows_its_place_accuracy_and_a_map_link(
     page.wait_for_selector("#case-place")
     assert page.text_content("#case-place") == place
     assert page.eval_on_selector("#case-place", "(e) => e.tagName") == "BDI"
+    assert page.text_content(f"#case-list li[data-id='{case_id}'] .case-place") == place
     assert page.text_content("#case-coordinates") == "48.86060, 2.33760"
     assert "800" in page.text_content("#case-accuracy")
     link = page.get_attribute("#case-map-link", "href")

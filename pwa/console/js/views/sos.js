@@ -29,7 +29,8 @@ function caseItem(c, openId) {
     h("span", { class: "badge state-" + c.state }, caseState(c.state)), " ",
     h("strong", {}, c.traveler.name || _("Unknown traveler")),
     h("span", { class: "muted" }, " · ", ago(c.received_at))),
-  h("div", { class: "muted" }, [c.country, c.subdivision].filter(Boolean).join(" · ") || _("No position"),
+  h("div", { class: "muted" }, c.place ? h("bdi", { class: "case-place" }, c.place)
+    : [c.country, c.subdivision].filter(Boolean).join(" · ") || _("No position"),
     c.message ? h("div", { class: "case-message" }, c.message) : null,
     c.flagged ? h("div", { class: "danger-text" }, _("Many recent cases from this traveler")) : null));
 }
