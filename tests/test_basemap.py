@@ -64,3 +64,18 @@ def test_a_local_tile_folder_is_served_by_the_app(tiles_app):
 
 def test_without_a_tile_folder_there_are_no_tiles(client):
     assert client.get("/tiles/3/4/2.png").status_code == 404
+
+
+def test_a_configured_tile_server_reaches_the_csp_of_every_response(tmp_path_factory):
+    app = make_test_app(tmp_path_factory, CONSOLE_BASEMAP_URL=OSM,
+                        CONSOLE_BASEMAP_ATTRIBUTION="© OpenStreetMap contributors")
+    client = app.test_client()
+    assert client.get("/api/config").json["basemap"]["url"] == OSM
+    for path in ("/", "/console/", "/api/config"):
+        csp = client.get(path).headers["Content-Security-Policy"]
+        assert "img-src 'self' data: blob: https://*.tile.openstreetmap.org;" in csp, path
+
+
+def test_a_malformed_tile_url_stops_the_app_at_startup(tmp_path_factory):
+    with pytest.raises(ValueError, match="https://"):
+        make_test_app(tmp_path_factory, CONSOLE_BASEMAP_URL="http://tiles.example.org/{z}/{x}/{y}.png")
