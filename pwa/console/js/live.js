@@ -80,7 +80,7 @@ function beep() {
   }
 }
 
-function banner(text, href, { kind = "sos", onDismiss = null } = {}) {
+function banner(text, href, { kind = "case", onDismiss = null } = {}) {
   const box = document.getElementById("live-banner");
   box.replaceChildren(
     h("a", { href, id: "live-banner-link" }, text),
@@ -107,7 +107,8 @@ function missionPeople(event) {
 
 /**
  * Open events over the configured number of people of my mission (the server decides):
- * a banner to the Events page, unless dismissed, and never over a case's banner.
+ * a banner to the Events page, unless dismissed, and never over another banner (a case, an
+ * approval request).
  */
 async function checkHazards() {
   let events;
@@ -120,7 +121,7 @@ async function checkHazards() {
   const fresh = events.filter((event) => event.counts && !seen.has(event.id));
   const box = document.getElementById("live-banner");
   box.dataset.hazardChecks = String(Number(box.dataset.hazardChecks || 0) + 1);
-  if (!fresh.length || (!box.hidden && box.dataset.kind === "sos")) return;
+  if (!fresh.length || (!box.hidden && box.dataset.kind !== "hazard")) return;
   const event = fresh[0];
   const text = _("Hazard in your jurisdiction: {title} — people in the area: {count}", {
     title: isolate(event.title), count: isolate(String(missionPeople(event))) });
