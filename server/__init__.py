@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.config.update(settings.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    from server.web.basemap import basemap
+
+    basemap(app.config)  # a malformed basemap setting stops the app before anything is bound
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],
                                 x_proto=1, x_host=1)

@@ -174,6 +174,16 @@ def from_environment(instance_path: str) -> dict:
         # unset: the embedded .eml outbox under instance/mail/ (``flask mail list``).
         "MAIL_URL": os.environ.get("MAIL_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Compatriot <no-reply@compatriot.invalid>"),
+        # The console's basemap (server/web/basemap.py): an https:// XYZ tile URL template
+        # ({s}, {z}, {x}, {y}) with the attribution its licence requires, or a folder of
+        # z/x/y.png tiles the app serves at /tiles/; neither: Natural Earth borders and cities.
+        "CONSOLE_BASEMAP_URL": os.environ.get("CONSOLE_BASEMAP_URL") or None,
+        "CONSOLE_BASEMAP_ATTRIBUTION": os.environ.get("CONSOLE_BASEMAP_ATTRIBUTION") or "",
+        "CONSOLE_BASEMAP_MAX_ZOOM": int(os.environ.get("CONSOLE_BASEMAP_MAX_ZOOM", 18)),
+        "CONSOLE_TILES_DIR": os.environ.get("CONSOLE_TILES_DIR") or None,
+        # A banner on every console page of a mission's staff for an open hazard event with
+        # at least this many people of the mission in its area.
+        "HAZARD_BANNER_MIN_PEOPLE": int(os.environ.get("HAZARD_BANNER_MIN_PEOPLE", 1)),
     }
 
 

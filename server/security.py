@@ -11,11 +11,14 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_login import current_user
 
+from server.web.basemap import tile_origin
+
+IMG_SRC = "img-src 'self' data: blob:"
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    IMG_SRC,
     "connect-src 'self'",
     "font-src 'self'",
     "manifest-src 'self'",
@@ -37,10 +40,20 @@ HEADERS = {
 HSTS = "max-age=63072000; includeSubDomains"
 
 
+def content_security_policy(app: Flask) -> str:
+    """The CSP, with the console's tile server among the image sources when one is set."""
+    origin = tile_origin(app.config)
+    if origin is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(IMG_SRC, f"{IMG_SRC} {origin}")
+
+
 def install(app: Flask) -> None:
+    headers = {**HEADERS, "Content-Security-Policy": content_security_policy(app)}
+
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)

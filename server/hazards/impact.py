@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import case, delete, exists, func, insert, literal, null, select, union_all
 
+from server import live
 from server.accounts.models import User
 from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
@@ -120,6 +121,8 @@ def count(event: HazardEvent, now: datetime) -> dict:
 
 
 def _store(event: HazardEvent, totals: dict, now: datetime) -> None:
+    """The counts, the missions' share of them (the staff list's scope), and a live event to
+    each mission with enough people in the area for the console's banner."""
     event.counts, event.counted_at = totals, now
     db.session.execute(delete(HazardEventMission).where(HazardEventMission.event_id == event.id))
     if totals["by_mission"]:
@@ -127,3 +130,8 @@ def _store(event: HazardEvent, totals: dict, now: datetime) -> None:
             {"event_id": event.id, "embassy_id": m["embassy_id"], "people": m["people"]}
             for m in totals["by_mission"]])
     db.session.flush()
+    least = current_app.config["HAZARD_BANNER_MIN_PEOPLE"]
+    for mission in totals["by_mission"]:
+        if mission["people"] >= least and event.state == "open":
+            live.publish_after_commit("hazard.counted", mission["embassy_id"], event=event.id,
+                                      people=mission["people"])

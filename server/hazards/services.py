@@ -49,6 +49,17 @@ def list_events(user: User, state: str | None, limit: int) -> list[HazardEvent]:
     return list(db.session.scalars(query.order_by(HazardEvent.effective.desc()).limit(limit)))
 
 
+def banner_events(user: User) -> list[HazardEvent]:
+    """Open events with at least ``HAZARD_BANNER_MIN_PEOPLE`` people of the user's mission in
+    their area (an admin's: of any mission), newest first: the console's banner."""
+    least = current_app.config["HAZARD_BANNER_MIN_PEOPLE"]
+    over = exists().where(HazardEventMission.event_id == HazardEvent.id,
+                          HazardEventMission.people >= least,
+                          scope.mission_filter(user, HazardEventMission.embassy_id))
+    query = select(HazardEvent).where(HazardEvent.state == "open", over)
+    return list(db.session.scalars(query.order_by(HazardEvent.effective.desc()).limit(20)))
+
+
 def get_event(user: User, event_id: int) -> HazardEvent:
     """An event in the user's jurisdiction, else NotFound."""
     return scope.one(_scoped(user).where(HazardEvent.id == event_id))

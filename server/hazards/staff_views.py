@@ -22,6 +22,16 @@ class StaffHazards(MethodView):
         return services.list_events(current_user, **args)
 
 
+@blp.route("/hazards/banner")
+class StaffHazardBanner(MethodView):
+    @READ
+    @blp.response(200, EventOut(many=True))
+    def get(self):
+        """Open events with at least HAZARD_BANNER_MIN_PEOPLE people of my mission in their
+        area, for the console's banner (also announced live as hazard.counted)"""
+        return services.banner_events(current_user)
+
+
 @blp.route("/hazards/<int:event_id>")
 class StaffHazard(MethodView):
     @READ

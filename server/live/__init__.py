@@ -15,7 +15,7 @@ from server.live.redis_hub import RedisHub
 
 EVENT_TYPES = ("sos.new", "sos.changed", "sos.escalated", "approval.requested",
                "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer",
-               "security.sign_in_throttled")
+               "security.sign_in_throttled", "hazard.counted")
 
 
 def redis_url(config) -> str | None:

@@ -124,6 +124,30 @@ def search(query: str, limit: int) -> list[City]:
     return [cities[i] for i in ranked[:limit]]
 
 
+@lru_cache(maxsize=1)
+def _by_population() -> tuple[City, ...]:
+    return tuple(sorted(_cities(), key=lambda city: (-city.population, city.name)))
+
+
+def largest_in(south: float, west: float, north: float, east: float, limit: int) -> list[City]:
+    """The most populous cities inside a box, for a map's labels; ``west > east`` is a box
+    across the antimeridian. A city's districts ("Paris 18 Buttes-Montmartre") are left out
+    once the city itself is in."""
+    across = west > east
+    found: list[City] = []
+    for city in _by_population():
+        if not south <= city.lat <= north:
+            continue
+        if (west <= city.lon or city.lon <= east) if across else (west <= city.lon <= east):
+            if any(city.country == big.country and city.name.startswith(big.name + " ")
+                   for big in found):
+                continue
+            found.append(city)
+            if len(found) == limit:
+                break
+    return found
+
+
 def nearest(lat: float, lon: float) -> City | None:
     """The city a position is best described from: the most populous one no more than
     ``SLACK_KM`` further than the closest. GeoNames lists city districts ("Paris 19

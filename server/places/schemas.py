@@ -46,6 +46,22 @@ class PlaceSearchArgs(BaseSchema):
         min=1, max=50, error=_l("Must be between {min} and {max}.")))
 
 
+class CitiesInArgs(BaseSchema):
+    """A map's visible box; ``west`` greater than ``east`` is a box across 180 degrees."""
+
+    south = latitude(required=True)
+    west = longitude(required=True)
+    north = latitude(required=True)
+    east = longitude(required=True)
+    limit = BoundedInt(load_default=40, validate=validate.Range(
+        min=1, max=200, error=_l("Must be between {min} and {max}.")))
+
+    @validates_schema
+    def south_of_north(self, data, **_kwargs):
+        if data.get("south", 0) > data.get("north", 0):
+            raise ValidationError(_l("Must not be north of the northern edge."), "south")
+
+
 class FoundPlaceOut(Schema):
     name = fields.String(required=True, metadata={"description": "In the caller's language."})
     country = fields.String(allow_none=True, metadata={

@@ -93,6 +93,19 @@ def emergency_numbers(country: str) -> tuple[str, ...]:
                  if shortnumberinfo.is_emergency_number(number, country))
 
 
+def _city(city: gazetteer.City, locale: str) -> dict:
+    return {"name": city.display_name(locale), "country": country_name(city.country, locale),
+            "country_code": city.country, "lat": city.lat, "lon": city.lon,
+            "population": city.population}
+
+
+def cities_in(box: dict, limit: int, locale: str) -> list[dict]:
+    """The most populous cities in a map's box (``south``, ``west``, ``north``, ``east``),
+    for the labels of the console's offline map."""
+    return [_city(city, locale) for city in gazetteer.largest_in(
+        box["south"], box["west"], box["north"], box["east"], limit)]
+
+
 def search_places(query: str, limit: int, locale: str) -> list[dict]:
     """Cities matching ``query`` (or the position it spells) as ``{name, country, lat, lon,
     population}`` in ``locale``."""
@@ -103,7 +116,4 @@ def search_places(query: str, limit: int, locale: str) -> list[dict]:
         return [{"name": gazetteer.describe(lat, lon, locale) or query.strip(),
                  "country": country_name(code, locale) if code else None,
                  "country_code": code, "lat": lat, "lon": lon, "population": None}]
-    return [{"name": city.display_name(locale), "country": country_name(city.country, locale),
-             "country_code": city.country, "lat": city.lat, "lon": city.lon,
-             "population": city.population}
-            for city in gazetteer.search(query, limit)]
+    return [_city(city, locale) for city in gazetteer.search(query, limit)]

@@ -9,6 +9,13 @@ class LanguageOut(Schema):
     dir = fields.String()
 
 
+class BasemapOut(Schema):
+    url = fields.String(metadata={"description": "XYZ tile URL template ({s}, {z}, {x}, {y})."})
+    attribution = fields.String(metadata={"description": "Shown on the map, as the tiles' "
+                                          "licence requires."})
+    max_zoom = fields.Integer()
+
+
 class PublicConfigOut(Schema):
     ministry_name = fields.String()
     home_country = fields.String()
@@ -16,6 +23,8 @@ class PublicConfigOut(Schema):
     hotline_display = displayed("hotline")
     languages = fields.List(fields.Nested(LanguageOut))
     default_language = fields.String()
+    basemap = fields.Nested(BasemapOut, allow_none=True, metadata={
+        "description": "The console's tile layer; null: the built-in borders and cities."})
 
 
 class CatalogOut(Schema):

@@ -10,6 +10,7 @@ from flask_smorest import abort
 
 from server.i18n import catalog_messages, catalog_plurals, text_direction
 from server.web import blp, pages
+from server.web.basemap import basemap
 from server.web.schemas import CatalogOut, PublicConfigOut
 from server.web.shell import (
     PWA_DIR,
@@ -38,6 +39,7 @@ class PublicConfig(MethodView):
             "languages": [{"code": code, "name": Locale.parse(code).display_name,
                            "dir": text_direction(code)} for code in cfg["LANGUAGES"]],
             "default_language": cfg["BABEL_DEFAULT_LOCALE"],
+            "basemap": basemap(cfg),
         }
 
 
@@ -98,3 +100,14 @@ def _static(filename: str):
     if filename in NO_CACHE:
         response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@pages.route("/tiles/<int:z>/<int:x>/<int:y>.png")
+def tile(z: int, x: int, y: int):
+    """A basemap tile from ``CONSOLE_TILES_DIR`` (z/x/y.png, as tile tools write them):
+    the console's map for a ministry whose network reaches no tile server."""
+    folder = current_app.config.get("CONSOLE_TILES_DIR")
+    if not folder:
+        abort(404)
+    return send_from_directory(Path(folder).resolve(), f"{z}/{x}/{y}.png", max_age=86400,
+                               mimetype="image/png")

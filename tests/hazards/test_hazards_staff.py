@@ -59,3 +59,39 @@ def test_a_roll_call_draft_is_a_body_to_review(app, staff_client):
     assert body["areas"][0]["kind"] == "polygon" and len(body["texts"]) == 4
     started = paris.post("/api/staff/rollcalls", json=body)
     assert started.status_code == 202, started.json
+
+
+def test_the_banner_lists_events_with_enough_people_of_my_mission(app, staff_client,
+                                                                  monkeypatch):
+    paris, _ = staff_client("officer", "fr-paris")
+    event = flood(app)
+    assert [e["id"] for e in paris.get("/api/staff/hazards/banner").json] == [event.id]
+    tokyo, _ = staff_client("viewer", "jp-tokyo")
+    assert tokyo.get("/api/staff/hazards/banner").json == []
+    admin, _ = staff_client("admin")
+    assert [e["id"] for e in admin.get("/api/staff/hazards/banner").json] == [event.id]
+    monkeypatch.setitem(app.config, "HAZARD_BANNER_MIN_PEOPLE", 2)  # one traveler inside
+    assert paris.get("/api/staff/hazards/banner").json == []
+
+
+def test_a_count_over_the_threshold_is_announced_live_to_that_mission(app, staff_client,
+                                                                      monkeypatch):
+    from server import live
+
+    staff_client("officer", "fr-paris")  # the sample missions
+    published = []
+    monkeypatch.setattr(live, "publish_after_commit",
+                        lambda kind, embassy_id, **data: published.append((kind, data)))
+    event = flood(app)
+    assert published == [("hazard.counted", {"event": event.id, "people": 1})]
+    published.clear()
+    monkeypatch.setitem(app.config, "HAZARD_BANNER_MIN_PEOPLE", 2)
+    impact.count(event, datetime.now(UTC))
+    assert published == []
+
+
+def test_the_banner_is_in_the_openapi_document_and_needs_staff(client, signup):
+    operation = client.get("/api/openapi.json").json["paths"]["/api/staff/hazards/banner"]
+    assert operation["get"].get("security")
+    signup(client)
+    assert client.get("/api/staff/hazards/banner").status_code == 403

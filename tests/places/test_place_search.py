@@ -77,3 +77,63 @@ def test_within_a_kilometre_a_point_is_in_the_city(app):
         assert gazetteer.describe(48.8535, 2.349, "en") == "in Paris"
     # A district listed as a city does not replace the city everyone knows.
     assert gazetteer.nearest(48.883, 2.383).name == "Paris"
+
+
+CITIES = "/api/staff/places/cities"
+
+
+def test_the_largest_cities_of_a_map_box_come_first(staff_client):
+    client, _user = staff_client("viewer", "fr-paris")
+    france = {"south": 42, "west": -5, "north": 51.2, "east": 8.3, "limit": 5}
+    found = client.get(CITIES, query_string=france)
+    assert found.status_code == 200, found.json
+    assert found.json[0]["name"] == "Paris" and len(found.json) == 5
+    populations = [city["population"] for city in found.json]
+    assert populations == sorted(populations, reverse=True)
+    assert all(42 <= c["lat"] <= 51.2 and -5 <= c["lon"] <= 8.3 for c in found.json)
+
+
+def test_a_city_s_districts_are_not_labelled_beside_it(staff_client):
+    client, _user = staff_client("viewer", "fr-paris")
+    paris = {"south": 48.8, "west": 2.25, "north": 48.92, "east": 2.42, "limit": 30}
+    names = [c["name"] for c in client.get(CITIES, query_string=paris).json]
+    assert names[0] == "Paris"
+    assert not [name for name in names if name.startswith("Paris ")]
+
+
+def test_a_box_across_the_antimeridian_holds_both_sides(staff_client):
+    client, _user = staff_client("viewer", "fr-paris")
+    fiji = {"south": -20, "west": 177, "north": -15, "east": -178, "limit": 50}
+    found = client.get(CITIES, query_string=fiji).json
+    assert found and {c["country_code"] for c in found} == {"FJ"}
+    assert all(c["lon"] >= 177 or c["lon"] <= -178 for c in found)
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    ({"south": 50, "west": 0, "north": 40, "east": 5}, "south"),
+    ({"south": 40, "west": 0, "north": 95, "east": 5}, "north"),
+    ({"south": 40, "north": 50, "east": 5}, "west"),
+    ({"south": 40, "west": 0, "north": 50, "east": 5, "limit": 500}, "limit"),
+])
+def test_a_bad_box_is_refused_naming_the_field(staff_client, args, field):
+    client, _user = staff_client("viewer", "fr-paris")
+    refused = client.get(CITIES, query_string=args)
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]["query"]) == {field}
+
+
+def test_travelers_may_not_list_cities(client, signup):
+    signup(client)
+    box = {"south": 40, "west": 0, "north": 50, "east": 5}
+    assert client.get(CITIES, query_string=box).status_code == 403
+
+
+@pytest.mark.parametrize(("point", "expected"), [
+    ((-18.07, 178.52), "in Nasinu"),  # Fiji
+    ((-18.12, 178.60), "11 km SE of Nasinu"),
+    ((-16.43, -179.9), "78 km E of Labasa"),  # across 180 degrees from the city
+    ((64.8, -179.5), "142 km E of Anadyr"),
+])
+def test_a_point_near_the_antimeridian_is_described_from_its_city(app, point, expected):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gazetteer.describe(*point, "en") == expected

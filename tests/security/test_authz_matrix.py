@@ -48,6 +48,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "pages.service_worker": {"*": ANYONE},
     "pages.console": {"*": ANYONE},  # the console shell; its API calls are the guarded part
     "pages.console_redirect": {"*": ANYONE},
+    "pages.tile": {"*": ANYONE},  # basemap tiles from CONSOLE_TILES_DIR: no one's data
     "api-docs.openapi_json": {"*": ANYONE},
     "web.PublicConfig": {"*": ANYONE},
     "web.Catalog": {"*": ANYONE},
@@ -126,9 +127,11 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffRollCallEvacuation": {"*": X_READ},
     "staff.StaffRollCallEvacuationCsv": {"*": X_READ},
     "staff.PlaceSearch": {"*": STAFF},  # the gazetteer: no one's data
+    "staff.PlaceCities": {"*": STAFF},
     # hazard events: seen by the staff whose jurisdiction they touch; drafts never send
     "staff.StaffEvents": {"*": STAFF},  # the live stream, scoped to the caller's mission
     "staff.StaffHazards": {"*": STAFF},
+    "staff.StaffHazardBanner": {"*": STAFF},
     "staff.StaffHazard": {"*": X_READ},
     "staff.StaffHazardDraftAlert": {"*": X_ACT},
     "staff.StaffHazardDraftRollCall": {"*": X_READ},
@@ -161,7 +164,8 @@ BODIES = {
     ("rollcalls.Answer", "POST"): lambda o: {"answer": "safe", "client_uuid": str(uuid.uuid4()),
                                              "answered_at": utcnow().isoformat()},
 }
-QUERIES = {"staff.TravelerSearch": "q=li", "embassies.Serving": "country=FR"}
+QUERIES = {"staff.TravelerSearch": "q=li", "embassies.Serving": "country=FR",
+           "staff.PlaceCities": "south=42&west=-5&north=51&east=8"}
 
 
 def allowed(endpoint: str, method: str) -> frozenset:
@@ -186,9 +190,13 @@ def test_every_endpoint_has_a_rule(app):
 
 @pytest.fixture
 def world(app, client, other_client, signup, create_trip, staff_client, create_mission,
-          monkeypatch):
+          monkeypatch, tmp_path):
     """The callers (signed-in clients) and the objects they reach for."""
     import server.celery_app
+
+    (tmp_path / "1" / "0").mkdir(parents=True)  # a basemap tile folder with one tile
+    (tmp_path / "1" / "0" / "0.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setitem(app.config, "CONSOLE_TILES_DIR", str(tmp_path))
 
     # Sending, cancelling and acknowledging enqueue background work: not this test's subject.
     monkeypatch.setattr(server.celery_app, "enqueue", lambda *args, **kwargs: None)
@@ -231,7 +239,7 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
               "client_uuid": case.client_uuid, "case_id": case.id, "traveler_id": a["id"],
               "user_id": staff[VIEWER].id, "mission_id": mission_x.id, "locale": "en",
               "code": "FR", "filename": "manifest.webmanifest", "rollcall_id": rollcall_id,
-              "event_id": event_id, "slug": slug}
+              "event_id": event_id, "slug": slug, "z": 1, "x": 0, "y": 0}
     db.session.commit()  # into the test's outer transaction: every request sees it
     return callers, values
 

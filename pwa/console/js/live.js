@@ -3,11 +3,13 @@
 // officer can mute, and a desktop notification when permitted. Polling stays as the fallback.
 import { getInBackground } from "/js/api.js";
 import { h } from "/js/dom.js";
+import { isolate } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { session } from "./session.js";
 
 const FALLBACK_POLL_MS = 15000;
 const MUTE_KEY = "console-muted";
+const HAZARDS_SEEN_KEY = "console-hazards-seen";  // event ids whose banner was dismissed
 const state = { source: null, open: 0, base: "", timer: null, audio: null };
 
 /** Views listen with window.addEventListener("live", (e) => e.detail.type ...). */
@@ -78,13 +80,54 @@ function beep() {
   }
 }
 
-function banner(text, href) {
+function banner(text, href, { kind = "case", onDismiss = null } = {}) {
   const box = document.getElementById("live-banner");
   box.replaceChildren(
     h("a", { href, id: "live-banner-link" }, text),
     h("button", { type: "button", class: "button small", id: "live-banner-close",
-      onclick: () => { box.hidden = true; } }, _("Dismiss")));
+      onclick: () => { box.hidden = true; if (onDismiss) onDismiss(); } }, _("Dismiss")));
+  box.dataset.kind = kind;
   box.hidden = false;
+}
+
+function hazardsSeen() {
+  try {
+    return new Set(JSON.parse(sessionStorage.getItem(HAZARDS_SEEN_KEY) || "[]"));
+  } catch (error) {
+    return new Set();
+  }
+}
+
+/** My mission's people in the event's area (an admin's: everyone counted). */
+function missionPeople(event) {
+  const mine = session.me && session.me.embassy && (event.counts.by_mission || [])
+    .find((m) => m.embassy_id === session.me.embassy.id);
+  return mine ? mine.people : event.counts.people;
+}
+
+/**
+ * Open events over the configured number of people of my mission (the server decides):
+ * a banner to the Events page, unless dismissed, and never over another banner (a case, an
+ * approval request).
+ */
+async function checkHazards() {
+  let events;
+  try {
+    events = await getInBackground("/api/staff/hazards/banner");
+  } catch (error) {
+    return;  // asked again at the next event or fallback tick
+  }
+  const seen = hazardsSeen();
+  const fresh = events.filter((event) => event.counts && !seen.has(event.id));
+  const box = document.getElementById("live-banner");
+  box.dataset.hazardChecks = String(Number(box.dataset.hazardChecks || 0) + 1);
+  if (!fresh.length || (!box.hidden && box.dataset.kind !== "hazard")) return;
+  const event = fresh[0];
+  const text = _("Hazard in your jurisdiction: {title} — people in the area: {count}", {
+    title: isolate(event.title), count: isolate(String(missionPeople(event))) });
+  banner(text, "#/events", { kind: "hazard", onDismiss: () => {
+    sessionStorage.setItem(HAZARDS_SEEN_KEY, JSON.stringify([...seen, ...fresh.map((e) => e.id)]));
+  } });
 }
 
 function notifyDesktop(text, href) {
@@ -124,12 +167,13 @@ function onMessage(event) {
   if (event.type.startsWith("sos.")) onSos(event.type, data);
   if (event.type === "security.sign_in_throttled") onSignInThrottled();
   if (event.type === "approval.requested") onApprovalRequested(data);
+  if (event.type === "hazard.counted") checkHazards();
   dispatchLive(event.type, data);
 }
 
 const TYPES = ["sos.new", "sos.changed", "sos.escalated", "approval.requested",
   "approval.approved", "approval.sent_back", "delivery.progress", "rollcall.answer",
-  "security.sign_in_throttled"];
+  "security.sign_in_throttled", "hazard.counted"];
 
 /** Start (or stop, when signed out) the stream; call it whenever who is signed in changes. */
 export function startLive() {
@@ -144,8 +188,9 @@ export function startLive() {
   if (!state.base) watchTitle();
   state.source = new EventSource("/api/staff/events");
   for (const type of TYPES) state.source.addEventListener(type, onMessage);
-  state.timer = setInterval(countOpen, FALLBACK_POLL_MS);
+  state.timer = setInterval(() => { countOpen(); checkHazards(); }, FALLBACK_POLL_MS);
   countOpen();
+  checkHazards();
 }
 
 /** The mute switch and the notification permission, in the console's bar. */

@@ -1,6 +1,9 @@
-// A Leaflet map whose base layer is Natural Earth country outlines (world-atlas): no tile server.
+// A Leaflet map over the configured basemap (basemap.js) with Natural Earth country outlines
+// (world-atlas) on top; with no tile server, the outlines and city labels are the map.
 /* global L, topojson */
 import { _ } from "/js/i18n.js";
+import { splitGeometry } from "./antimeridian.js";
+import { addBasemap, maxZoom } from "./basemap.js";
 
 let countriesPromise = null;
 
@@ -24,6 +27,7 @@ export function countryFeatures() {
       const collection = topojson.feature(topology, topology.objects.countries);
       for (const feature of collection.features) {
         feature.properties.a2 = numeric[feature.id] || null;
+        feature.geometry = splitGeometry(feature.geometry);  // see antimeridian.js
       }
       return collection;
     });
@@ -36,6 +40,12 @@ export const STYLE = {
   scope: { color: "#2d3748", weight: 1.2, fillColor: "#fffef7", fillOpacity: 1 },
   selected: { color: "#9c0c23", weight: 1.5, fillColor: "#e8798a", fillOpacity: 0.75 },
 };
+// Over a tile layer the outlines only mark the jurisdiction and the selection.
+const OVER_TILES = {
+  land: { color: "#6b7280", weight: 0.5, fillOpacity: 0, opacity: 0.4 },
+  scope: { color: "#2d3748", weight: 1.2, fillColor: "#0b3d91", fillOpacity: 0.04 },
+  selected: { color: "#9c0c23", weight: 1.5, fillColor: "#e8798a", fillOpacity: 0.35 },
+};
 
 /**
  * A map in `element` with the country outlines; `inScope(a2)` marks the jurisdiction and
@@ -44,18 +54,19 @@ export const STYLE = {
 export async function baseMap(element, { inScope = () => true, onCountry = null,
                                           selected = () => false } = {}) {
   const map = L.map(element, {
-    worldCopyJump: false, minZoom: 1, maxZoom: 12, zoomSnap: 0.5,
+    worldCopyJump: false, minZoom: 1, maxZoom: maxZoom(), zoomSnap: 0.5,
     maxBounds: [[-90, -200], [90, 200]], attributionControl: true,
     preferCanvas: false,
   });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(_("Borders: Natural Earth"));
   map.setView([20, 10], 2);
+  const styles = addBasemap(map) ? OVER_TILES : STYLE;
   const collection = await countryFeatures();
   const styleOf = (feature) => {
     const a2 = feature.properties.a2;
-    if (a2 && selected(a2)) return STYLE.selected;
-    return a2 && inScope(a2) ? STYLE.scope : STYLE.land;
+    if (a2 && selected(a2)) return styles.selected;
+    return a2 && inScope(a2) ? styles.scope : styles.land;
   };
   const layer = L.geoJSON(collection, {
     style: styleOf,

@@ -19,6 +19,26 @@ function actions(c, change) {
       _("Resolve")));
 }
 
+/** An outbound link to the position on openstreetmap.org (the server fetches nothing). */
+export function mapLink(lat, lon) {
+  const [y, x] = [lat.toFixed(5), lon.toFixed(5)];
+  return "https://www.openstreetmap.org/?" + new URLSearchParams({ mlat: y, mlon: x })
+    + "#map=16/" + y + "/" + x;
+}
+
+/** Where the traveler is: the place ("3 km NE of Paris"), the point, its accuracy, a link. */
+function position(c) {
+  if (c.lat === null || c.lat === undefined) return _("No position");
+  return [
+    c.place ? h("div", {}, h("bdi", { id: "case-place" }, c.place)) : null,
+    h("div", {}, h("bdi", { dir: "ltr", id: "case-coordinates" }, c.lat.toFixed(5) + ", " + c.lon.toFixed(5)),
+      c.accuracy ? [" · ", h("span", { id: "case-accuracy" },
+        _("accurate to {metres} m", { metres: isolate(String(Math.round(c.accuracy))) }))] : null),
+    h("a", { href: mapLink(c.lat, c.lon), id: "case-map-link", target: "_blank",
+             rel: "noopener noreferrer" }, _("Open in a map")),
+  ].filter(Boolean);
+}
+
 function facts(c) {
   const t = c.traveler;
   return h("dl", { class: "facts" },
@@ -30,9 +50,7 @@ function facts(c) {
     c.acknowledged_at ? [h("dt", {}, _("Acknowledged")), h("dd", { id: "case-acknowledged" },
       _("by {name}, {time}", { name: isolate(c.acknowledged_by_name || "—"),
                                time: isolate(formatDateTime(c.acknowledged_at)) }))] : null,
-    h("dt", {}, _("Position")), h("dd", { dir: "ltr" }, c.lat !== null
-      ? c.lat.toFixed(5) + ", " + c.lon.toFixed(5) + (c.accuracy ? " ±" + Math.round(c.accuracy) + " m" : "")
-      : _("No position")),
+    h("dt", {}, _("Position")), h("dd", { id: "case-position" }, position(c)),
     h("dt", {}, _("Routed by")), h("dd", {}, { position: _("Position"), trip: _("Trip"),
       default: _("Default queue"), crisis: _("Crisis sign-up page") }[c.routed_by] || c.routed_by));
 }

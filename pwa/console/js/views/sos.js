@@ -5,6 +5,7 @@ import { get, getInBackground, patch } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
+import { maxZoom } from "../basemap.js";
 import { baseMap, label } from "../map.js";
 import { poll, screen } from "../session.js";
 import { caseDetail, caseState, unverifiedBadge } from "./sos-case.js";
@@ -29,7 +30,8 @@ function caseItem(c, openId) {
     h("strong", {}, c.traveler.name || _("Unknown traveler")),
     c.unverified ? [" ", unverifiedBadge()] : null,
     h("span", { class: "muted" }, " · ", ago(c.received_at))),
-  h("div", { class: "muted" }, [c.country, c.subdivision].filter(Boolean).join(" · ") || _("No position"),
+  h("div", { class: "muted" }, c.place ? h("bdi", { class: "case-place" }, c.place)
+    : [c.country, c.subdivision].filter(Boolean).join(" · ") || _("No position"),
     c.message ? h("div", { class: "case-message" }, c.message) : null,
     c.flagged ? h("div", { class: "danger-text" }, _("Many recent cases from this traveler")) : null));
 }
@@ -59,7 +61,14 @@ function drawTrail(map, trail, c, { fit }) {
   if (!points.length && c.lat !== null) points.push([c.lat, c.lon]);
   if (!points.length) return;
   L.polyline(points, { color: "#c8102e", weight: 3, className: "sos-trail" }).addTo(trail);
-  if (fit) map.fitBounds(L.latLngBounds(points).pad(0.5), { maxZoom: 7, animate: false });
+  // How far off the last position may be, as a disc around it.
+  const accuracy = c.lat !== null && c.accuracy ? L.circle([c.lat, c.lon], {
+    radius: c.accuracy, color: "#c8102e", weight: 1, fillOpacity: 0.12, interactive: false,
+    className: "sos-accuracy" }).addTo(trail) : null;
+  if (!fit) return;
+  const bounds = L.latLngBounds(points);
+  if (accuracy) bounds.extend(accuracy.getBounds());
+  map.fitBounds(bounds.pad(0.5), { maxZoom: Math.min(15, maxZoom()), animate: false });
 }
 
 function queueScreen() {
