@@ -115,6 +115,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "rollcalls.MyRollCalls": {"*": SIGNED_IN},
     "rollcalls.MyRollCall": {"*": OWNER},  # recipients only
     "rollcalls.Answer": {"*": OWNER},
+    "rollcalls.EmailAnswer": {"*": ANYONE},  # the signed link is the credential (no session)
     "staff.StaffRollCalls": {"GET": STAFF, "POST": STAFF_ACT},
     "staff.StaffRollCallAudience": {"*": STAFF},
     "staff.StaffRollCall": {"*": X_READ},
