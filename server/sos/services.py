@@ -25,6 +25,7 @@ from server.sos import routing
 from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
 from server.staff import scope
+from server.trips import contact
 
 FLOOD_WINDOW = timedelta(minutes=10)
 FLOOD_LIMIT = 5  # new cases per user and window before further ones are flagged
@@ -91,6 +92,7 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
     audit.record(user, "sos.raise", sos, routed_by=sos.routed_by,
                  embassy_id=sos.embassy_id, flagged=sos.flagged)
     _announce("sos.new", sos)
+    contact.tell_later(sos.trip_id, "sos_opened", sos.embassy_id)
     return sos, True
 
 
@@ -169,6 +171,7 @@ def cancel(user: User, client_uuid) -> SosCase:
         audit.record(user, "sos.cancel", sos)
         db.session.flush()
         _announce("sos.changed", sos)
+        contact.tell_later(sos.trip_id, "sos_cancelled", sos.embassy_id)
     return sos
 
 
@@ -226,6 +229,8 @@ def update_case(user: User, case_id: int, data: dict) -> SosCase:
         sos.state = new_state
         audit.record(user, "sos.acknowledge" if new_state == "acknowledged" else "sos.resolve",
                      sos)
+        if sos.is_closed:
+            contact.tell_later(sos.trip_id, f"sos_{new_state}", sos.embassy_id)
     if data.get("note"):
         db.session.add(SosNote(case_id=sos.id, author_id=user.id, author_name=user.name,
                                text=data["note"]))
