@@ -92,6 +92,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffMe": {"*": STAFF},
     "staff.StaffUsers": {"*": ADMIN_ONLY},
     "staff.StaffUser": {"*": ADMIN_ONLY},
+    "staff.StaffUserPassword": {"*": ADMIN_ONLY},
     "staff.TravelerSummary": {"*": STAFF},
     "staff.TravelerSearch": {"*": STAFF},
     "staff.TravelerRecord": {"*": X_READ},
