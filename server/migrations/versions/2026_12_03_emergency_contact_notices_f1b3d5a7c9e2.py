@@ -1,5 +1,7 @@
-"""emergency contact notices: the contact's email address (encrypted), the language picked for
-them, and the traveler's consent that they are told
+"""emergency contact notices: the contact's email, language and the traveler's consent
+
+The contact's email address is encrypted at rest; the language is the one the traveler
+picked for the contact's messages; consent says whether they are told at all.
 
 Added with ALTER TABLE (no batch): SQLite must never rebuild ``trips``, whose drop would
 cascade into its stays and companions.
