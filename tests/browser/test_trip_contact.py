@@ -29,3 +29,5 @@ def test_the_contacts_email_language_and_consent_are_saved(page, traveler):
                           ".then((r) => r.json()).then((t) => t.emergency_contact)")
     assert {k: saved[k] for k in ("email", "language", "consent")} == {
         "email": "wang.fang@example.net", "language": "zh_Hans", "consent": True}
+    page.wait_for_selector("#contact-consent")
+    assert "wang.fang@example.net" in page.text_content("main")
