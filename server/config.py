@@ -218,6 +218,7 @@ class Defaults:
         "server.retention",
         "server.hazards.tasks",
         "server.sms.tasks",
+        "server.trips.tasks",
     ]
     CELERY_BEAT_SCHEDULE = {
         "broadcast-sweep-pending": {"task": "broadcast.sweep_pending", "schedule": 60.0},

@@ -13,13 +13,15 @@ def link_language() -> str:
         current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def page(title: str, text: str, language: str, status: int = 200):
+def page(title: str, text: str, language: str, status: int = 200, form: Markup | None = None):
+    """The page; ``form`` (markup built with escaping) goes under the text."""
     direction = "rtl" if language == "ar" else "ltr"
     html = Markup('<!DOCTYPE html><html lang="{}" dir="{}"><head><meta charset="utf-8">'
                   '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                  "<title>{}</title></head><body><main><h1>{}</h1><p>{}</p>"
+                  "<title>{}</title></head><body><main><h1>{}</h1><p>{}</p>{}"
                   '<p><a href="/">{}</a></p></main></body></html>').format(
-        language.replace("_", "-"), direction, title, title, text, _("Open Compatriot"))
+        language.replace("_", "-"), direction, title, title, text, form or "",
+        _("Open Compatriot"))
     # A Response, so that the API blueprint passes it through instead of serializing it.
     return Response(str(html), status, content_type="text/html; charset=utf-8")
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from server.db import db
 from server.embassies.models import Embassy
 from server.mail.message import build, message_id
+from server.rollcall.links import answer_links
 from server.web.urls import public_url
 
 RTL = ("ar",)
@@ -39,9 +40,12 @@ def _lines(message, text, embassy: Embassy | None, language: str) -> list[tuple[
     return [(label, value) for label, value in rows if value]
 
 
-def _html(headline: str, lines, language: str) -> str:
+def _html(headline: str, lines, language: str, actions=()) -> str:
     direction = "rtl" if language in RTL else "ltr"
-    body = "".join(
+    # Markup's join: a plain str.join would give a str, escaped again below.
+    button = Markup('<p><a href="{}"><strong>{}</strong></a></p>')
+    buttons = Markup("").join(button.format(url, label) for label, url in actions)
+    body = buttons + Markup("").join(
         Markup("<p><strong>{}</strong>: <bdi>{}</bdi></p>").format(label, value) if label
         else Markup("<p>{}</p>").format(value) for label, value in lines)
     return str(Markup('<!DOCTYPE html><html lang="{}" dir="{}"><head><meta charset="utf-8">'
@@ -58,12 +62,15 @@ def compose(message, user, language: str) -> EmailMessage:
         headline = text.headline if text else message.event
         subject = f"[{severity_label(message.severity)}] {headline}"
         lines = _lines(message, text, embassy, language)
-        plain = "\n\n".join(f"{label}: {value}" if label else value for label, value in lines)
+        # A roll call's one-tap answers (server/rollcall/links.py), first in both parts.
+        actions = answer_links(message, user.id, language)
+        plain = "\n\n".join(f"{label}: {value}" if label else value
+                             for label, value in [*actions, *lines])
         headers = {}
         if message.references_id:  # Update / Cancel: under the original in the reader's box
             original = thread_id(message.references_id, user.id)
             headers.update({"In-Reply-To": original, "References": original})
         if message.kind == "alert":  # never on a roll call: its answer is what matters
             headers["List-Unsubscribe"] = f"<{public_url('/#/settings')}>"
-        return build(user.email, subject, plain, _html(headline, lines, language),
+        return build(user.email, subject, plain, _html(headline, lines, language, actions),
                      to_name=user.name, msgid=thread_id(message.id, user.id), headers=headers)

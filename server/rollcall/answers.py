@@ -17,6 +17,7 @@ from server.refusals import Conflict, NotFound
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos import services as sos
 from server.sos.models import SosCase
+from server.trips import contact
 from server.trips.models import Leg
 
 # SOS client_uuid = uuid5(namespace, answer client_uuid): replays of one answer, one case.
@@ -82,6 +83,7 @@ def _replay(user: User, rollcall: RollCall, found: RollCallAnswer) -> RollCallAn
 def answer(user: User, rollcall_id: int, data: dict) -> tuple[dict, bool]:
     """Record an answer once per ``client_uuid``: (my roll call with its answer, recorded)."""
     rollcall, recipient = _mine(user, rollcall_id)
+    before = recipient.answer
     client_uuid = str(data["client_uuid"])
     found = _by_uuid(client_uuid)
     created = found is None
@@ -109,6 +111,8 @@ def answer(user: User, rollcall_id: int, data: dict) -> tuple[dict, bool]:
     db.session.flush()
     rollcall, recipient = _mine(user, rollcall_id)
     db.session.refresh(recipient)
+    if created and row.answer == recipient.answer == "safe" != before:
+        contact.tell_later(_trip_id(recipient), "safe", rollcall.embassy_id)
     return {**_as_recipient(rollcall, recipient, str(get_locale())), "recorded": created}, created
 
 
@@ -128,14 +132,19 @@ def _apply_latest(recipient_id: int, row: RollCallAnswer) -> None:
         .values(**values).execution_options(synchronize_session=False))
 
 
+def _trip_id(recipient: RollCallRecipient) -> int | None:
+    """The trip of the stay the recipient was asked for."""
+    return (db.session.scalar(select(Leg.trip_id).where(Leg.id == recipient.leg_id))
+            if recipient.leg_id else None)
+
+
 def _escalate(user: User, rollcall: RollCall, recipient_id: int, row: RollCallAnswer) -> None:
     """Open an SOS case for a "help" answer, unless this traveler's case from the roll call is
     still open; the case's client_uuid comes from the answer's, so replays make one case."""
     recipient = db.session.get(RollCallRecipient, recipient_id)
     current = db.session.get(SosCase, recipient.sos_case_id) if recipient.sos_case_id else None
     if current is None or current.is_closed:
-        trip_id = (db.session.scalar(select(Leg.trip_id).where(Leg.id == recipient.leg_id))
-                   if recipient.leg_id else None)
+        trip_id = _trip_id(recipient)
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # read by staff
             message = gettext("Roll call %(id)s: I need help (party of %(n)s).",
                               id=rollcall.id, n=row.party_size)

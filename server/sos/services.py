@@ -25,6 +25,7 @@ from server.sos import routing
 from server.sos.models import SosCase, SosFollowUp, SosNote, SosPosition
 from server.sos.schemas import TRAVELER_FIELDS, CaseOut
 from server.staff import scope
+from server.trips import contact
 
 FLOOD_WINDOW = timedelta(minutes=10)
 FLOOD_LIMIT = 5  # new cases per user and window before further ones are flagged
@@ -86,6 +87,7 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         return found, False
     set_committed_value(sos, "embassy", route.mission)  # loaded by the routing: no query
     _opened(user, sos, data)
+    contact.tell_later(sos.trip_id, "sos_opened", sos.embassy_id)
     return sos, True
 
 
@@ -200,6 +202,7 @@ def cancel(user: User, client_uuid) -> SosCase:
         audit.record(user, "sos.cancel", sos)
         db.session.flush()
         _announce("sos.changed", sos)
+        contact.tell_later(sos.trip_id, "sos_cancelled", sos.embassy_id)
     return sos
 
 
@@ -257,6 +260,8 @@ def update_case(user: User, case_id: int, data: dict) -> SosCase:
         sos.state = new_state
         audit.record(user, "sos.acknowledge" if new_state == "acknowledged" else "sos.resolve",
                      sos)
+        if sos.is_closed:
+            contact.tell_later(sos.trip_id, f"sos_{new_state}", sos.embassy_id)
     if data.get("note"):
         db.session.add(SosNote(case_id=sos.id, author_id=user.id, author_name=user.name,
                                text=data["note"]))

@@ -69,6 +69,12 @@ class StaffUserIn(BaseSchema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
+class StaffPasswordIn(BaseSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128),
+                             metadata={"description": "The new password (at least 12 "
+                                       "characters); give it to them in person."})
+
+
 class StaffUserPatch(BaseSchema):
     role = fields.String(validate=validate.OneOf(
         STAFF_ROLES, error=_l("Must be one of: {choices}.")))

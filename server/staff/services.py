@@ -25,6 +25,7 @@ EMAIL_TAKEN = _l("An account with this email already exists.")
 NO_SUCH_MISSION = _l("There is no such mission.")
 NEEDS_MISSION = _l("Officers and viewers belong to a mission.")
 NOT_YOURSELF = _l("You cannot change your own role or disable your own account.")
+OWN_PASSWORD = _l("Change your own password from your account, with your current one.")
 
 
 class StaffProblems(ValueError):
@@ -131,5 +132,21 @@ def update_staff(admin: User, user_id: int, changes: dict) -> User:
         audit.record(admin, "staff.totp_reset", user)
     if changed:
         audit.record(admin, "staff.update", user, changes=changed)
+    db.session.flush()
+    return user
+
+
+def set_password(admin: User, user_id: int, password: str) -> User:
+    """An admin sets a staff member's new password (staff never get a reset link by email):
+    every session of theirs ends, their authenticator stays. Audited (without the password)."""
+    user = get_staff(user_id)
+    if user.id == admin.id:
+        raise Conflict(OWN_PASSWORD, field="password")
+    found = problems(user.role, user.embassy, False, password=password)
+    if found:
+        raise StaffProblems(found)
+    user.password_hash = accounts.hash_password(password)
+    user.rotate_session_token()  # signed out everywhere at once
+    audit.record(admin, "staff.password_set", user)
     db.session.flush()
     return user

@@ -13,6 +13,7 @@ from server.staff.schemas import (
     StaffLoginIn,
     StaffMeOut,
     StaffMePatch,
+    StaffPasswordIn,
     StaffUserIn,
     StaffUserOut,
     StaffUserPatch,
@@ -120,6 +121,18 @@ class StaffUser(MethodView):
     def patch(self, changes, user_id):
         """Change role or mission, disable, or reset the authenticator (admins)"""
         return _problems_as_422(services.update_staff, current_user, user_id, changes)
+
+
+@blp.route("/users/<int:user_id>/password")
+class StaffUserPassword(MethodView):
+    decorators = [require_staff("admin")]
+
+    @blp.arguments(StaffPasswordIn)
+    @blp.response(200, StaffUserOut)
+    def post(self, data, user_id):
+        """Set a staff member's new password (admins): their sessions end, their
+        authenticator stays (staff passwords are never reset by email)"""
+        return _problems_as_422(services.set_password, current_user, user_id, data["password"])
 
 
 @blp.route("/travelers/summary")

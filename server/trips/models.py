@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.crypto import EncryptedString
@@ -21,6 +21,11 @@ class Trip(db.Model):
     # Encrypted at rest (server/crypto.py): read, never searched.
     emergency_contact_name: Mapped[str] = mapped_column(EncryptedString(200))
     emergency_contact_phone: Mapped[str] = mapped_column(EncryptedString(20))
+    emergency_contact_email: Mapped[str | None] = mapped_column(EncryptedString(254))
+    # The language the traveler picked for the messages the contact gets (server/trips/contact.py)
+    emergency_contact_language: Mapped[str | None] = mapped_column(String(10))
+    # The traveler agrees that the contact is told of a "safe" answer and of SOS cases.
+    emergency_contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # Derived from the legs (kept for listing and retention queries); NULL end = resident abroad.
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, index=True)

@@ -17,6 +17,7 @@ from server.validation import (
     SubdivisionCode,
     calendar_day,
     displayed,
+    language,
     latitude,
     longitude,
     phone_display,
@@ -75,6 +76,14 @@ class CompanionIn(BaseSchema):
 class EmergencyContactIn(BaseSchema):
     name = text(200, required=True, min_length=1, empty=_l("Enter their name."))
     phone = Phone(required=True)
+    email = fields.Email(load_default=None, allow_none=True,
+                         validate=validate.Length(max=254))
+    language = language(load_default=None, allow_none=True, metadata={
+        "description": "The language of the messages the contact gets (default: mine)."})
+    consent = fields.Boolean(load_default=False, metadata={
+        "description": "true: the contact is told (by email, else by SMS) when I answer "
+                       "\"I am safe\" to a roll call and when my SOS case is opened and "
+                       "closed; only my name, the fact and the hotline."})
 
 
 MISSION_CONTACTS = MissionOut(only=(
@@ -155,7 +164,9 @@ class TripOut(BaseSchema):
     companions = fields.List(fields.Nested(CompanionOut))
     emergency_contact = fields.Function(lambda trip: {
         "name": trip.emergency_contact_name, "phone": trip.emergency_contact_phone,
-        "phone_display": phone_display(trip.emergency_contact_phone)})
+        "phone_display": phone_display(trip.emergency_contact_phone),
+        "email": trip.emergency_contact_email, "language": trip.emergency_contact_language,
+        "consent": trip.emergency_contact_consent})
     version = fields.Integer()
     updated_at = fields.DateTime()
 

@@ -43,7 +43,7 @@ def current_trip(user: User) -> Trip | None:
     return trips[0] if trips else None
 
 
-def _apply(trip: Trip, data: dict) -> None:
+def _apply(trip: Trip, data: dict, user: User) -> None:
     if "legs" in data:
         trip.legs = [Leg(user_id=trip.user_id, **leg) for leg in data["legs"]]
         trip.start_date = min(leg.start_date for leg in trip.legs)
@@ -52,8 +52,12 @@ def _apply(trip: Trip, data: dict) -> None:
     if "companions" in data:
         trip.companions = [Companion(**c) for c in data["companions"]]
     if "emergency_contact" in data:
-        trip.emergency_contact_name = data["emergency_contact"]["name"]
-        trip.emergency_contact_phone = data["emergency_contact"]["phone"]
+        contact = data["emergency_contact"]
+        trip.emergency_contact_name = contact["name"]
+        trip.emergency_contact_phone = contact["phone"]
+        trip.emergency_contact_email = contact["email"]
+        trip.emergency_contact_language = contact["language"] or user.language
+        trip.emergency_contact_consent = contact["consent"]
     for key in ("purpose", "notes"):
         if key in data:
             setattr(trip, key, data[key])
@@ -62,7 +66,7 @@ def _apply(trip: Trip, data: dict) -> None:
 def create_trip(user: User, data: dict) -> Trip:
     data.pop("version", None)
     trip = Trip(user_id=user.id)
-    _apply(trip, data)
+    _apply(trip, data, user)
     db.session.add(trip)
     db.session.flush()
     return trip
@@ -75,7 +79,7 @@ def update_trip(user: User, trip_id: int, data: dict) -> Trip:
     if expected is not None and expected != trip.version:
         raise Conflict(_l("This trip was changed elsewhere. Reload it and try again."),
                        field="version")
-    _apply(trip, data)
+    _apply(trip, data, user)
     # Always UPDATE the trip row, so its version moves (and a concurrent edit is detected)
     # even when only legs or companions changed.
     trip.updated_at = utcnow()

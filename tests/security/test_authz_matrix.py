@@ -95,6 +95,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffMe": {"*": STAFF},
     "staff.StaffUsers": {"*": ADMIN_ONLY},
     "staff.StaffUser": {"*": ADMIN_ONLY},
+    "staff.StaffUserPassword": {"*": ADMIN_ONLY},
     "staff.TravelerSummary": {"*": STAFF},
     "staff.TravelerSearch": {"*": STAFF},
     "staff.TravelerRecord": {"*": X_READ},
@@ -118,6 +119,7 @@ RULES: dict[str, dict[str, frozenset]] = {
     "rollcalls.MyRollCalls": {"*": SIGNED_IN},
     "rollcalls.MyRollCall": {"*": OWNER},  # recipients only
     "rollcalls.Answer": {"*": OWNER},
+    "rollcalls.EmailAnswer": {"*": ANYONE},  # the signed link is the credential (no session)
     "staff.StaffRollCalls": {"GET": STAFF, "POST": STAFF_ACT},
     "staff.StaffRollCallAudience": {"*": STAFF},
     "staff.StaffRollCall": {"*": X_READ},

@@ -4,9 +4,9 @@ import { get, patch, post } from "../api.js";
 import { h, notice, render } from "../dom.js";
 import { purposes } from "../format.js";
 import { clearErrors, field, formStatus, input, select, showErrors } from "../forms.js";
-import { _ } from "../i18n.js";
+import { _, locale } from "../i18n.js";
 import { go } from "../router.js";
-import { requireUser } from "../state.js";
+import { requireUser, state } from "../state.js";
 import { dropDraft, loadDraft, saveDraft } from "../store.js";
 import { loadTrip } from "./trip.js";
 
@@ -79,7 +79,9 @@ export async function tripFormView({ id } = {}) {
         relationship: value("companions." + i + ".relationship"),
         phone: value("companions." + i + ".phone") })),
       emergency_contact: { name: value("emergency_contact.name"),
-        phone: value("emergency_contact.phone") },
+        phone: value("emergency_contact.phone"), email: value("emergency_contact.email") || null,
+        language: value("emergency_contact.language") || null,
+        consent: form.querySelector('[data-path="emergency_contact.consent"]').checked },
     };
   };
 
@@ -119,7 +121,16 @@ export async function tripFormView({ id } = {}) {
       field(_("Name"), input({ value: values.emergency_contact.name, autocomplete: "off" }),
             { path: "emergency_contact.name" }),
       field(_("Phone"), input({ type: "tel", dir: "ltr", value: values.emergency_contact.phone }),
-            { path: "emergency_contact.phone" })),
+            { path: "emergency_contact.phone" }),
+      field(_("Email (optional)"), input({ type: "email", dir: "ltr", autocomplete: "off",
+        value: values.emergency_contact.email || "" }), { path: "emergency_contact.email" }),
+      field(_("Language of the messages they get"), select(
+        state.config.languages.map((lang) => [lang.code, lang.name]),
+        values.emergency_contact.language || locale()), { path: "emergency_contact.language" }),
+      field(_("Tell them when I answer “I am safe” to a roll call, and when I ask for help"),
+        input({ type: "checkbox", checked: Boolean(values.emergency_contact.consent) }),
+        { path: "emergency_contact.consent",
+          hint: _("By email, or by SMS when there is no email. Only your name, what happened and the consular hotline.") })),
     h("fieldset", { class: "group" }, h("legend", {}, _("Travelling with")), companionsBox,
       h("button", { type: "button", class: "button", onclick: () => {
         const now = collect();

@@ -117,3 +117,47 @@ def test_reset_authenticator_makes_them_enrol_again(console, make_staff, console
     assert after != before and pyotp.TOTP(after).now()
     again.close()
     assert console.errors == []
+
+
+def test_admin_sets_a_new_password_the_officer_is_signed_out_and_keeps_the_authenticator(
+        console, make_staff, browser, base_url):
+    import time
+
+    email = make_staff(name="Claire Petit")
+    other = browser.new_context(base_url=base_url)
+    officer = Console(other.new_page())
+    secret = officer.sign_in(email)
+    console.sign_in(make_staff(role="admin", embassy_key=None))
+    page = console.page
+    page.goto("/console/#/staff")
+    row = f"#staff-table tr[data-email='{email}']"
+    page.click(f"{row} [data-action='set-password']")
+    page.fill('#staff-password-form [data-path="password"]', "short")
+    page.click("#staff-password-form button[type=submit]")
+    page.wait_for_selector('#staff-password-form [data-path="password"][aria-invalid="true"]')
+    new_password = "a brand new staff passphrase"
+    page.fill('#staff-password-form [data-path="password"]', new_password)
+    page.click("#staff-password-form button[type=submit]")
+    page.wait_for_selector("#staff-status .notice-success")
+    assert page.is_hidden("#staff-password")
+    gone = officer.page.evaluate(
+        "() => fetch('/api/staff/me', {credentials: 'same-origin'}).then((r) => r.status)")
+    assert gone == 401
+
+    other.close()
+
+    # The new password, then a code of the same authenticator (no new QR code).
+    again = browser.new_context(base_url=base_url)
+    officer = Console(again.new_page())
+    officer.open("/console/#/login")
+    officer.page.fill('#login-form [data-path="email"]', email)
+    officer.page.fill('#login-form [data-path="password"]', new_password)
+    officer.page.click("#login-form button[type=submit]")
+    officer.page.wait_for_selector('#login-form [data-path="totp"]:visible')
+    assert officer.page.is_hidden("#enrol-qr")
+    # The enrolment used this time step's code; a code works once, so take the next one.
+    officer.page.fill('#login-form [data-path="totp"]', pyotp.TOTP(secret).at(time.time() + 30))
+    officer.page.click("#login-form button[type=submit]")
+    officer.page.wait_for_selector("#nav:not([hidden])")
+    assert officer.errors == [] and console.errors == []
+    again.close()

@@ -1,6 +1,7 @@
 // Staff accounts (admins): who has access, with which role and mission; create an account,
-// disable or re-enable it, have its authenticator set up again. The server refuses everyone
-// else (403); the link is shown to admins only.
+// disable or re-enable it, have its authenticator set up again, set a new password (staff
+// never get a reset link by email). The server refuses everyone else (403); the link is shown
+// to admins only.
 import { get, patch, post } from "/js/api.js";
 import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
@@ -52,7 +53,42 @@ export async function staffView() {
           "data-action": "reset-totp",
           onclick: () => change(user, { reset_totp: true },
             _("Reset the authenticator of {email}? They set it up again at their next sign-in.",
-              { email: user.email })) }, _("Reset authenticator")) : null)))));
+              { email: user.email })) }, _("Reset authenticator")) : null,
+        h("button", { type: "button", class: "button small", "data-action": "set-password",
+          onclick: () => openPassword(user) }, _("Set password")))))));
+  }
+
+  // One panel under the table: the new password for the account whose button was pressed.
+  const passwordPanel = h("section", { class: "panel", id: "staff-password", hidden: true });
+  function openPassword(user) {
+    const password = input({ type: "password", autocomplete: "new-password", maxlength: 128,
+                             dir: "ltr" });
+    const form = h("form", { novalidate: true, class: "stack", id: "staff-password-form" },
+      h("h2", {}, _("New password for {email}", { email: user.email })),
+      formStatus(),
+      field(_("New password"), password, { path: "password",
+        hint: _("At least 12 characters. Give it to them in person. They are signed out everywhere; their authenticator stays.") }),
+      h("div", { class: "row-actions" },
+        h("button", { type: "submit", class: "button primary" }, _("Set password")),
+        h("button", { type: "button", class: "button", "data-action": "cancel-password",
+          onclick: () => { passwordPanel.hidden = true; passwordPanel.replaceChildren(); } },
+          _("Cancel"))));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      try {
+        await post("/api/staff/users/" + user.id + "/password", { password: password.value });
+        passwordPanel.hidden = true;
+        passwordPanel.replaceChildren();
+        status.replaceChildren(notice(_("New password set for {email}. They were signed out.",
+                                        { email: user.email }), "success"));
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+    passwordPanel.replaceChildren(form);
+    passwordPanel.hidden = false;
+    password.focus();
   }
 
   async function change(user, body, confirmText) {
@@ -116,5 +152,6 @@ export async function staffView() {
           h("th", { scope: "col" }, _("Authenticator")), h("th", { scope: "col" }, _("State")),
           h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, _("Actions"))))),
         tbody)),
-      h("section", { class: "panel" }, form))));
+      h("section", { class: "panel" }, form)),
+    passwordPanel));
 }
