@@ -28,10 +28,11 @@ class StaffEvents(MethodView):
     @blp.doc(**DOC)
     def get(self):
         """Live events of my mission: SOS cases, approvals, delivery progress, roll-call answers"""
+        given = request.headers.get("Last-Event-ID") or request.args.get("last")
         try:
-            last_id = int(request.headers.get("Last-Event-ID") or request.args.get("last") or 0)
+            last_id = int(given) if given else None  # None: from now on
         except ValueError:
-            last_id = 0
+            last_id = None
         mission, everything = current_user.embassy_id, current_user.role == "admin"
         seconds = current_app.config.get("LIVE_STREAM_SECONDS", 300)
         db.session.remove()  # the stream never holds a database connection

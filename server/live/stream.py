@@ -23,12 +23,21 @@ def frame(event: dict) -> str:
     return f"id: {event['id']}\nevent: {event['type']}\ndata: {event['data']}\n\n"
 
 
-def events(hub: Hub, *, mission: int | None, everything: bool, last_id: int,
+def events(hub: Hub, *, mission: int | None, everything: bool, last_id: int | None,
            seconds: float, heartbeat: float = HEARTBEAT_SECONDS):
-    """Yield SSE frames: missed events first, then live ones, heartbeats in between."""
+    """Yield SSE frames: missed events first, then live ones, heartbeats in between.
+
+    ``last_id`` None (a console that just opened, no ``Last-Event-ID``) starts from now: what
+    happened before it opened is on its pages already, and replaying it would announce old
+    cases as new. The first frame then carries only the latest id, which the browser keeps and
+    sends back when it reconnects, so nothing published between two streams is missed."""
     inbox = hub.subscribe()
     try:
-        yield "retry: 2000\n\n"
+        if last_id is None:
+            last_id = max((event["id"] for event in hub.since(0)), default=0)
+            yield f"retry: 2000\nid: {last_id}\n\n"
+        else:
+            yield "retry: 2000\n\n"
         for event in hub.since(last_id):
             if visible(event, mission, everything):
                 yield frame(event)

@@ -19,6 +19,15 @@ def test_stream_replays_only_my_missions_events_after_last_event_id():
     assert frames[-1] == ": heartbeat\n\n"
 
 
+def test_a_console_that_just_opened_hears_only_what_happens_from_now():
+    hub = Hub()
+    hub.publish("sos.new", 1, {"case": 10})  # before it opened: on its pages already
+    latest = hub.publish("sos.changed", 1, {"case": 10})
+    frames = drain(hub, mission=1, everything=False, last_id=None)
+    assert frames[0] == f"retry: 2000\nid: {latest['id']}\n\n"  # kept by the browser
+    assert "event:" not in "".join(frames)
+
+
 def test_admin_stream_sees_every_mission_and_the_default_queue():
     hub = Hub()
     hub.publish("sos.new", None, {"case": 1})

@@ -187,6 +187,9 @@ export function startLive() {
   }
   if (!state.base) watchTitle();
   state.source = new EventSource("/api/staff/events");
+  // The stream starts from now: what happened before is on the pages already.
+  state.source.onopen = () => { document.documentElement.dataset.live = "open"; };
+  state.source.onerror = () => { document.documentElement.dataset.live = "connecting"; };
   for (const type of TYPES) state.source.addEventListener(type, onMessage);
   state.timer = setInterval(() => { countOpen(); checkHazards(); }, FALLBACK_POLL_MS);
   countOpen();

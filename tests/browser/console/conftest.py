@@ -83,7 +83,12 @@ class Console:
         page.click("#enrol-form button[type=submit]")
         page.wait_for_selector("#nav:not([hidden])")
         page.wait_for_selector("section.alerts")
+        self.live()
         return secret
+
+    def live(self):
+        """Wait for the live stream: it carries what happens from the moment it opens."""
+        self.page.wait_for_function("() => document.documentElement.dataset.live === 'open'")
 
 
 @pytest.fixture

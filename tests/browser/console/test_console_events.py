@@ -48,6 +48,7 @@ def test_events_page_lists_the_event_and_drafts_an_alert_and_a_roll_call(
         page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
         page.reload()
         page.wait_for_selector("html[dir='rtl']")
+        Console(page).live()
     page.click("#nav-events")
     row = page.locator(f"#event-table tr[data-id='{paris_flood}']")
     row.wait_for()
@@ -73,6 +74,7 @@ def in_language(page, language):
         page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
         page.reload()
         page.wait_for_selector("html[dir='rtl']")
+        Console(page).live()
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
