@@ -97,3 +97,46 @@ def test_delivery_view_keeps_its_chart_and_lists_who_no_channel_reached(
         text = page.inner_text("section.delivery")
         assert "null" not in text and "undefined" not in text and "NaN" not in text
     assert console.errors == []
+
+
+def test_the_composer_says_what_the_sms_will_cost_per_language(
+        page, make_staff, console_app, artifacts):
+    from sqlalchemy import update
+
+    from server.accounts.models import User
+    from server.db import db, utcnow
+    from tests.alerts.conftest import alert_body
+    from tests.staff_auth import enrol
+
+    page.set_viewport_size(WIDE)
+    with PushReceiver() as receiver:
+        client, _ = traveler_with_device(console_app, receiver, "sms-cost", country="KE",
+                                         city="Nairobi", person="Wang Lei")
+    email = client.get("/api/me").json["email"]
+    with console_app.app_context():
+        db.session.execute(update(User).where(User.email == email).values(
+            language="zh_Hans", phone_verified_at=utcnow()))
+        db.session.commit()
+        db.session.remove()
+    drafter, officer = (make_staff(role="admin", embassy_key=None) for _ in range(2))
+    api = console_app.test_client()
+    api.get("/api/config")
+    enrol(api, drafter)
+    long_chinese = "请立即前往安全地点，远离河岸与低洼地区，并留意当地政府的最新指示。" * 4
+    texts = [{"language": "en", "headline": "Flood", "description": "Move to higher ground."},
+             {"language": "zh_Hans", "headline": "洪水", "description": long_chinese}]
+    created = api.post("/api/staff/alerts", json=alert_body(
+        {"kind": "country", "code": "KE"}, severity="Severe", texts=texts))
+    assert created.status_code == 201, created.json
+    expected = api.get(f"/api/staff/alerts/{created.json['id']}/audience").json["cost"]["sms"]
+
+    Console(page).sign_in(officer)
+    page.goto(f"/console/#/alerts/{created.json['id']}")
+    row = page.locator("#audience-sms tr[data-language='zh_Hans']")
+    row.wait_for()
+    segments = expected["languages"]["zh_Hans"]["segments"]
+    assert segments >= 2
+    assert row.locator("[data-figure='messages']").text_content() == "1"
+    assert row.locator("[data-figure='segments']").text_content() == str(segments)
+    assert page.text_content("#audience-sms-segments") == str(expected["total_segments"])
+    page.screenshot(path=str(artifacts / "console-sms-cost.png"), full_page=True)
