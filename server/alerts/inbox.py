@@ -90,7 +90,7 @@ def delivery_stats(alert: Alert) -> dict:
 
 
 def failure_reasons(alert: Alert) -> list[dict]:
-    """Failed deliveries grouped by channel and recorded reason, the largest group first."""
+    """Failed deliveries grouped by channel, state and recorded reason, largest first."""
     return broadcast_stats.failures([alert.id])
 
 

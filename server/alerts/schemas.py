@@ -247,6 +247,8 @@ class UnreachedOut(BaseSchema):
 
 class FailureOut(BaseSchema):
     channel = fields.String()
+    state = fields.String(metadata={"description": "failed, expired (SMS report) or gone "
+                                                   "(push subscription ended)"})
     reason = fields.String(allow_none=True, metadata={"description": "As recorded (null: none)."})
     count = fields.Integer()
 

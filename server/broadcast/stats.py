@@ -12,6 +12,8 @@ from server.db import UTCDateTime, db, on_postgresql
 
 # A delivery that reached its channel's far end: sent (or further, by a delivery report).
 REACHED_STATES = ("sent", "delivered")
+# One that did not, for good: refused, expired (an SMS delivery report), gone (push).
+FAILED_STATES = ("failed", "expired", "gone")
 
 
 def by_state(alert_ids) -> dict:
@@ -30,7 +32,7 @@ def by_channel(alert_ids, answered_user_ids=None) -> dict[str, dict]:
     of user ids: a roll call's answered recipients), the people it reached who answered."""
     columns = [Delivery.channel, func.count().filter(Delivery.state.in_(REACHED_STATES)),
                func.count().filter(Delivery.state == "delivered"),
-               func.count().filter(Delivery.state.in_(("failed", "expired", "gone")))]
+               func.count().filter(Delivery.state.in_(FAILED_STATES))]
     if answered_user_ids is not None:
         columns.append(func.count(func.distinct(Delivery.user_id)).filter(
             Delivery.user_id.in_(answered_user_ids)))
@@ -42,13 +44,16 @@ def by_channel(alert_ids, answered_user_ids=None) -> dict[str, dict]:
 
 
 def failures(alert_ids) -> list[dict]:
-    """Failed deliveries grouped by channel and recorded reason, the largest group first."""
+    """Deliveries that failed (failed, expired, gone: as ``by_channel`` counts them) grouped by
+    channel, state and recorded reason, the largest group first."""
     count = func.count().label("count")
     rows = db.session.execute(
-        select(Delivery.channel, Delivery.error, count)
-        .where(Delivery.alert_id.in_(alert_ids), Delivery.state == "failed")
-        .group_by(Delivery.channel, Delivery.error).order_by(count.desc(), Delivery.channel))
-    return [{"channel": channel, "reason": error, "count": n} for channel, error, n in rows]
+        select(Delivery.channel, Delivery.state, Delivery.error, count)
+        .where(Delivery.alert_id.in_(alert_ids), Delivery.state.in_(FAILED_STATES))
+        .group_by(Delivery.channel, Delivery.state, Delivery.error)
+        .order_by(count.desc(), Delivery.channel, Delivery.state))
+    return [{"channel": channel, "state": state, "reason": error, "count": n}
+            for channel, state, error, n in rows]
 
 
 # Bucket widths of the time series (seconds): the narrowest giving at most SERIES_POINTS.

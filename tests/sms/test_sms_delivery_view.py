@@ -83,7 +83,8 @@ def test_a_roll_call_lists_who_no_channel_reached_and_why_deliveries_failed(
     board = staff.get(f"/api/staff/rollcalls/{rollcall['id']}").json
     assert board["pushes"]["by_channel"]["sms"] == {"sent": 1, "delivered": 0, "failed": 1,
                                                     "answered": 0}
-    assert board["pushes"]["failures"] == [{"channel": "sms", "reason": "barred", "count": 1}]
+    assert board["pushes"]["failures"] == [{"channel": "sms", "state": "failed",
+                                            "reason": "barred", "count": 1}]
     listed = staff.get(f"/api/staff/rollcalls/{rollcall['id']}/unreached").json
     assert [(p["user_id"], p["phone"], p["language"]) for p in listed] == [
         (barred.id, "+33698765432", "ar")]
