@@ -3,19 +3,22 @@ gateway's rate unlimited, against PostgreSQL. Prints messages/s accepted by smsb
 message, in one run:
 
     .venv/bin/python -m bench.sms --recipients 100000 --naive 2000   # the issue's size
-    .venv/bin/python -m bench.sms --recipients 2000 --naive 300      # < 1 minute
+    .venv/bin/python -m bench.sms --recipients 2000 --naive 300      # about a minute
 
-(a) fan-out: a Severe alert to every traveler of one country, each with a verified number and
-no push device, through the broadcast pipeline's own tasks (materialize, batches of
-``PUSH_BATCH_SIZE``, claim, ``KannelGateway.send``: one kept-alive connection, record), run
-in this process (Celery eager: one worker's worth); (b) naive: one HTTP GET to smsbox's
-``sendsms`` per message with a new connection each (``urllib.request.urlopen``), the same
-parameters, on a sample of ``--naive`` messages; (c) escalation: a roll call to the same
-people with a push device each, 30 % answered by push; the beat task ``rollcall.escalate`` run
-directly once the wait is over: the time until every non-answerer has an SMS accepted.
+(a) escalation: a roll call to every traveler of one country (a push device each, a verified
+number), pushed (marked so: the push is ``bench/fanout.py``'s), 30 % answered; the beat task
+``rollcall.escalate`` run directly once the wait is over, its SMS batches sent by Celery
+workers on Redis (``--workers`` processes, ``--pool``): the time until every non-answerer has
+an SMS accepted by smsbox; (b) fan-out: a Severe alert to the same people, now without push,
+through the broadcast pipeline's own tasks in those workers (materialize, batches of
+``PUSH_BATCH_SIZE``, claim, ``KannelGateway.send`` on kept-alive connections, record);
+(c) naive: one HTTP GET to smsbox's ``sendsms`` per message with a new connection each
+(``urllib.request.urlopen``), the same parameters, one after the other, on ``--naive``
+messages.
 
 Kannel's delivery reports go to a sink in another process (answers 200), as they would go to
-the app. CPU: this process (the sender, with its database work) and bearerbox + smsbox.
+the app. CPU per message: the senders (the workers; the naive loop's process) and bearerbox +
+smsbox.
 """
 from __future__ import annotations
 
@@ -74,15 +77,31 @@ def _people(url: str, recipients: int) -> int:
         return conn.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
-def _app(url: str, chain, sink_port: int):
-    app = common.make_app(common.bench_env(url))
-    app.config.update(
-        SMS_GATEWAY_URL=chain.sendsms_url, SMS_CALLBACK_URL=f"http://127.0.0.1:{sink_port}",
-        SMS_RATE=1e9, CELERY_TASK_ALWAYS_EAGER=True, BROADCAST_NO_PUSH_CHANNELS=(),
-        BROADCAST_PERSON_CHANNELS={"Severe": ("sms",), "rollcall": ()},
-        ROLLCALL_ESCALATION_CHANNELS=("sms",))
-    app.extensions["celery"].conf.task_always_eager = True
+def _env(url: str, broker: str, chain, sink_port: int) -> dict:
+    return {**common.bench_env(url, broker), "SMS_GATEWAY_URL": chain.sendsms_url,
+            "SMS_CALLBACK_URL": f"http://127.0.0.1:{sink_port}", "SMS_RATE": "1000000000"}
+
+
+def _app(env: dict):
+    """This process: sets up and runs the beat task; its tasks go to the workers, except
+    during the roll call's setup (run here, eager)."""
+    app = common.make_app(env)
+    app.config.update(BROADCAST_NO_PUSH_CHANNELS=(), ROLLCALL_ESCALATION_CHANNELS=("sms",),
+                      BROADCAST_PERSON_CHANNELS={**app.config["BROADCAST_PERSON_CHANNELS"],
+                                                 "rollcall": ()})
     return app
+
+
+def _pending_sms(alert_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from server.broadcast.models import Delivery
+    from server.db import db
+
+    count = db.session.scalar(select(func.count()).where(
+        Delivery.alert_id == alert_id, Delivery.channel == "sms", Delivery.state == "pending"))
+    db.session.rollback()
+    return count
 
 
 def _sms_sent(alert_id: int) -> int:
@@ -95,36 +114,58 @@ def _sms_sent(alert_id: int) -> int:
         Delivery.alert_id == alert_id, Delivery.channel == "sms", Delivery.state == "sent"))
 
 
-def _report(label: str, count: int, wall: float, cpu_self: float, cpu_kannel: float) -> float:
+def _until_sent(app, alert_id: int, started: float, expected: int | None = None) -> float:
+    """Seconds from ``started`` until the alert has no pending SMS (and ``expected`` rows)."""
+    from sqlalchemy import func, select
+
+    from server.broadcast.models import Delivery
+    from server.db import db
+
+    while True:
+        time.sleep(0.2)
+        with app.app_context():
+            rows = db.session.scalar(select(func.count()).where(
+                Delivery.alert_id == alert_id, Delivery.channel == "sms"))
+            left = _pending_sms(alert_id)
+        if left == 0 and rows and (expected is None or rows >= expected):
+            return time.perf_counter() - started
+        if time.perf_counter() - started > 3600:
+            raise RuntimeError(f"{left} SMS still pending after an hour")
+
+
+def _report(label: str, count: int, wall: float, cpu_sender: float, cpu_kannel: float) -> float:
     rate = count / wall if wall else 0.0
     print(f"{label:>10}: {count:,} SMS accepted in {wall:.1f} s = {rate:,.0f} messages/s; "
-          f"CPU per message: sender {cpu_self / max(count, 1) * 1e6:,.0f} µs, "
+          f"CPU per message: sender {cpu_sender / max(count, 1) * 1e6:,.0f} µs, "
           f"bearerbox+smsbox {cpu_kannel / max(count, 1) * 1e6:,.0f} µs", flush=True)
     return rate
 
 
-def fan_out(app, meter_pids) -> tuple[int, float]:
+def fan_out(app, workers, kannel_pids) -> float:
     from sqlalchemy import text
 
     from server.broadcast import tasks
+    from server.celery_app import bound
     from server.db import db
 
     with app.app_context():
         db.session.execute(text("TRUNCATE alerts CASCADE"))  # the roll call's rows
         db.session.execute(text("DELETE FROM devices"))  # SMS only: nobody has push
         alert = common.create_alert([{"kind": "country", "code": COUNTRY}], severity="Severe")
+        alert_id = alert.id
         db.session.commit()
-        meter = common.ProcessMeter(meter_pids)
-        wall, cpu = time.perf_counter(), time.process_time()
-        tasks.send_alert.run(alert.id)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        sent = _sms_sent(alert.id)
-        rate = _report("fan-out", sent, wall, cpu, meter.cpu())
+    senders, kannel = common.ProcessMeter(workers), common.ProcessMeter(kannel_pids)
+    started = time.perf_counter()
+    with app.app_context():
+        bound(tasks.send_alert).delay(alert_id)
+    wall = _until_sent(app, alert_id, started)
+    with app.app_context():
+        sent = _sms_sent(alert_id)
         db.session.remove()
-    return sent, rate
+    return _report("fan-out", sent, wall, senders.cpu(), kannel.cpu())
 
 
-def naive(app, chain, sample: int, meter_pids) -> float:
+def naive(app, sample: int, kannel_pids) -> float:
     from server.sms import outbox
     from server.sms.gateway import SmsOut
 
@@ -133,17 +174,17 @@ def naive(app, chain, sample: int, meter_pids) -> float:
         messages = [SmsOut(i, f"+6682{i:07d}", "Protests downtown: stay indoors tonight.",
                            outbox.dlr_url(i, delivery=True)) for i in range(sample)]
         endpoint = client.endpoint
-    meter = common.ProcessMeter(meter_pids)
+    kannel = common.ProcessMeter(kannel_pids)
     wall, cpu = time.perf_counter(), time.process_time()
     accepted = 0
     for message in messages:
         with urllib.request.urlopen(f"{endpoint}?{urlencode(client.params(message))}") as r:  # noqa: S310
-            accepted += r.status == 202 or r.status == 200
+            accepted += r.status in (200, 202)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return _report("naive", accepted, wall, cpu, meter.cpu())
+    return _report("naive", accepted, wall, cpu, kannel.cpu())
 
 
-def escalation(app, people: int, meter_pids) -> None:
+def escalation(app, people: int, workers, kannel_pids) -> None:
     from sqlalchemy import func, select, update
 
     from server.alerts.models import Alert
@@ -155,6 +196,7 @@ def escalation(app, people: int, meter_pids) -> None:
     from server.rollcall.schemas import RollCallIn
     from server.staff import services as staff
 
+    celery = app.extensions["celery"]
     with app.test_request_context():
         admin = staff.create_staff(email=f"bench-{time.time_ns()}@example.org", name="Bench",
                                    role="admin", password=secrets.token_urlsafe(24))
@@ -163,12 +205,14 @@ def escalation(app, people: int, meter_pids) -> None:
                 "deadline": (utcnow() + timedelta(hours=6)).isoformat()}
         pushing = rollcall_tasks.enqueue_pending
         rollcall_tasks.enqueue_pending = lambda *a, **k: 0  # the push itself is not measured
+        celery.conf.task_always_eager = True  # recipients and pushes materialized here
         started = time.perf_counter()
         try:
             rollcall = rollcalls.start(admin, RollCallIn().load(body))
-            db.session.commit()  # materializes recipients and pushes (eager)
+            db.session.commit()
         finally:
             rollcall_tasks.enqueue_pending = pushing
+            celery.conf.task_always_eager = False
         alert_id, rollcall_id = rollcall.alert_id, rollcall.id
         now = utcnow()
         db.session.execute(update(Delivery).where(Delivery.alert_id == alert_id).values(
@@ -183,16 +227,20 @@ def escalation(app, people: int, meter_pids) -> None:
             RollCallRecipient.rollcall_id == rollcall_id, RollCallRecipient.answer.is_(None)))
         print(f"roll call: {people:,} recipients, {people - silent:,} answered by push, "
               f"{silent:,} silent (set up in {time.perf_counter() - started:.1f} s)", flush=True)
-        meter = common.ProcessMeter(meter_pids)
-        wall, cpu = time.perf_counter(), time.process_time()
-        added = rollcall_tasks.escalate.run()
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    senders, kannel = common.ProcessMeter(workers), common.ProcessMeter(kannel_pids)
+    started = time.perf_counter()
+    with app.app_context():
+        added = rollcall_tasks.escalate.run()  # the beat task: rows, then batches to workers
+        task = time.perf_counter() - started
+    wall = _until_sent(app, alert_id, started, silent)
+    with app.app_context():
         sent = _sms_sent(alert_id)
-        assert added == silent, (added, silent)
-        _report("escalation", sent, wall, cpu, meter.cpu())
-        print(f"escalation: every one of the {silent:,} non-answerers has an SMS "
-              f"{wall:.1f} s after the beat task started ({sent == silent})", flush=True)
         db.session.remove()
+    assert added == silent == sent, (added, silent, sent)
+    _report("escalation", sent, wall, senders.cpu(), kannel.cpu())
+    print(f"escalation: every one of the {silent:,} non-answerers has an SMS accepted "
+          f"{wall:.1f} s after the beat task started (the task itself: {task:.1f} s)",
+          flush=True)
 
 
 def main() -> None:
@@ -201,7 +249,11 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=2000)
     parser.add_argument("--database-url", default=pgdb.with_database(common.DEFAULT_SERVER,
                                                                       DATABASE))
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pool", default="threads:4", help="celery worker --pool[:concurrency]")
     args = parser.parse_args()
+    from bench.fanout import Workers
     from deploy.kannel.chain import Chain
 
     print(common.machine(), flush=True)
@@ -212,15 +264,21 @@ def main() -> None:
     ready.wait(10)
     workdir = Path(tempfile.mkdtemp(prefix="bench-kannel-"))
     chain = Chain(workdir, f"http://127.0.0.1:{port.value}", "bench-secret", log_level=4).start()
+    env = _env(args.database_url, args.broker, chain, port.value)
+    workers = Workers(args.workers, env, workdir, args.pool)
     try:
-        app = _app(args.database_url, chain, port.value)
+        workers.wait_ready(env)
+        app = _app(env)
         pids = [chain.processes["bearerbox"].pid, chain.processes["smsbox"].pid]
-        escalation(app, people, pids)
-        _, fast = fan_out(app, pids)
-        slow = naive(app, chain, args.naive, pids)
+        senders = [p.pid for p in workers.procs]
+        print(f"{args.workers} workers --pool {args.pool}, Kannel in {workdir}", flush=True)
+        escalation(app, people, senders, pids)
+        fast = fan_out(app, senders, pids)
+        slow = naive(app, args.naive, pids)
         print(f"fan-out / naive: {fast / slow:.1f}x; {common.load()}", flush=True)
         print(f"operator (fakesmsc) got {len(chain.received()):,} segments", flush=True)
     finally:
+        workers.stop()
         chain.stop()
         sink.terminate()
 

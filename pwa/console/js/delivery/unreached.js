@@ -12,7 +12,14 @@ function languageName(code) {
   return found ? found.name : code || "";
 }
 
-/** `url`: the JSON list (`url + ".csv"`: the CSV). `refresh()` reads it again. */
+/** What the list depends on: reading it again is worth it only when this changes. */
+export function reachKey(stats) {
+  return ["total", "sent", "delivered", "failed", "expired", "gone"]
+    .map((key) => stats[key] || 0).join("/");
+}
+
+/** `url`: the JSON list (`url + ".csv"`: the CSV). `refresh()` reads it again; `waiting()`
+ * says it follows once every delivery is handled (while sending, nearly everyone is in it). */
 export function unreachedPanel(url) {
   const body = h("tbody", { id: "unreached-rows" });
   const summary = h("p", { id: "unreached-summary" });
@@ -38,5 +45,9 @@ export function unreachedPanel(url) {
       h("td", {}, p.phone ? telLink(p.phone, p.phone) : _("no phone number")),
       h("td", {}, languageName(p.language)))));
   }
-  return { element, refresh };
+  function waiting() {
+    table.hidden = true;
+    summary.textContent = _("The call list follows once every delivery is handled.");
+  }
+  return { element, refresh, waiting };
 }

@@ -9,7 +9,7 @@ import { label, severities, stateLabel } from "../alert-fields.js";
 import { drawChart, SERIES } from "../chart.js";
 import { channelsPanel } from "../delivery/channels.js";
 import { failuresPanel } from "../delivery/failures.js";
-import { unreachedPanel } from "../delivery/unreached.js";
+import { reachKey, unreachedPanel } from "../delivery/unreached.js";
 import { poll, screen } from "../session.js";
 
 const FAST_MS = 1000;
@@ -91,11 +91,14 @@ export async function deliveryView({ id }) {
   }
 
   let interval = FAST_MS;
-  let handled = null;  // the call list is read again when the handled count changes
+  let handled = null;  // the call list is read once all is handled (and when that changes)
   const stop = poll(async () => {
     const stats = await getInBackground("/api/staff/alerts/" + alert.id + "/deliveries");
-    if (stats.total - stats.pending !== handled) {
-      handled = stats.total - stats.pending;
+    if (stats.pending > 0) {
+      handled = null;
+      unreached.waiting();
+    } else if (reachKey(stats) !== handled) {  // done, or reports changed who was reached
+      handled = reachKey(stats);
       unreached.refresh().catch(() => { handled = null; });  // tried again at the next poll
     }
     if (alert.state === "sending" || stats.pending > 0) {

@@ -8,7 +8,7 @@ import { _ } from "/js/i18n.js";
 import { drawChart } from "../chart.js";
 import { channelsPanel } from "../delivery/channels.js";
 import { failuresPanel } from "../delivery/failures.js";
-import { unreachedPanel } from "../delivery/unreached.js";
+import { reachKey, unreachedPanel } from "../delivery/unreached.js";
 import { baseMap, fitCountries, label } from "../map.js";
 import { canAct, poll, screen } from "../session.js";
 import { questionOf, rollcallState } from "./rollcalls.js";
@@ -216,9 +216,11 @@ export async function rollcallView({ id }) {
     drawChart(canvas, samples(rollcall.created_at, board.series, totals.recipients),
               { series: SERIES, tickLabel: hhmm, minStep: 60000 });
     paintActions();
-    const handled = board.pushes.total - board.pushes.pending;
-    if (handled !== unreachedAt) {  // the call list is read again when deliveries move on
-      unreachedAt = handled;
+    if (board.pushes.pending > 0) {
+      unreachedAt = null;
+      parts.unreached.waiting();
+    } else if (reachKey(board.pushes) !== unreachedAt) {  // all handled; a report, a reminder
+      unreachedAt = reachKey(board.pushes);
       parts.unreached.refresh().catch(() => { unreachedAt = null; });
     }
   }
