@@ -94,6 +94,17 @@ def test_delivery_view_keeps_its_chart_and_lists_who_no_channel_reached(
         page.wait_for_function("() => Number(document.querySelector('#delivery-chart')"
                                "?.dataset.points) >= 2")
         assert _chart(page) == (points, ticks)
+        if language == "en":  # the time axis for other spans: steps from the duration
+            labels = page.evaluate("""async () => {
+                const { timeTicks, elapsedLabel } = await import('/console/js/chart.js');
+                return [2000, 90000, 2400000, 18000000].map((span) => {
+                  const { step, ticks } = timeTicks(span);
+                  return ticks.map((t) => elapsedLabel(t, step));
+                });
+            }""")
+            assert labels == [["0 s", "1 s", "2 s"], [f"{n} s" for n in range(0, 91, 15)],
+                              ["0 min", "10 min", "20 min", "30 min", "40 min"],
+                              ["0 h", "1 h", "2 h", "3 h", "4 h", "5 h"]], labels
         text = page.inner_text("section.delivery")
         assert "null" not in text and "undefined" not in text and "NaN" not in text
     assert console.errors == []
