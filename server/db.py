@@ -113,6 +113,16 @@ def _insert_statement(dialect: str, table, unless_exists: tuple[str, ...]):
             .returning(*table.columns))
 
 
+def write_transaction() -> None:
+    """End the transaction in progress and begin one that writes: for background work that
+    read, then waited on the network, and now records what happened. On SQLite the read
+    would be refused its upgrade to a write if a request committed meanwhile
+    (SQLITE_BUSY_SNAPSHOT, no waiting): the new one takes the write lock at once, waiting
+    its turn like a request does."""
+    db.session.commit()
+    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def _may_write() -> bool:
     from flask import has_request_context, request
 
@@ -150,4 +160,8 @@ def install_engine_hooks(app) -> None:
         # (SQLITE_BUSY_SNAPSHOT, no waiting), while BEGIN IMMEDIATE waits (busy_timeout) for
         # the write lock: a request that may write takes it at once, so its reads and writes
         # are one unit of work, committed or rolled back together at the request's end.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        # A connection or session can choose with the execution option ``sqlite_begin``
+        # ("DEFERRED" or "IMMEDIATE").
+        mode = connection.get_execution_options().get("sqlite_begin")
+        mode = mode or ("IMMEDIATE" if _may_write() else "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")

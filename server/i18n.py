@@ -5,6 +5,7 @@ One set of catalogs in ``locales/`` serves both the server and the app: the app 
 """
 from __future__ import annotations
 
+import gettext
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,12 +57,38 @@ def text_direction(locale: str) -> str:
     return Locale.parse(locale).character_order == "right-to-left" and "rtl" or "ltr"
 
 
+# The app picks a plural form without evaluating the catalog's C expression (its CSP forbids
+# eval): the form index of every n below 200 is sent, and n >= 200 reuses n % 100 + 100,
+# which gives the same form under every rule that depends on n only through n % 100
+# and small values of n (all the languages served here).
+PLURAL_TABLE_SIZE = 200
+
+
+@lru_cache(maxsize=16)
+def _catalog(directory: str, locale: str):
+    path = Path(directory) / locale / "LC_MESSAGES" / "messages.mo"
+    if not path.exists():
+        return None
+    with path.open("rb") as fh:
+        return read_mo(fh)
+
+
 @lru_cache(maxsize=16)
 def catalog_messages(directory: str, locale: str) -> dict[str, str]:
     """All translated messages of a compiled catalog, as ``{msgid: msgstr}``."""
-    path = Path(directory) / locale / "LC_MESSAGES" / "messages.mo"
-    if not path.exists():
+    catalog = _catalog(directory, locale)
+    if catalog is None:
         return {}
-    with path.open("rb") as fh:
-        catalog = read_mo(fh)
     return {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+
+
+@lru_cache(maxsize=16)
+def catalog_plurals(directory: str, locale: str) -> dict:
+    """The plural messages as ``{singular: [form, ...]}`` and the form index of each n."""
+    catalog = _catalog(directory, locale)
+    if catalog is None:
+        return {"plurals": {}, "plural_index": []}
+    choose = gettext.c2py(catalog.plural_expr)
+    forms = {m.id[0]: list(m.string) for m in catalog
+             if isinstance(m.id, (list, tuple)) and all(m.string)}
+    return {"plurals": forms, "plural_index": [choose(n) for n in range(PLURAL_TABLE_SIZE)]}

@@ -79,6 +79,21 @@ def app(tmp_path_factory):
 
 
 @contextmanager
+def writing(app):
+    """An app context whose transactions take SQLite's write lock at their first statement,
+    for test code that reads and then writes beside a live app's threads (WAL refuses to
+    turn a read that another commit has overtaken into a write)."""
+    with app.app_context():
+        session = db.session()
+        session.execution_options = session.execution_options.union(
+            {"sqlite_begin": "IMMEDIATE"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
+@contextmanager
 def rolled_back(app):
     """Bind the session to a new connection whose transaction is rolled back at the end (the
     requests' commits become savepoints in it). Nests: the one inside uses a connection of its
@@ -86,7 +101,9 @@ def rolled_back(app):
     with app.app_context():
         engines = db.engines
         bound = engines[None]
-        connection = bound.engine.connect()  # an Engine's .engine is itself
+        # An Engine's .engine is itself. DEFERRED: this transaction spans the whole test
+        # and must not take SQLite's write lock before the test writes.
+        connection = bound.engine.connect().execution_options(sqlite_begin="DEFERRED")
         transaction = connection.begin()
         engines[None] = connection
         db.session.remove()

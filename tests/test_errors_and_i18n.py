@@ -52,6 +52,25 @@ def test_catalogs_are_complete_for_every_language(client):
         assert catalog["dir"] == ("rtl" if locale == "ar" else "ltr")
 
 
+def test_plural_messages_are_served_with_each_count_s_form(client):
+    """The apps cannot evaluate the catalog's plural rule (CSP: no eval): each language sends
+    its forms and the form of every n below 200, and all forms are translated."""
+    english = client.get("/api/i18n/en.json").json
+    assert english["plurals"]["{count} traveler"] == ["{count} traveler", "{count} travelers"]
+    assert english["plural_index"][:3] == [1, 0, 1]
+    arabic = client.get("/api/i18n/ar.json").json
+    forms = arabic["plurals"]["{count} traveler"]
+    assert len(forms) == 6 and all(forms)
+    index = arabic["plural_index"]
+    assert len(index) == 200
+    assert [index[n] for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 103)] == [
+        0, 1, 2, 3, 3, 5, 5, 4, 4, 3]
+    for locale in ("zh_Hans", "zh_Hant"):
+        catalog = client.get(f"/api/i18n/{locale}.json").json
+        assert set(catalog["plurals"]) >= set(english["plurals"]), locale
+        assert set(catalog["plural_index"]) == {0}
+
+
 def test_unknown_catalog_is_404(client):
     assert client.get("/api/i18n/xx.json").status_code == 404
 

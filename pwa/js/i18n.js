@@ -2,13 +2,29 @@
 // Every literal is wrapped in _("...") so `make translations` extracts it.
 
 let messages = {};
+let plurals = {};
+let pluralIndex = [];
 let current = { locale: "en", dir: "ltr" };
+
+function fill(text, params) {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (match, key) => (key in params ? String(params[key]) : match));
+}
 
 /** The translation of `message` in the current language, with {name} placeholders filled. */
 export function _(message, params) {
-  const text = messages[message] || message;
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (match, key) => (key in params ? String(params[key]) : match));
+  return fill(messages[message] || message, params);
+}
+
+/** The form of a plural message for the count `n` ({count} is filled with it). */
+export function ngettext(singular, plural, n, params) {
+  const forms = plurals[singular];
+  const count = Math.abs(Math.trunc(n));
+  const index = pluralIndex.length
+    ? pluralIndex[count < pluralIndex.length ? count : 100 + (count % 100)]
+    : Number(n !== 1);
+  const text = (forms && forms[index]) || (n === 1 ? singular : plural);
+  return fill(text, { count: String(n), ...params });
 }
 
 /** Mark a string for extraction where it is translated later. */
@@ -32,6 +48,8 @@ export async function setLocale(code) {
   if (!response.ok) throw new Error("catalog " + code + ": " + response.status);
   const catalog = await response.json();
   messages = catalog.messages || {};
+  plurals = catalog.plurals || {};
+  pluralIndex = catalog.plural_index || [];
   current = { locale: catalog.locale, dir: catalog.dir };
   document.documentElement.lang = languageTag(catalog.locale);
   document.documentElement.dir = catalog.dir;

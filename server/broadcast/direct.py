@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from server.celery_app import bound, enqueue_after_commit
-from server.db import db
+from server.db import db, write_transaction
 from server.devices.models import Device
 from server.push import MAX_PAYLOAD, PushMessage
 
@@ -55,6 +55,7 @@ def deliver_direct(user_id: int, kind: str, data: dict, device_ids: list[int] | 
                                        user_id, result.id, result.error or result.status)
     gone = [r.id for r in results if r.outcome == "gone"]
     if gone:
+        write_transaction()  # the device read, held while sending, ends here
         db.session.execute(delete(Device).where(Device.id.in_(gone)))
     db.session.commit()
     for countdown, ids in by_delay(retries).items():

@@ -25,7 +25,7 @@ from server.broadcast import audience, kinds
 from server.broadcast.channels import CHANNELS
 from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery
 from server.celery_app import bound
-from server.db import UTCDateTime, among, db, on_postgresql, utcnow
+from server.db import UTCDateTime, among, db, on_postgresql, utcnow, write_transaction
 from server.devices.models import Device
 from server.sending import SendResult
 
@@ -212,6 +212,7 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
             current_app.logger.warning("alert %s delivery %s failed: %s", alert_id, row.id,
                                        result.error)
         done[(state, result.status, result.error if state == "failed" else None)].append(row.id)
+    write_transaction()  # the channels' reads, held while they sent, end here
     for (state, status, error), ids in done.items():
         _finish(ids, state, status, now, error)
     if retries:

@@ -22,3 +22,8 @@ class CatalogOut(Schema):
     locale = fields.String()
     dir = fields.String()
     messages = fields.Dict(keys=fields.String(), values=fields.String())
+    plurals = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                          metadata={"description": "Plural messages: the forms of each, by "
+                                                   "the singular msgid."})
+    plural_index = fields.List(fields.Integer(), metadata={
+        "description": "The form to use for n = 0..199; for n >= 200 use n % 100 + 100."})

@@ -8,7 +8,7 @@ from flask import Response, current_app, redirect, send_from_directory
 from flask.views import MethodView
 from flask_smorest import abort
 
-from server.i18n import catalog_messages, text_direction
+from server.i18n import catalog_messages, catalog_plurals, text_direction
 from server.web import blp, pages
 from server.web.schemas import CatalogOut, PublicConfigOut
 from server.web.shell import (
@@ -48,9 +48,10 @@ class Catalog(MethodView):
         """Every UI message of one language, for the apps"""
         if locale not in current_app.config["LANGUAGES"]:
             abort(404)
+        directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
         return {"locale": locale, "dir": text_direction(locale),
-                "messages": catalog_messages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"],
-                                             locale)}
+                "messages": catalog_messages(directory, locale),
+                **catalog_plurals(directory, locale)}
 
 
 @pages.route("/")

@@ -19,7 +19,7 @@ from server.devices.models import Device
 from server.staff import services as staff
 from server.trips.models import Leg, Trip
 from tests.alerts.conftest import STAFF_PASSWORD, alert_body, here
-from tests.conftest import ApiClient, make_test_app
+from tests.conftest import ApiClient, make_test_app, stop_background
 from tests.pushreceiver import PushReceiver, make_subscription
 from tests.staff_auth import enrol
 
@@ -38,9 +38,7 @@ def live_app(app, tmp_path_factory):
         upgrade(revision="heads")
     live.test_client_class = ApiClient
     yield live
-    for service in ("celery_beat", "celery_worker"):
-        if live.extensions.get(service) is not None:
-            live.extensions[service].stop()
+    stop_background(live)
     with live.app_context():
         db.engine.dispose()
     app.extensions["celery"].set_current()

@@ -23,7 +23,7 @@ from tests.browser.pushing import (
     to_arabic,
     wait_until,
 )
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, writing
 from tests.pushreceiver import PushReceiver, make_subscription
 from tests.staff_auth import STAFF_PASSWORD, enrol
 
@@ -59,7 +59,7 @@ def staff(live_app):
     from server.staff import services
 
     email = f"officer-{uuid.uuid4().hex[:8]}@example.org"
-    with live_app.app_context():
+    with writing(live_app):
         services.create_staff(email=email, name="Chen Jing", role="officer",
                               password=STAFF_PASSWORD, embassy_key="fr-paris")
         db.session.commit()

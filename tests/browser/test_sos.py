@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import writing
+
 LOUVRE = {"latitude": 48.8606, "longitude": 2.3376, "accuracy": 25}
 FRANCE_EMERGENCY = "tel:+33199001235"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -167,7 +169,7 @@ def test_acknowledgement_shows_received_by_the_mission(page, traveler, live_app,
     wait_state(page, "open")
     [case] = server_cases(live_app, email_of(traveler))
 
-    with live_app.app_context():
+    with writing(live_app):
         officer = create_staff(f"officer-{case['uuid'][:8]}@example.org", "Officer Dupont",
                                "officer", "a long staff password", embassy_key="fr-paris")
         sos_services.update_case(officer, case["id"], {"state": "acknowledged"})

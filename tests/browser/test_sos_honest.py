@@ -24,7 +24,7 @@ def make_account(live_app, email, password=PASSWORD):
     from server.accounts import services
     from server.db import db
 
-    with live_app.test_request_context():
+    with live_app.test_request_context(method="POST"):
         services.create_traveler(email=email, password=password, name="Amal Haddad",
                                  phone="+33612345678", language="en")
         db.session.commit()

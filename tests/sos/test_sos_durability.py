@@ -16,7 +16,7 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosFollowUp
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app
+from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, stop_background
 from tests.sos.helpers import sos_body
 
 EMAIL = "live-sos@example.org"
@@ -31,6 +31,7 @@ def _start(tmp_path_factory, database_uri=None):
 
 
 def _stop(live) -> None:
+    stop_background(live)  # its beat would reach the connection the other tests share
     with live.app_context():
         db.engine.dispose()
 

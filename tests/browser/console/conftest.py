@@ -9,7 +9,7 @@ import pyotp
 import pytest
 
 from tests.browser.conftest import running_app, serving
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, writing
 
 STAFF_PASSWORD = "a long staff password"
 DESKTOP = {"width": 1280, "height": 800}
@@ -49,7 +49,7 @@ def make_staff(console_app):
         from server.staff import services as staff
 
         email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-        with console_app.app_context():
+        with writing(console_app):
             staff.create_staff(email=email, name=name or f"{role.title()} {email[:6]}", role=role,
                                password=STAFF_PASSWORD, embassy_key=embassy_key)
             db.session.commit()

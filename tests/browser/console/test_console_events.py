@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.console.conftest import Console
 from tests.browser.console.test_console_safety import WIDE
+from tests.conftest import writing
 
 CAP = Path(__file__).resolve().parents[2] / "hazards" / "data" / "cap_polygon.xml"
 
@@ -20,7 +21,7 @@ def paris_flood(console_app) -> int:
     from server.hazards.ingest import ingest
     from server.hazards.tasks import count_events
 
-    with console_app.app_context():
+    with writing(console_app):
         changed = ingest("browser-cap", "cap", CAP.read_bytes())["changed"]
         db.session.commit()
         count_events(changed)  # as the task does within a minute of arriving

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.browser.console.conftest import Console
 from tests.browser.console.test_console_safety import WIDE, draft_alert
+from tests.conftest import writing
 
 PARIS = {"kind": "circle", "lat": 48.8566, "lon": 2.3522, "radius_km": 10}
 
@@ -20,7 +21,7 @@ def test_request_send_back_and_approval_reach_both_officers_live(
     drafter = Console(page)
     drafter.sign_in(drafter_email)
     alert_id = draft_alert(console_app, drafter_email, [PARIS], event="Civil unrest")
-    with console_app.app_context():
+    with writing(console_app):
         alert = db.session.get(Alert, alert_id)
         alert.severity = "Severe"
         db.session.commit()

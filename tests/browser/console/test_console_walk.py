@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.console.conftest import Console, sos_case_id, traveler_with_device
 from tests.browser.console.test_console_safety import WIDE, draft_alert
+from tests.conftest import writing
 from tests.pushreceiver import PushReceiver
 
 PAGES = ["/alerts", "/alerts/new", "/sos", "/rollcalls", "/rollcalls/new", "/events",
@@ -31,7 +32,7 @@ def full_data(app, email) -> list[str]:
     with PushReceiver() as receiver:
         client, trip = traveler_with_device(app, receiver, f"walk-{uuid.uuid4().hex[:6]}")
         alert_id = draft_alert(app, email, [{"kind": "country", "code": "FR"}])
-        with app.app_context():
+        with writing(app):
             user = db.session.scalar(select(User).where(User.email == email))
             alerts.send(user, alert_id)
             rollcall = rollcalls.start(user, RollCallIn().load({

@@ -2,7 +2,7 @@
 /* global L */
 import { h } from "/js/dom.js";
 import { coordinates } from "/js/format.js";
-import { _ } from "/js/i18n.js";
+import { _, ngettext } from "/js/i18n.js";
 
 export function areaLabel(area, countryMap) {
   if (area.kind === "country") return _("Country: {name}", { name: countryMap[area.code] || area.code });
@@ -11,7 +11,8 @@ export function areaLabel(area, countryMap) {
     return _("Circle: {radius} km around {point}", {
       radius: area.radius_km, point: coordinates(area.lat, area.lon) });
   }
-  return _("Polygon with {count} corners", { count: area.ring.length - 1 });
+  return ngettext("Polygon with {count} corner", "Polygon with {count} corners",
+                  area.ring.length - 1);
 }
 
 /** The list of `editor.areas`; `paint(countryMap)` redraws it. */
