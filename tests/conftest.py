@@ -79,6 +79,20 @@ def app(tmp_path_factory):
 
 
 @contextmanager
+def mail_sent(app):
+    """The messages the embedded outbox (instance/mail/) receives inside the block: a list,
+    filled when the block ends."""
+    from server.mail.outbox import outbox_directory
+    from server.mail.transport import FileOutbox
+
+    with app.app_context():
+        outbox = FileOutbox(outbox_directory())
+    before, sent = set(outbox.files()), []
+    yield sent
+    sent += [outbox.read(path) for path in outbox.files() if path not in before]
+
+
+@contextmanager
 def writing(app):
     """An app context whose transactions take SQLite's write lock at their first statement,
     for test code that reads and then writes beside a live app's threads (WAL refuses to

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ROLES = ("traveler", "viewer", "officer", "admin")
 STAFF_ROLES = ("viewer", "officer", "admin")
+ACTING_ROLES = ("officer", "admin")  # may draft, approve, send and work cases
 
 
 def _new_session_token() -> str:

@@ -4,23 +4,20 @@ each step is audited and reaches the drafter's page live."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
 from server.accounts.models import User
 from server.alerts.models import Alert
-from server.alerts.services import ACTING_ROLES, can_approve, get_alert
+from server.alerts.services import can_approve, get_alert
 from server.audit import services as audit
-from server.db import db
 from server.live import publish_after_commit
 from server.refusals import Conflict, Forbidden
+from server.staff.notify import acting_staff, email_staff
 
 
-def approvers(alert: Alert) -> list[int]:
+def approvers(alert: Alert) -> list[User]:
     """Staff who may approve it: acting staff of its mission and the admins, not its drafter."""
-    candidates = db.session.scalars(select(User).where(
-        User.role.in_(ACTING_ROLES), User.disabled.is_(False), User.id != alert.drafted_by_id,
-        or_(User.embassy_id == alert.embassy_id, User.role == "admin")))
-    return [user.id for user in candidates if can_approve(user, alert)]
+    return [user for user in acting_staff(alert.embassy_id)
+            if user.id != alert.drafted_by_id and can_approve(user, alert)]
 
 
 def _waiting(user: User, alert_id: int) -> Alert:
@@ -38,7 +35,11 @@ def request_approval(user: User, alert_id: int) -> Alert:
     asked = approvers(alert)
     audit.record(user, "alert.request_approval", alert, approvers=len(asked))
     publish_after_commit("approval.requested", alert.embassy_id, alert=alert.id,
-                         drafted_by=user.id, approvers=asked)
+                         drafted_by=user.id, approvers=[approver.id for approver in asked])
+    email_staff(asked, _l("Approval asked: %(event)s"), [
+        _l("%(drafter)s asks you to approve the alert “%(event)s” before it can be sent: "
+           "Severe and Extreme alerts need a second person.")],
+        f"/alerts/{alert.id}", drafter=user.name, event=alert.event)
     return alert
 
 

@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from server.accounts.models import User
+from server.accounts.models import ACTING_ROLES, User
 from server.alerts.models import Alert, AlertText
 from server.audit import services as audit
 from server.broadcast import areas as area_rules
@@ -27,7 +27,6 @@ from server.staff import scope
 
 EDITABLE_STATES = ("draft", "approved")
 # Staff roles that draft, approve, send and cancel (viewers only read).
-ACTING_ROLES = ("officer", "admin")
 
 
 def _scoped(user: User):

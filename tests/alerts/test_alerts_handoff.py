@@ -8,6 +8,7 @@ from server import live
 from server.audit.models import AuditEvent
 from server.db import db
 from tests.alerts.conftest import alert_body
+from tests.conftest import mail_sent
 
 
 def events_after(last_id, kind):
@@ -25,7 +26,7 @@ def actions(alert_id):
 
 
 def test_request_approval_names_every_approver_and_a_send_back_reaches_the_drafter(
-        create_mission, sign_in_staff):
+        app, create_mission, sign_in_staff):
     create_mission("fr-paris", "FR", ["FR"])
     create_mission("de-berlin", "DE", ["DE"])
     drafter, me = sign_in_staff("officer", "fr-paris")
@@ -37,11 +38,17 @@ def test_request_approval_names_every_approver_and_a_send_back_reaches_the_draft
 
     last = last_event_id()
     assert colleague.post(f"/api/staff/alerts/{alert_id}/request-approval").status_code == 403
-    asked = drafter.post(f"/api/staff/alerts/{alert_id}/request-approval")
+    with mail_sent(app) as mails:
+        asked = drafter.post(f"/api/staff/alerts/{alert_id}/request-approval")
     assert asked.status_code == 200
     [event] = events_after(last, "approval.requested")
     assert other.id in event["approvers"] and admin.id in event["approvers"]
     assert not {me.id, viewer.id, elsewhere.id} & set(event["approvers"])
+    # The approvers are told by email too, with a link to the draft and nothing more.
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in mails) == sorted(
+        [other.email, admin.email])
+    body = mails[0].get_content()
+    assert f"/console/#/alerts/{alert_id}" in body and "Approval asked" in str(mails[0]["Subject"])
 
     last = last_event_id()
     refused = colleague.post(f"/api/staff/alerts/{alert_id}/send-back", json={"comment": " "})

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from server.db import db, utcnow
 from server.sos import tasks
+from server.staff import services as staff
+from tests.alerts.conftest import STAFF_PASSWORD
+from tests.conftest import mail_sent
 from tests.sos.test_sos_staff import _actions, paris_case, pushes  # noqa: F401  (fixtures)
 
 
@@ -14,6 +17,18 @@ def test_unacknowledged_case_older_than_the_limit_is_escalated_once(app, paris_c
     assert tasks.escalate.run() == 0  # just received
     case.received_at = utcnow() - timedelta(minutes=app.config["SOS_ESCALATE_AFTER_MINUTES"] + 1)
     db.session.flush()
-    assert tasks.escalate.run() == 1
+    officer = staff.create_staff(email="duty@example.org", name="Duty Officer", role="officer",
+                                 password=STAFF_PASSWORD, embassy_id=case.embassy_id)
+    officer.language = "zh_Hans"
+    viewer = staff.create_staff(email="viewer@example.org", name="Viewer", role="viewer",
+                                password=STAFF_PASSWORD, embassy_id=case.embassy_id)
+    with mail_sent(app) as mails:
+        assert tasks.escalate.run() == 1
     assert tasks.escalate.run() == 0
     assert _actions(case.id).count("sos.escalate") == 1
+    # Every officer of the mission is mailed, in their console language; a viewer is not.
+    [mail] = [m for m in mails if officer.email in str(m["To"])]
+    assert not [m for m in mails if viewer.email in str(m["To"])]
+    body = mail.get_content()
+    assert f"/console/#/sos/{case.id}" in body and "Robbed" not in body
+    assert "SOS" in str(mail["Subject"]) and "确认" in str(mail["Subject"])
