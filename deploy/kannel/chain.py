@@ -24,6 +24,9 @@ from urllib.parse import unquote_to_bytes
 HERE = Path(__file__).resolve().parent
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"  # kannel-extras
 OPERATOR_NUMBER = "12308"  # the service's short code, as phones see it
+# bearerbox's access log, a message it sent to the operator: flags are
+# mclass:coding:mwi:compress:dlr-mask (coding 0 GSM 7-bit, 1 8-bit data, 2 UCS-2).
+_SENT = re.compile(r"Sent SMS .*\[to:(\S+)\] \[flags:-?\d+:(-?\d+):.*\] \[msg:(\d+):")
 _GOT = re.compile(r"Got message \d+: <(\S+) (\S+) (text|data|udh|ucs2) (.*)>$")
 
 
@@ -145,6 +148,14 @@ class Chain:
                 if match:
                     segments.append(_segment(*match.groups()))
         return segments
+
+    def sent(self) -> list[dict]:
+        """Every message bearerbox handed to the operator, as its access log has it: receiver,
+        coding (0 GSM 7-bit, 1 8-bit, 2 UCS-2) and length in bytes, before the split."""
+        log = self.workdir / "access.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [{"to": m[1], "coding": int(m[2]), "bytes": int(m[3])}
+                for m in map(_SENT.search, lines) if m]
 
     def stop(self) -> None:
         for name in ("fakesmsc", "smsbox", "bearerbox"):

@@ -90,13 +90,13 @@ def delivery_stats(alert: Alert) -> dict:
 
 
 def failure_reasons(alert: Alert) -> list[dict]:
-    """Failed deliveries grouped by channel and recorded reason, the largest group first."""
-    count = func.count().label("count")
-    rows = db.session.execute(
-        select(Delivery.channel, Delivery.error, count)
-        .where(Delivery.alert_id == alert.id, Delivery.state == "failed")
-        .group_by(Delivery.channel, Delivery.error).order_by(count.desc(), Delivery.channel))
-    return [{"channel": channel, "reason": error, "count": n} for channel, error, n in rows]
+    """Failed deliveries grouped by channel, state and recorded reason, largest first."""
+    return broadcast_stats.failures([alert.id])
+
+
+def delivery_series(alert: Alert) -> dict:
+    """Sent and opened over time since the alert was sent (the delivery chart)."""
+    return broadcast_stats.series([alert.id], alert.sent_at)
 
 
 def reach(alert_ids: list[int]) -> dict[int, dict]:
@@ -109,28 +109,22 @@ def reach(alert_ids: list[int]) -> dict[int, dict]:
     return {alert_id: {"reached": done, "people": people} for alert_id, done, people in rows}
 
 
-UNREACHED_COLUMNS = ("name", "phone", "email")
-
-
 def unreached(alert: Alert) -> list[dict]:
     """The people of ``alert``'s audience (as of its sending) no channel reached, with their
-    contacts (a call list)."""
+    contacts and language (a call list)."""
     from server.broadcast import audience
 
     people = audience.people(alert, alert.sent_at or utcnow())
-    return [dict(r._mapping) for r in db.session.execute(
-        broadcast_stats.unreached([alert.id], people))]
+    return broadcast_stats.unreached_people([alert.id], people)
 
 
 def unreached_csv(staff: User, alert: Alert) -> str:
     """``unreached`` as CSV for the call centre (audited, like the roll-call call list)."""
     from server.audit import services as audit
-    from server.csv_export import cell, to_csv
 
     people = unreached(alert)
     audit.record(staff, "alert.unreached_export", alert, rows=len(people))
-    return to_csv(UNREACHED_COLUMNS, [(cell(p["name"]), cell(p["phone"], phone=True),
-                                       cell(p["email"])) for p in people])
+    return broadcast_stats.unreached_csv(people)
 
 
 def public_alert(alert_id: int) -> Alert:

@@ -16,6 +16,7 @@ from server.alerts.models import (
     URGENCIES,
 )
 from server.broadcast import areas as area_rules
+from server.sms.schemas import PreviewOut as SmsCostOut
 from server.validation import BaseSchema, BoundedInt, language, latitude, longitude, text
 
 ONE_OF = _l("Must be one of: {choices}.")
@@ -219,6 +220,9 @@ class ReachOut(BaseSchema):
 
 class AudienceOut(ReachOut):
     by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
+    cost = fields.Dict(keys=fields.String(), values=fields.Nested(SmsCostOut), metadata={
+        "description": "What a channel that costs per message would cost (sms: per language "
+                       "its encoding, segments and SMS count, and the totals)."})
 
 
 class ChannelStatsOut(BaseSchema):
@@ -238,6 +242,15 @@ class UnreachedOut(BaseSchema):
     name = fields.String()
     phone = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
+    language = fields.String()
+
+
+class FailureOut(BaseSchema):
+    channel = fields.String()
+    state = fields.String(metadata={"description": "failed, expired (SMS report) or gone "
+                                                   "(push subscription ended)"})
+    reason = fields.String(allow_none=True, metadata={"description": "As recorded (null: none)."})
+    count = fields.Integer()
 
 
 class PushesOut(BaseSchema):
@@ -251,15 +264,24 @@ class PushesOut(BaseSchema):
     expired = fields.Integer()
     gone = fields.Integer()
     by_channel = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsOut))
+    failures = fields.List(fields.Nested(FailureOut), metadata={
+        "description": "Failed deliveries grouped by channel and reason, largest first."})
 
 
-class FailureOut(BaseSchema):
-    channel = fields.String()
-    reason = fields.String(allow_none=True, metadata={"description": "As recorded (null: none)."})
-    count = fields.Integer()
+class SeriesPointOut(BaseSchema):
+    at = fields.DateTime(metadata={"description": "The end of the bucket."})
+    sent = fields.Integer(metadata={"description": "Handed to their channel by then."})
+    clicked = fields.Integer(metadata={"description": "Opened by then."})
+
+
+class SeriesOut(BaseSchema):
+    """Cumulative counts over time, from the sending, in buckets of ``step`` seconds chosen
+    from the duration (at most about 120 points)."""
+
+    step = fields.Integer()
+    points = fields.List(fields.Nested(SeriesPointOut))
 
 
 class DeliveryStatsOut(PushesOut):
     clicked = fields.Integer()
-    failures = fields.List(fields.Nested(FailureOut), metadata={
-        "description": "Failed deliveries grouped by channel and reason, largest first."})
+    series = fields.Nested(SeriesOut)

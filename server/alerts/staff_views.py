@@ -135,9 +135,10 @@ class StaffAlertDeliveries(MethodView):
     @blp.response(200, DeliveryStatsOut)
     def get(self, alert_id):
         """Live delivery progress: pending, sent, delivered, failed, expired, gone, clicked, per
-        channel; why deliveries failed"""
+        channel; why deliveries failed; sent and opened over time"""
         alert = services.get_alert(current_user, alert_id)
-        return {**inbox.delivery_stats(alert), "failures": inbox.failure_reasons(alert)}
+        return {**inbox.delivery_stats(alert), "failures": inbox.failure_reasons(alert),
+                "series": inbox.delivery_series(alert)}
 
 
 @blp.route("/alerts/<int:alert_id>/unreached")

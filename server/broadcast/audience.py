@@ -155,20 +155,27 @@ def preview(alert: Alert) -> dict:
     by_language = {name: count for name, count
                    in zip(languages or [fallback], devices, strict=True) if count}
     devices = sum(by_language.values())
+    channels, costs = by_channel(alert, devices)
     return {"travelers": travelers, "devices": devices, "by_language": by_language,
-            "by_channel": by_channel(alert, devices)}
+            "by_channel": channels, "cost": costs}
 
 
-def by_channel(alert: Alert, devices: int) -> dict[str, int]:
+def by_channel(alert: Alert, devices: int) -> tuple[dict[str, int], dict[str, dict]]:
     """Before sending: devices for push, and the people each person channel of the selection
-    rule would reach (one count per channel: a handful)."""
+    rule would reach (one count per language and channel: a handful); and what it costs, for
+    a channel that says (``cost(message, people per language)``: SMS and its segments)."""
+    from server.broadcast.channels import CHANNELS
     from server.broadcast.selection import person_channels
 
-    counts = {"webpush": devices}
+    counts, costs = {"webpush": devices}, {}
     for channel, condition in person_channels(alert):
         rows = person_rows(alert, channel, condition).subquery()
-        counts[channel] = db.session.scalar(select(func.count()).select_from(rows))
-    return counts
+        per_language = dict(db.session.execute(
+            select(rows.c.language, func.count()).group_by(rows.c.language)).all())
+        counts[channel] = sum(per_language.values())
+        if hasattr(CHANNELS[channel], "cost"):
+            costs[channel] = CHANNELS[channel].cost(alert, per_language)
+    return counts, costs
 
 
 # Materialization goes in chunks of device ids, each its own transaction, so that the first

@@ -79,12 +79,13 @@ def evacuation(rollcall: RollCall) -> dict:
 
 def pushes(rollcall: RollCall) -> dict:
     """Deliveries of the question and its reminders, by state and per channel (with the
-    people each channel reached who answered)."""
+    people each channel reached who answered), and why they failed."""
     ids = thread_alert_ids(rollcall)
     answered = select(RollCallRecipient.user_id).where(
         RollCallRecipient.rollcall_id == rollcall.id, RollCallRecipient.answer.is_not(None))
     return {**broadcast_stats.by_state(ids),
-            "by_channel": broadcast_stats.by_channel(ids, answered)}
+            "by_channel": broadcast_stats.by_channel(ids, answered),
+            "failures": broadcast_stats.failures(ids)}
 
 
 def dashboard(rollcall: RollCall) -> dict:

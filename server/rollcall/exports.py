@@ -7,11 +7,13 @@ from sqlalchemy import case, or_, select
 
 from server.accounts.models import User
 from server.audit import services as audit
+from server.broadcast import stats as broadcast_stats
 from server.csv_export import cell, to_csv
 from server.db import db
 from server.devices.models import Device
 from server.rollcall import dashboard
 from server.rollcall.models import RollCall, RollCallRecipient
+from server.rollcall.services import thread_alert_ids
 from server.staff.scope import place_filter
 from server.trips.models import Leg, Trip
 
@@ -78,3 +80,15 @@ def evacuation_csv(staff: User, rollcall: RollCall) -> str:
     rows = [(cell(c["country"]), cell(c["city"] or "unknown"), c["people"], c["party"])
             for c in figures["by_city"]]
     return to_csv(EVACUATION_COLUMNS, rows)
+
+
+def unreached(rollcall: RollCall) -> list[dict]:
+    """The recipients no channel reached with the question or a reminder (a call list)."""
+    people = select(R.user_id).where(R.rollcall_id == rollcall.id)
+    return broadcast_stats.unreached_people(thread_alert_ids(rollcall), people)
+
+
+def unreached_csv(staff: User, rollcall: RollCall) -> str:
+    people = unreached(rollcall)
+    audit.record(staff, "rollcall.unreached_export", rollcall, rows=len(people))
+    return broadcast_stats.unreached_csv(people)

@@ -84,4 +84,4 @@ def preview(alert: Alert) -> dict:
     devices = db.session.scalar(select(func.count()).select_from(Device).where(
         Device.user_id.in_(select(people.c.user_id))))
     return {"travelers": travelers, "devices": devices,
-            "by_channel": audience.by_channel(alert, devices)}
+            "by_channel": audience.by_channel(alert, devices)[0]}

@@ -3,6 +3,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
+from server.alerts.schemas import UnreachedOut
 from server.openapi import text_response
 from server.rollcall import dashboard, exports, services
 from server.rollcall.schemas import (
@@ -102,6 +103,26 @@ class StaffRollCallExport(MethodView):
         rollcall = services.get_rollcall(current_user, rollcall_id)
         return _csv(exports.call_centre_csv(current_user, rollcall),
                     f"rollcall-{rollcall.id}-call-centre.csv")
+
+
+@blp.route("/rollcalls/<int:rollcall_id>/unreached")
+class StaffRollCallUnreached(MethodView):
+    @READ
+    @blp.response(200, UnreachedOut(many=True))
+    def get(self, rollcall_id):
+        """The recipients no channel reached, with their phone numbers: the call centre's list"""
+        return exports.unreached(services.get_rollcall(current_user, rollcall_id))
+
+
+@blp.route("/rollcalls/<int:rollcall_id>/unreached.csv")
+class StaffRollCallUnreachedCsv(MethodView):
+    @READ
+    @blp.doc(responses=CSV)
+    def get(self, rollcall_id):
+        """The recipients no channel reached, as CSV for the call centre (audited)"""
+        rollcall = services.get_rollcall(current_user, rollcall_id)
+        return _csv(exports.unreached_csv(current_user, rollcall),
+                    f"rollcall-{rollcall.id}-unreached.csv")
 
 
 @blp.route("/rollcalls/<int:rollcall_id>/evacuation")

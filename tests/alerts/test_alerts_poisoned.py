@@ -114,8 +114,8 @@ def test_a_failed_delivery_keeps_the_push_services_answer(sign_in_staff, create_
     error = db.session.scalar(select(Delivery.error).where(Delivery.alert_id == alert["id"]))
     assert error == "HTTP 413: scripted"
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
-    assert stats["failures"] == [{"channel": "webpush", "reason": "HTTP 413: scripted",
-                                  "count": 1}]
+    assert stats["failures"] == [{"channel": "webpush", "state": "failed",
+                                  "reason": "HTTP 413: scripted", "count": 1}]
     listed = {a["id"]: a for a in staff.get("/api/staff/alerts").json}
     assert listed[alert["id"]]["reach"] == {"reached": 0, "people": 1}
     draft = staff.post("/api/staff/alerts", json=alert_body()).json

@@ -148,7 +148,7 @@ def test_audience_preview_counts_travelers_devices_and_languages(sign_in_staff,
     preview = staff.get(f"/api/staff/alerts/{alert_id}/audience").json
     # The traveler with no device is reached by email (every message, when there is no push).
     assert preview == {"travelers": 3, "devices": 3, "by_language": {"zh_Hans": 2, "en": 1},
-                       "by_channel": {"webpush": 3, "email": 1}}
+                       "by_channel": {"webpush": 3, "email": 1}, "cost": {}}
 
 
 def test_recipients_see_their_alerts_in_their_language(sign_in_staff, new_client, signup,

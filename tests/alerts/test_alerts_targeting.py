@@ -116,7 +116,7 @@ def test_position_counts_for_country_alerts_and_preview_counts(create_traveler):
     # English only: everyone gets the default language.
     # The traveler with no device is reached by email (every message, when there is no push).
     assert preview == {"travelers": 3, "devices": 3, "by_language": {"en": 3},
-                       "by_channel": {"webpush": 3, "email": 1}}
+                       "by_channel": {"webpush": 3, "email": 1}, "cost": {}}
     assert no_device.id not in _reached(alert)
 
 
@@ -130,7 +130,7 @@ def test_preview_counts_each_person_once_and_each_device_in_its_language(create_
     alert = _alert(COUNTRY, languages=("en", "zh_Hans"))
     preview = audience.preview(alert)
     assert preview == {"travelers": 4, "devices": 5, "by_language": {"en": 3, "zh_Hans": 2},
-                       "by_channel": {"webpush": 5, "email": 1}}
+                       "by_channel": {"webpush": 5, "email": 1}, "cost": {}}
     # The one statement agrees with the audience and people queries it stands in for.
     devices = db.session.execute(audience.audience(alert)).all()
     people = db.session.execute(audience.people(alert)).all()

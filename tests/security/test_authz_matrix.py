@@ -128,6 +128,8 @@ RULES: dict[str, dict[str, frozenset]] = {
     "staff.StaffRollCallExport": {"*": X_READ},
     "staff.StaffRollCallEvacuation": {"*": X_READ},
     "staff.StaffRollCallEvacuationCsv": {"*": X_READ},
+    "staff.StaffRollCallUnreached": {"*": X_READ},
+    "staff.StaffRollCallUnreachedCsv": {"*": X_READ},
     "staff.PlaceSearch": {"*": STAFF},  # the gazetteer: no one's data
     "staff.PlaceCities": {"*": STAFF},
     # hazard events: seen by the staff whose jurisdiction they touch; drafts never send

@@ -118,6 +118,41 @@ def test_chinese_reaches_the_operator_as_ucs2_in_the_right_segments(live):
     assert b"".join(s["payload"] for s in got).decode("utf-16-be") == body
 
 
+def test_a_chinese_roll_call_reaches_the_operator_as_ucs2_in_the_predicted_segments(live):
+    from server.alerts.models import Alert
+    from server.broadcast.channels import sms as sms_channel
+    from server.rollcall import services as rollcalls
+    from server.rollcall.schemas import RollCallIn
+    from server.sms.encoding import measure
+    from server.staff import services as staff
+
+    sms_app, chain = live
+    number = "+8613800138077"
+    question = ("该地区发生强烈地震，余震可能持续数小时。"
+                "请远离建筑物和玻璃窗，前往开阔地带。您安全吗？")
+    texts = [{"language": "zh_Hans", "question": question},
+             {"language": "en", "question": "Strong earthquake in the area. Are you safe?"}]
+    with sms_app.test_request_context():
+        admin = staff.create_staff(email=f"a-{uuid.uuid4().hex[:6]}@example.org", name="A",
+                                   role="admin", password="a long staff password 1")
+        _traveler(number)  # in Chinese, a verified number, no push device: texted at once
+        rollcall = rollcalls.start(admin, RollCallIn().load(rollcall_body(texts=texts)))
+        db.session.commit()
+        expected = sms_channel.text(db.session.get(Alert, rollcall.alert_id), "zh_Hans")
+    predicted = measure(expected)
+    assert predicted.encoding == "ucs2" and predicted.segments >= 2, predicted
+    got = _until(lambda: len(_segments_to(chain, number)) >= predicted.segments and
+                 _segments_to(chain, number))
+    assert got and len(got) == predicted.segments, chain.received()
+    n = predicted.segments
+    assert [s["udh"][-2:] for s in got] == [bytes([n, i]) for i in range(1, n + 1)]
+    assert b"".join(s["payload"] for s in got).decode("utf-16-be") == expected
+    assert all(len(s["payload"]) <= 2 * 67 for s in got)  # 67 UCS-2 units per part
+    # fakesmsc prints a part with a UDH as data: bearerbox's log says how it went out.
+    assert [(m["coding"], m["bytes"]) for m in chain.sent() if m["to"] == number] == [
+        (2, 2 * predicted.units)]
+
+
 def test_a_delivery_report_marks_the_sms_delivered(live):
     sms_app, chain = live
     with sms_app.app_context():

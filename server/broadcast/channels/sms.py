@@ -14,7 +14,7 @@ from server.alerts.models import Alert
 from server.db import among, db
 from server.sending import SendResult
 from server.sms import outbox, services, texts
-from server.sms.encoding import shorten
+from server.sms.encoding import cost_preview, shorten
 from server.sms.gateway import SmsOut
 from server.web.urls import public_url
 
@@ -32,6 +32,15 @@ def text(message: Alert, language: str) -> str:
     if message.kind == "rollcall":
         return texts.rollcall(words, language, link)
     return shorten(words, current_app.config["SMS_MAX_SEGMENTS"], link)
+
+
+def cost(message: Alert, recipients: dict[str, int]) -> dict:
+    """Before sending: per language of the message, the text as it would go, its encoding and
+    segments, the SMS count (``recipients``: people per language) and the totals."""
+    languages = dict.fromkeys(t.language for t in message.texts)
+    limit = current_app.config["SMS_MAX_SEGMENTS"]
+    return {**cost_preview({lang: text(message, lang) for lang in languages}, recipients, limit),
+            "max_segments": limit}
 
 
 def send(message: Alert, rows, now: datetime) -> list[SendResult]:

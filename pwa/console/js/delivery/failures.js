@@ -1,6 +1,10 @@
-// Why deliveries failed, grouped by channel and recorded reason (the server groups them).
+// Why deliveries failed, grouped by channel, state (failed, expired, gone) and recorded reason
+// (the server groups them).
 import { h } from "/js/dom.js";
 import { _ } from "/js/i18n.js";
+import { channelName } from "./channels.js";
+
+const stateName = (state) => ({ expired: _("Expired"), gone: _("Gone (device unsubscribed)") }[state]);
 
 export function failuresPanel() {
   const list = h("ul", { class: "failures", id: "delivery-failures" });
@@ -9,9 +13,10 @@ export function failuresPanel() {
 
   function paint(failures) {
     element.hidden = !(failures && failures.length);
-    list.replaceChildren(...(failures || []).map((group) => h("li", {},
+    list.replaceChildren(...(failures || []).map((group) => h("li", { "data-channel": group.channel },
       h("strong", { "data-count": "failure" }, String(group.count)), " · ",
-      h("span", { class: "channel" }, group.channel), " · ",
+      h("span", { class: "channel" }, channelName(group.channel)), " · ",
+      stateName(group.state) ? [h("span", { class: "state" }, stateName(group.state)), " · "] : null,
       h("bdi", { dir: "ltr" }, group.reason || _("no reason recorded")))));
   }
   return { element, paint };

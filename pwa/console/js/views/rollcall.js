@@ -7,6 +7,9 @@ import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { drawChart } from "../chart.js";
+import { channelsPanel } from "../delivery/channels.js";
+import { failuresPanel } from "../delivery/failures.js";
+import { reachKey, unreachedPanel } from "../delivery/unreached.js";
 import { baseMap, fitCountries, label } from "../map.js";
 import { crisisPanel } from "../rollcall/crisis.js";
 import { canAct, poll, screen } from "../session.js";
@@ -52,8 +55,11 @@ function cityTable(cities) {
 }
 
 /** The screen's elements, empty: `paint` and `paintEvacuation` fill them from the board. */
-function boardParts() {
+function boardParts(url) {
   return {
+    channels: channelsPanel({ answered: true }),
+    failures: failuresPanel(),
+    unreached: unreachedPanel(url + "/unreached"),
     stateEl: h("span", { id: "rollcall-state" }),
     pushes: h("span", { id: "rollcall-pushes" }),
     figures: h("div", { class: "figures", id: "rollcall-figures", "aria-live": "polite" }),
@@ -90,6 +96,7 @@ function boardScreen(board, url, p) {
       h("section", { class: "panel" }, h("h2", {}, _("By city")), cityTable(p.cities),
         h("h2", {}, _("Evacuation")), p.evacuation),
       h("section", { class: "panel" }, h("h2", {}, _("Where answers came from")), p.mapEl)),
+    p.channels.element, p.failures.element, p.unreached.element,
     h("section", { class: "panel" }, h("h2", {}, _("Answers over time")), p.canvas,
       h("ul", { class: "legend" }, SERIES.map(({ key }) =>
         h("li", {}, h("span", { class: "swatch swatch-" + key }),
@@ -102,6 +109,8 @@ function paintFigures(p, board) {
   p.stateEl.className = "badge rollcall-" + rollcall.state;
   p.stateEl.textContent = rollcallState(rollcall.state);
   p.pushes.textContent = _("{sent} of {total} pushes sent", board.pushes);
+  p.channels.paint(board.pushes.by_channel);
+  p.failures.paint(board.pushes.failures);
   p.figures.replaceChildren(...["safe", "help", "no_answer", "recipients"].map((key) =>
     h("div", { class: "figure figure-" + key },
       h("strong", { id: "rc-" + key.replace("_", "-"), "data-figure": key }, String(totals[key])),
@@ -158,7 +167,7 @@ export async function rollcallView({ id }) {
       h("p", {}, h("a", { href: "#/rollcalls" }, _("Back to roll calls")))));
     return undefined;
   }
-  const parts = boardParts();
+  const parts = boardParts(url);
   const crisis = crisisPanel(url, { mayAct: canAct, refresh: () => refresh() });
   parts.crisis = crisis.panel;
   const { evacuation, status, minutes, mapEl, canvas, actions } = parts;
@@ -187,6 +196,7 @@ export async function rollcallView({ id }) {
   const countries = board.rollcall.areas.filter((a) => a.kind === "country").map((a) => a.code);
   if (countries.length) fitCountries(map, layer, countries);
   let fitted = 0;
+  let unreachedAt = null;
   let moved = false;
   // Only the officer's own moves stop the map following the answers (fitBounds zooms too).
   map.on("dragstart", () => { moved = true; });
@@ -210,8 +220,15 @@ export async function rollcallView({ id }) {
       }
     }
     drawChart(canvas, samples(rollcall.created_at, board.series, totals.recipients),
-              { series: SERIES, tickLabel: hhmm });
+              { series: SERIES, tickLabel: hhmm, minStep: 60000 });
     paintActions();
+    if (board.pushes.pending > 0) {
+      unreachedAt = null;
+      parts.unreached.waiting();
+    } else if (reachKey(board.pushes) !== unreachedAt) {  // all handled; a report, a reminder
+      unreachedAt = reachKey(board.pushes);
+      parts.unreached.refresh().catch(() => { unreachedAt = null; });
+    }
   }
 
   async function refresh() {
