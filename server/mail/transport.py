@@ -84,7 +84,7 @@ def _give_boundaries(message: EmailMessage) -> None:
         kind = part.get_content_type()
         if str(part["Content-Type"]) != kind:
             continue  # other parameters: the generator keeps them
-        boundary = f"=_{secrets.token_hex(16)}"
+        boundary = f"=_{secrets.token_urlsafe(16)}"  # the header then fits on its line
         if all(isinstance(text, str) and boundary not in text for text in leaves):
             part.replace_header("Content-Type", f'{kind}; boundary="{boundary}"')
 
@@ -95,8 +95,17 @@ def serialize(message: EmailMessage) -> bytes:
     return message.as_bytes(policy=SMTP_POLICY)
 
 
+def _address(header) -> str:
+    """The address of a From or To header: from the header object's own parse when it holds
+    one address (a message built here), else parsed from its text."""
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) == 1:
+        return addresses[0].addr_spec
+    return parseaddr(str(header))[1]
+
+
 def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    return parseaddr(str(message["From"]))[1], [parseaddr(str(message["To"]))[1]]
+    return _address(message["From"]), [_address(message["To"])]
 
 
 def _reply(code: int, text: bytes | str) -> str:
