@@ -148,3 +148,23 @@ def test_the_wire_form_is_the_standard_serialization_done_faster(app, name, subj
     assert parsed["Subject"] == subject and parsed["To"].addresses[0].display_name == name
     assert parsed.get_body(("plain",)).get_content().rstrip("\n") == text
     assert parsed.get_body(("html",)).get_content().rstrip("\n") == f"<p>{text}</p>"
+
+
+def test_nested_multiparts_get_boundaries_of_their_own(app):
+    from email import message_from_bytes, policy
+
+    from server.mail.transport import serialize
+
+    with app.test_request_context():
+        message = build("t@example.org", "Roll call", "Are you safe?", "<p>Are you safe?</p>")
+    message.add_attachment(b"BEGIN:VCARD\r\nEND:VCARD\r\n", maintype="text", subtype="vcard",
+                           filename="mission.vcf")
+    wire = serialize(message)
+    outer, inner = message.get_boundary(), message.get_payload()[0].get_boundary()
+    assert outer and inner and outer != inner
+    assert wire == message.as_bytes(policy=policy.SMTP)
+    parsed = message_from_bytes(wire.replace(b"\r\n", b"\n"), policy=policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>Are you safe?</p>"
+    (attachment,) = parsed.iter_attachments()
+    assert attachment.get_filename() == "mission.vcf"
