@@ -96,6 +96,7 @@ def _sender_child(origin: str, count: int, vapid_key: str, start, queue) -> None
 
     messages = sample_messages(origin, count)
     with PushSender(VapidSigner(vapid_key, "mailto:bench@example.org")) as sender:
+        queue.put("ready")
         start.wait()
         cpu, started = time.process_time(), time.perf_counter()
         results = [r for i in range(0, count, 500) for r in sender.send(messages[i:i + 500])]
@@ -106,14 +107,21 @@ def _sender_child(origin: str, count: int, vapid_key: str, start, queue) -> None
 
 def senders_alone(origin: str, count: int, processes: int, vapid_key: str) -> dict:
     """``processes`` children running ``_sender_child`` at once, ``count`` messages in all."""
+    return together(_sender_child, processes, origin, count // processes, vapid_key)
+
+
+def together(target, processes: int, *args) -> dict:
+    """``processes`` children running ``target(*args, start, queue)`` at once: each builds its
+    input, puts "ready" on the queue and waits for ``start``, then puts its figures (sent,
+    wall, cpu, rss); the sum of what they sent, the longest wall, the sum of their CPU."""
     context = multiprocessing.get_context("spawn")
     queue, start = context.Queue(), context.Event()
-    children = [context.Process(target=_sender_child,
-                                args=(origin, count // processes, vapid_key, start, queue))
+    children = [context.Process(target=target, args=(*args, start, queue))
                 for _ in range(processes)]
     for child in children:
         child.start()
-    time.sleep(5)  # the children build their messages; then they start together
+    for _ in children:
+        assert queue.get(timeout=600) == "ready"
     start.set()
     parts = [queue.get(timeout=3600) for _ in children]
     for child in children:
@@ -223,12 +231,8 @@ def _cpu_of(pid: int) -> float:
 def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdir: Path,
                   verbose: bool, pool_kind: str = "solo", receiver_pid: int | None = None,
                   url: str = "") -> dict:
-    from sqlalchemy import func, select, text
+    from sqlalchemy import text
 
-    from server.alerts.models import Alert
-    from server.broadcast import tasks
-    from server.broadcast.models import Delivery
-    from server.celery_app import bound
     from server.db import db
 
     with app.app_context():
@@ -241,6 +245,23 @@ def celery_fanout(app, env: dict, origin: str, workers: int, devices: int, logdi
         # production; CI's PostgreSQL here runs with autovacuum = off, so the setup does it.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM (ANALYZE) devices, deliveries"))
+    return run_workers(app, env, alert_id, workers, logdir, verbose, pool_kind, receiver_pid,
+                       url)
+
+
+def run_workers(app, env: dict, alert_id: int, workers: int, logdir: Path, verbose: bool,
+                pool_kind: str = "solo", receiver_pid: int | None = None, url: str = "") -> dict:
+    """Start ``workers`` Celery workers, send the approved alert ``alert_id`` (its
+    ``send_alert`` task) and wait until none of its deliveries is pending: wall time, the
+    workers' CPU, the receiver's (push service, SMTP sink) and the database's."""
+    from sqlalchemy import func, select
+
+    from server.alerts.models import Alert
+    from server.broadcast import tasks
+    from server.broadcast.models import Delivery
+    from server.celery_app import bound
+    from server.db import db
+
     pool = Workers(workers, env, logdir, pool_kind)
     try:
         pool.wait_ready(env)

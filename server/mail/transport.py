@@ -10,6 +10,7 @@ kept; or a message that cannot be serialized). One bad message fails alone. No F
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
 import ssl
 import threading
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,8 +50,62 @@ def parse_mail_url(url: str) -> MailUrl:
                    unquote(parts.password) if parts.password else None)
 
 
+class _SmtpPolicy(EmailPolicy):
+    """``email.policy.SMTP`` (CRLF), writing a header that needs no folding as it is.
+
+    The standard policy re-renders every header from its parse tree to fold it, even one that
+    fits on its line: most of the cost of serializing a short message. A header object whose
+    text is printable ASCII and fits within ``max_line_length`` comes out the same either way
+    (tests/mail/test_mail_transport.py compares the two); anything else (a long line,
+    non-ASCII text to encode, a header parsed from a source) goes the standard way."""
+
+    def fold_binary(self, name, value):
+        if hasattr(value, "name"):
+            text = str(value)
+            if (len(name) + 2 + len(text) <= self.max_line_length and text.isascii()
+                    and text.isprintable()):
+                return f"{name}: {text}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+SMTP_POLICY = _SmtpPolicy(linesep="\r\n")
+
+
+def _give_boundaries(message: EmailMessage) -> None:
+    """A boundary for each multipart part that has none yet (and no other parameter).
+
+    Left to the generator, it draws one, compiles a regular expression per message to check
+    the text against it, and sets it with ``set_boundary``, which parses the header again: as
+    much as the rest of the serialization. 128 random bits, checked against the parts' text."""
+    leaves = [part.get_payload() for part in message.walk() if not part.is_multipart()]
+    for part in message.walk():
+        if not part.is_multipart() or part.get_boundary() is not None:
+            continue
+        kind = part.get_content_type()
+        if str(part["Content-Type"]) != kind:
+            continue  # other parameters: the generator keeps them
+        boundary = f"=_{secrets.token_urlsafe(16)}"  # the header then fits on its line
+        if all(isinstance(text, str) and boundary not in text for text in leaves):
+            part.replace_header("Content-Type", f'{kind}; boundary="{boundary}"')
+
+
+def serialize(message: EmailMessage) -> bytes:
+    """The message as it goes on the wire (policy SMTP, CRLF), in one pass."""
+    _give_boundaries(message)
+    return message.as_bytes(policy=SMTP_POLICY)
+
+
+def _address(header) -> str:
+    """The address of a From or To header: from the header object's own parse when it holds
+    one address (a message built here), else parsed from its text."""
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) == 1:
+        return addresses[0].addr_spec
+    return parseaddr(str(header))[1]
+
+
 def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    return parseaddr(str(message["From"]))[1], [parseaddr(str(message["To"]))[1]]
+    return _address(message["From"]), [_address(message["To"])]
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -146,7 +202,7 @@ class SmtpTransport:
     def _send_one(self, message_id: Hashable, message: EmailMessage) -> SendResult:
         try:
             sender, recipients = _envelope(message)
-            data = message.as_bytes(policy=policy.SMTP)
+            data = serialize(message)
         except (TypeError, ValueError, LookupError) as exc:
             return failed(message_id, "encode", exc)
         try:
@@ -172,7 +228,7 @@ class FileOutbox:
         results = []
         for message_id, message in items:
             try:
-                data = message.as_bytes(policy=policy.SMTP)
+                data = serialize(message)
                 (self.directory / f"{time.time_ns()}-{message_id}.eml").write_bytes(data)
                 results.append(SendResult(message_id, 250, "sent"))
             except (OSError, TypeError, ValueError, LookupError) as exc:

@@ -88,11 +88,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(cert_path: Path, key_path: Path) -> tuple[Controller, Sink]:
+def start(cert_path: Path, key_path: Path, handler=None, port: int | None = None):
+    """(controller, handler): a sink on loopback requiring STARTTLS then AUTH (``USER``,
+    ``PASSWORD``) with the certificate given; ``handler`` defaults to a new ``Sink`` (the
+    benchmark passes one that only counts)."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_path, key_path)
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), tls_context=context,
+    sink = Sink() if handler is None else handler
+    controller = Controller(sink, hostname="127.0.0.1", port=port or free_port(),
+                            tls_context=context,
                             require_starttls=True, authenticator=_authenticate,
                             auth_required=True)
     controller.start()

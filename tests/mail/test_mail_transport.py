@@ -121,3 +121,50 @@ def test_file_outbox_is_the_default(app):
 
     with app.app_context():
         assert isinstance(transport(), FileOutbox)
+
+
+@pytest.mark.parametrize(("name", "subject", "text"), [
+    ("Traveler One", "[Severe] Stay indoors", "Avoid the parliament.\nStay tuned."),
+    ("旅行者", "[严重] 请待在室内", "市中心有抗议活动，请避开议会周边。"),
+    ("مسافر", "[شديد] ابقوا في منازلكم", "تجنبوا المنطقة المحيطة بالبرلمان."),
+    ("O'Brien, Jr.", "[Severe] " + "a long headline that has to be folded " * 3, "x" * 2000),
+])
+def test_the_wire_form_is_the_standard_serialization_done_faster(app, name, subject, text):
+    """``serialize`` gives each multipart a boundary and skips refolding the headers that fit
+    on their line: the bytes are those of ``as_bytes(policy=SMTP)`` with the same boundary,
+    and they parse back to the same message."""
+    from email import message_from_bytes, policy
+
+    from server.mail.transport import serialize
+
+    with app.test_request_context():
+        message = build("t@example.org", subject, text, f"<p>{text}</p>", to_name=name,
+                        headers={"In-Reply-To": "<alert-1.user-2@compatriot.invalid>",
+                                 "References": "<alert-1.user-2@compatriot.invalid>"})
+    wire = serialize(message)
+    assert message.get_boundary().startswith("=_")
+    assert wire == message.as_bytes(policy=policy.SMTP)
+    parsed = message_from_bytes(wire.replace(b"\r\n", b"\n"), policy=policy.default)
+    assert parsed["Subject"] == subject and parsed["To"].addresses[0].display_name == name
+    assert parsed.get_body(("plain",)).get_content().rstrip("\n") == text
+    assert parsed.get_body(("html",)).get_content().rstrip("\n") == f"<p>{text}</p>"
+
+
+def test_nested_multiparts_get_boundaries_of_their_own(app):
+    from email import message_from_bytes, policy
+
+    from server.mail.transport import serialize
+
+    with app.test_request_context():
+        message = build("t@example.org", "Roll call", "Are you safe?", "<p>Are you safe?</p>")
+    message.add_attachment(b"BEGIN:VCARD\r\nEND:VCARD\r\n", maintype="text", subtype="vcard",
+                           filename="mission.vcf")
+    wire = serialize(message)
+    outer, inner = message.get_boundary(), message.get_payload()[0].get_boundary()
+    assert outer and inner and outer != inner
+    assert wire == message.as_bytes(policy=policy.SMTP)
+    parsed = message_from_bytes(wire.replace(b"\r\n", b"\n"), policy=policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>Are you safe?</p>"
+    (attachment,) = parsed.iter_attachments()
+    assert attachment.get_filename() == "mission.vcf"
