@@ -613,6 +613,9 @@ def main() -> None:
         if group:
             group.kill()
         common.stop_group(web)
+        log = (tmp / "gunicorn.log").read_text(errors="replace")
+        print(f"gunicorn log {tmp / 'gunicorn.log'}: " + ", ".join(
+            f"{word!r} {log.count(word)}" for word in ("WORKER TIMEOUT", "Traceback", "QueuePool")))
 
     report(args, rows)
 
