@@ -20,60 +20,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
-from bench import common, fanout, pgdb, synth
+from bench import common, fanout, pgdb
+from bench.common import percentile
 
 UA = "compatriot-sos-surge/1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def sessions(app, user_ids: list[int]) -> list[tuple[str, str]]:
-    """(Cookie header, X-CSRFToken) per traveler, as ``login_user`` + ``generate_csrf`` make."""
-    from flask import g, session
-    from flask_login import login_user
-    from flask_wtf.csrf import generate_csrf
-
-    from server.accounts.models import User
-    from server.db import db
-
-    out = []
-    name = app.config["SESSION_COOKIE_NAME"]
-    serializer = app.session_interface.get_signing_serializer(app)
-    with app.app_context():
-        users = {u.id: u for u in db.session.query(User).filter(User.id.in_(user_ids))}
-        for uid in user_ids:
-            with app.test_request_context("/api/sos", method="POST", headers={"User-Agent": UA},
-                                          environ_base={"REMOTE_ADDR": "127.0.0.1"}):
-                g.pop("csrf_token", None)  # one app context: generate_csrf caches in g
-                login_user(users[uid])
-                token = generate_csrf()
-                cookie = serializer.dumps(dict(session))
-            out.append((f"{name}={cookie}", token))
-    return out
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def summary(name: str, latencies: list[float]) -> str:
@@ -98,13 +56,9 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
 
         async def one_sos(i: int, scheduled: float) -> None:
             cookie, csrf = creds[i % len(creds)]
-            client_uuid = str(uuid.uuid4())
+            body = common.sos_body(i)
+            client_uuid = body["client_uuid"]
             result["sent_uuids"].add(client_uuid)
-            body = {"client_uuid": client_uuid,
-                    "raised_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "message": "Help: caught in the protest downtown"}
-            if i % 3:  # two thirds with a position near Bangkok
-                body["lat"], body["lon"] = 13.75 + (i % 100) / 1000, 100.50 + (i % 70) / 1000
             started = loop.time()
             result["lag"].append(started - scheduled)
             try:
@@ -140,17 +94,6 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
             if status == 200:
                 result["read_lat"].append(loop.time() - scheduled)
 
-        async def stream(rate: float, fire) -> list[asyncio.Task]:
-            tasks, count = [], int(rate * seconds)
-            start = loop.time() + 0.1
-            for i in range(count):
-                scheduled = start + i / rate
-                delay = scheduled - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(fire(i, scheduled)))
-            return tasks
-
         # Warm-up (not measured): every gunicorn worker imports and connects on its first requests.
         for round_ in range(3):
             await asyncio.gather(*[one_sos(round_ * 8 + i, loop.time()) for i in range(8)],
@@ -176,29 +119,12 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
         start_fanout()
 
         started = time.perf_counter()
-        streams = await asyncio.gather(stream(sos_rate, one_sos), stream(read_rate, one_read))
+        streams = await asyncio.gather(common.open_loop(sos_rate, seconds, one_sos),
+                                       common.open_loop(read_rate, seconds, one_read))
         result["offered_wall"] = time.perf_counter() - started
         await asyncio.gather(*[t for tasks in streams for t in tasks])
         result["wall"] = time.perf_counter() - started
     return result
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + log.read_text()[-2000:])
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer: " + log.read_text()[-2000:])
 
 
 def deliveries(url: str, alert_id: int) -> dict:
@@ -232,33 +158,17 @@ def main() -> None:
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/11")
     args = parser.parse_args()
 
-    from server.crypto import new_key
-    from server.push import generate_vapid_keypair
-
     print(f"machine: {common.machine()}", flush=True)
     url = args.database_url
     tmp = Path(tempfile.mkdtemp(prefix="bench-sos-"))
-    env = common.bench_env(url, args.broker, generate_vapid_keypair()[0], str(tmp / "instance"))
-    env.update({"FIELD_ENCRYPTION_KEYS": new_key(), "RATELIMIT_ENABLED": "0"})
-    full_env = {**os.environ, **env}
-
-    print(f"database {pgdb.database_of(url)}: fresh, flask db upgrade heads", flush=True)
-    pgdb.ensure(url, fresh=True)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "db", "upgrade", "heads"],
-                   cwd=common.ROOT, env=full_env, check=True, capture_output=True)  # noqa: S603
+    env = common.web_env(url, tmp, args.broker)
     devices = max(args.fanout_devices, int(args.travelers * 1.3) + 10)
-    synth.generate_present(url, devices, "TH", log=lambda m: print(m, flush=True))
-    from server.crypto import encrypt
-
-    keys = (env["FIELD_ENCRYPTION_KEYS"],)
+    common.present_travelers(url, env, devices, "TH", log=lambda m: print(m, flush=True))
     with psycopg.connect(url) as conn:
-        # bench/synth.py writes the emergency contact in clear; the app keeps it encrypted.
-        conn.execute("UPDATE trips SET emergency_contact_name = %s, emergency_contact_phone = %s",
-                     (encrypt("Home contact", keys), encrypt("+8613900139000", keys)))
         users = [r[0] for r in conn.execute(
             "SELECT id FROM users ORDER BY id LIMIT %s", (args.travelers,))]
     app = common.make_app(env)
-    creds = sessions(app, users)
+    creds = common.session_cookies(app, users, UA)
     print(f"  {len(creds)} traveler sessions", flush=True)
 
     procs: list[subprocess.Popen] = []
@@ -280,18 +190,8 @@ def main() -> None:
             pool = fanout.Workers(args.celery_workers, env, tmp)
             pool.wait_ready(env)
 
-        port = free_port()
-        threads = (["--worker-class", "gthread", "--threads", str(args.web_threads)]
-                   if args.web_threads else [])
-        log = tmp / "gunicorn.log"
-        out = open(log, "wb")  # noqa: SIM115
-        procs.append(subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "--workers", str(args.web_workers), "--bind",
-             f"127.0.0.1:{port}", "--backlog", "2048", *threads, "wsgi:app"],
-            cwd=common.ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True))
-        base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/api/alerts", procs[0], log)
+        web, base = common.start_gunicorn(env, tmp, args.web_workers, args.web_threads)
+        procs.append(web)
         fan: dict = {}
 
         def start_fanout() -> None:
@@ -346,13 +246,7 @@ def main() -> None:
             fan_wall = fan.get("done", time.perf_counter() - fan["started"])
     finally:
         for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, 15)
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, 9)
-                    proc.wait(10)
+            common.stop_group(proc)
         if pool:
             pool.stop()
         if receiver:
