@@ -148,6 +148,7 @@ def largest_in(south: float, west: float, north: float, east: float, limit: int)
     return found
 
 
+@lru_cache(maxsize=16_384)  # the same open cases are described on every poll of the queue
 def nearest(lat: float, lon: float) -> City | None:
     """The city a position is best described from: the most populous one no more than
     ``SLACK_KM`` further than the closest. GeoNames lists city districts ("Paris 19

@@ -12,6 +12,27 @@ const MUTE_KEY = "console-muted";
 const HAZARDS_SEEN_KEY = "console-hazards-seen";  // event ids whose banner was dismissed
 const state = { source: null, open: 0, base: "", timer: null, audio: null };
 
+/**
+ * `fn` at once, then at most once per `ms`: calls in between fold into one at the end of the
+ * wait. A surge of events (50 SOS a second) must not become a request per event per console.
+ */
+export function coalesce(fn, ms = 1000) {
+  let waiting = null;
+  let again = false;
+  const run = () => {
+    again = false;
+    Promise.resolve(fn()).catch(() => {});
+    waiting = setTimeout(() => {
+      waiting = null;
+      if (again) run();
+    }, ms);
+  };
+  return () => {
+    if (waiting) again = true;
+    else run();
+  };
+}
+
 /** Views listen with window.addEventListener("live", (e) => e.detail.type ...). */
 function dispatchLive(type, data) {
   window.dispatchEvent(new CustomEvent("live", { detail: { type, data } }));
@@ -136,8 +157,10 @@ function notifyDesktop(text, href) {
   note.onclick = () => { window.focus(); location.hash = href; };
 }
 
+const countSoon = coalesce(countOpen);
+
 function onSos(type, data) {
-  countOpen();
+  countSoon();
   if (type === "sos.changed") return;
   const text = type === "sos.escalated"
     ? _("An SOS case has waited {minutes} min without acknowledgement", { minutes: data.minutes })

@@ -6,6 +6,7 @@ import { h, notice } from "/js/dom.js";
 import { formatDateTime } from "/js/format.js";
 import { _ } from "/js/i18n.js";
 import { maxZoom } from "../basemap.js";
+import { coalesce } from "../live.js";
 import { baseMap, label } from "../map.js";
 import { poll, screen } from "../session.js";
 import { caseDetail, caseState, unverifiedBadge } from "./sos-case.js";
@@ -158,9 +159,10 @@ export async function sosView({ id }) {
   mounted = { owner, open: (caseId) => open(caseId) };
   await open(openId);
   poll(refresh, POLL_MS);
+  const refreshSoon = coalesce(refresh);
   const onLive = (event) => {
     if (!owner.isConnected) return window.removeEventListener("live", onLive);
-    if (event.detail.type.startsWith("sos.")) refresh().catch(() => {});
+    if (event.detail.type.startsWith("sos.")) refreshSoon();
   };
   window.addEventListener("live", onLive);
 }
