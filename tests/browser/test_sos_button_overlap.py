@@ -57,6 +57,10 @@ def test_nothing_lies_under_the_sos_button_on_any_screen(page, traveler, artifac
         page.click("form button[type=submit]")  # the warnings of an empty form too
         page.wait_for_selector(".notice-error")
         check(page, artifacts, f"{screen}-{tag}")
+    for screen, ready in (("forgot", "#forgot-form"), ("reset?token=x", "#reset-form")):
+        page.goto(f"/#/{screen}")
+        page.wait_for_selector(ready)
+        check(page, artifacts, f"{screen.split('?')[0]}-{tag}")
     traveler.sign_up()
     traveler.add_trip(country="FR", city="Paris")
     trip_url = page.url
