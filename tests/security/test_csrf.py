@@ -9,13 +9,16 @@ from flask.testing import FlaskClient
 from tests.security.test_authz_matrix import routes
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# Writes whose credential is a signed token in the form, not the session cookie (a forger
+# would need the link itself): exempt from the session's CSRF check, refused without it.
+TOKEN_CREDENTIAL = {"rollcalls.EmailAnswer"}
 CSRF_MESSAGE = "Your security token is missing or expired. Reload the page and try again."
 
 
 def _writes(app):
     adapter = app.url_map.bind("localhost")
     for endpoint, method, rule in routes(app):
-        if method in WRITES:
+        if method in WRITES and endpoint not in TOKEN_CREDENTIAL:
             values = {name: "00000000-0000-4000-8000-000000000000" if name == "client_uuid"
                       else "en" if name in ("locale", "code", "filename") else 1
                       for name in rule.arguments}
@@ -65,3 +68,10 @@ def test_a_token_from_another_session_is_refused(app, client, other_client, sign
     foreign = other_client.get_cookie("csrf_token").value
     response = raw.post("/api/trips", json={}, headers={"X-CSRFToken": foreign})
     assert _refused_for_csrf(response)
+
+
+def test_a_token_credential_write_does_nothing_for_a_session_alone(app, client, signup):
+    signup(client)
+    raw = _without_echo(app, client)
+    response = raw.post("/api/rollcalls/1/email-answer", data={})
+    assert response.status_code == 400 and response.mimetype == "text/html"
