@@ -86,6 +86,14 @@ class Console:
         self.live()
         return secret
 
+    def arabic(self):
+        """Switch the console to Arabic (right to left) and wait for its stream again."""
+        page = self.page
+        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
+        page.reload()
+        page.wait_for_selector("html[dir='rtl']")
+        self.live()
+
     def live(self):
         """Wait for the live stream: it carries what happens from the moment it opens."""
         self.page.wait_for_function("() => document.documentElement.dataset.live === 'open'")

@@ -57,9 +57,7 @@ def test_delivery_view_keeps_its_chart_and_lists_who_no_channel_reached(
         console = Console(page)
         console.sign_in(officer)
         if language == "ar":
-            page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-            page.reload()
-            page.wait_for_selector("html[dir='rtl']")
+            Console(page).arabic()
         page.goto(f"/console/#/alerts/{alert_id}/delivery")
         page.wait_for_selector("#progress-percent[data-done='true']", timeout=20000)
 

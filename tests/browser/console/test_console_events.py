@@ -45,10 +45,7 @@ def test_events_page_lists_the_event_and_drafts_an_alert_and_a_roll_call(
     console = Console(page)
     console.sign_in(make_staff())
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
-        Console(page).live()
+        Console(page).arabic()
     page.click("#nav-events")
     row = page.locator(f"#event-table tr[data-id='{paris_flood}']")
     row.wait_for()
@@ -71,10 +68,7 @@ def test_events_page_lists_the_event_and_drafts_an_alert_and_a_roll_call(
 
 def in_language(page, language):
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
-        Console(page).live()
+        Console(page).arabic()
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

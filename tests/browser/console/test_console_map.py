@@ -93,9 +93,7 @@ def test_the_world_view_draws_without_a_band_across_the_arctic(
     console = Console(page)
     console.sign_in(make_staff(role="admin", embassy_key=None))
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
+        Console(page).arabic()
     page.goto("/console/#/sos")
     page.wait_for_selector("#sos-map[data-ready] path[data-country='RU']")
     # The outline of Fiji (both sides of 180 degrees) is two small shapes at the map's edges,
@@ -124,9 +122,7 @@ def test_the_offline_map_labels_the_largest_cities_in_view(
     console = Console(page)
     console.sign_in(make_staff())
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
+        Console(page).arabic()
     page.goto("/console/#/alerts/new")
     # One map on the page (a language change paints the screen again), opened on France.
     page.wait_for_function("""(paris) => {
@@ -194,9 +190,7 @@ def test_an_sos_case_shows_its_place_accuracy_and_a_map_link(
     assert raised.status_code in (200, 201), raised.json
     case_id = sos_case_id(console_app, client_uuid=raised.json["client_uuid"])
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
+        Console(page).arabic()
     page.goto(f"/console/#/sos/{case_id}")
     page.wait_for_selector("#case-place")
     assert page.text_content("#case-place") == place

@@ -16,9 +16,7 @@ def test_question_is_pre_written_and_missing_parts_are_named(page, make_staff, a
     console = Console(page)
     console.sign_in(make_staff())
     if language == "ar":
-        page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-        page.reload()
-        page.wait_for_selector("html[dir='rtl']")
+        Console(page).arabic()
     page.goto("/console/#/rollcalls/new")
     page.wait_for_function(
         "() => document.querySelector(\"textarea[data-language='ar']\")?.value.length > 0")

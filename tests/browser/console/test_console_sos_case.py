@@ -32,9 +32,7 @@ EDGES = """([selector, needle]) => {
 
 
 def arabic(page):
-    page.evaluate("() => localStorage.setItem('compatriot.language', 'ar')")
-    page.reload()
-    page.wait_for_selector("html[dir='rtl']")
+    Console(page).arabic()
 
 
 def test_sos_case_in_arabic_shows_trip_notes_acknowledgement_and_isolated_latin_text(
