@@ -239,9 +239,13 @@ class Defaults:
     # See the README, "Which channels a recipient gets".
     BROADCAST_PERSON_CHANNELS = {"Extreme": ("sms", "email"), "Severe": ("sms", "email"),
                                  "Moderate": (), "Minor": (), "Unknown": (),
-                                 "rollcall": ("sms", "email")}
+                                 "rollcall": ("email",)}
     # Channels for every message to someone with no push device at all.
     BROADCAST_NO_PUSH_CHANNELS = ("email",)
+    # The same keys as BROADCAST_PERSON_CHANNELS, for someone with no push device only: a roll
+    # call goes push first (SMS after ROLLCALL_ESCALATE_AFTER_MINUTES without an answer), but
+    # whoever has no push device cannot be reached first by push, so is texted at once.
+    BROADCAST_NO_PUSH_PERSON_CHANNELS = {"rollcall": ("sms",)}
     # Channels a person can ask for on every message: channel -> their users column.
     BROADCAST_OPT_IN_CHANNELS = {"email": "email_all_alerts"}
     PUSH_MAX_ATTEMPTS = 5  # then the delivery is "failed"

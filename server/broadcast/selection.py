@@ -3,7 +3,8 @@
 Push goes to every device of the audience (``audience.audience``). Besides, a person of the
 audience gets one delivery per channel that ``BROADCAST_PERSON_CHANNELS`` names for the
 message's severity (or for a roll call), the channels of ``BROADCAST_NO_PUSH_CHANNELS``
-for every message when they have no push device, and those of ``BROADCAST_OPT_IN_CHANNELS``
+for every message when they have no push device (and those of
+``BROADCAST_NO_PUSH_PERSON_CHANNELS`` for that severity or roll call), and those of ``BROADCAST_OPT_IN_CHANNELS``
 for every message when they asked for it, each only where the channel can reach them
 (``reachable()`` of the channel module: a verified number, a verified address). A channel
 takes part by registering in ``server.broadcast.channels.CHANNELS`` with ``send`` and
@@ -20,16 +21,17 @@ from server.broadcast.channels import CHANNELS
 from server.devices.models import Device
 
 
-def _wanted(alert: Alert) -> tuple[str, ...]:
-    key = "rollcall" if alert.kind == "rollcall" else alert.severity
-    return tuple(current_app.config["BROADCAST_PERSON_CHANNELS"].get(key, ()))
+def _key(alert: Alert) -> str:
+    return "rollcall" if alert.kind == "rollcall" else alert.severity
 
 
 def person_channels(alert: Alert) -> list[tuple[str, object]]:
     """(channel, SQL condition on ``users``) for each registered person channel that some
     recipient of ``alert`` may get."""
-    wanted = _wanted(alert)
-    no_push = tuple(current_app.config["BROADCAST_NO_PUSH_CHANNELS"])
+    cfg, key = current_app.config, _key(alert)
+    wanted = tuple(cfg["BROADCAST_PERSON_CHANNELS"].get(key, ()))
+    no_push = (tuple(cfg["BROADCAST_NO_PUSH_CHANNELS"])
+               + tuple(cfg["BROADCAST_NO_PUSH_PERSON_CHANNELS"].get(key, ())))
     opt_in = dict(current_app.config["BROADCAST_OPT_IN_CHANNELS"])
     chosen = []
     for name in dict.fromkeys(wanted + no_push + tuple(opt_in)):

@@ -151,19 +151,20 @@ def test_figures_per_channel_and_the_call_list_of_people_not_reached(
 
 
 def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
-        staff_client, phone_traveler, outbox, as_traveler, app, monkeypatch):
+        staff_client, phone_traveler, outbox, as_traveler):
     from datetime import timedelta
 
     from server.alerts.models import Alert
     from server.rollcall import tasks as rollcall_tasks
     from tests.rollcall.conftest import answer_body
 
-    monkeypatch.setitem(app.config["BROADCAST_PERSON_CHANNELS"], "rollcall", ())
     staff, _ = staff_client("officer", "fr-paris")
-    silent = phone_traveler(PHONE)
-    answering = phone_traveler("+33698765432")
+    silent = phone_traveler(PHONE, devices=1)
+    answering = phone_traveler("+33698765432", devices=1)
+    without_push = phone_traveler("+33611112222")
     rollcall = start(staff)
-    assert outbox.messages() == []  # push first
+    # Push first; who has no push device cannot be asked by push first: texted at once.
+    assert [m["to"] for m in outbox.messages()] == ["+33611112222"]
     assert as_traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
                                        json=answer_body("safe")).status_code in (200, 201)
     assert rollcall_tasks.escalate() == 0  # not yet
@@ -172,5 +173,6 @@ def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
     db.session.commit()
     assert rollcall_tasks.escalate() == 1
     assert rollcall_tasks.escalate() == 0  # once
-    assert [m["to"] for m in outbox.messages()] == [PHONE]
-    assert _person_rows(rollcall["alert_id"]) == {silent.id: ("sms", "sent", None)}
+    assert [m["to"] for m in outbox.messages()] == ["+33611112222", PHONE]
+    assert _person_rows(rollcall["alert_id"]) == {silent.id: ("sms", "sent", None),
+                                                  without_push.id: ("sms", "sent", None)}
