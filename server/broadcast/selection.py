@@ -4,9 +4,10 @@ Push goes to every device of the audience (``audience.audience``). Besides, a pe
 audience gets one delivery per channel that ``BROADCAST_PERSON_CHANNELS`` names for the
 message's severity (or for a roll call), the channels of ``BROADCAST_NO_PUSH_CHANNELS``
 for every message when they have no push device (and those of
-``BROADCAST_NO_PUSH_PERSON_CHANNELS`` for that severity or roll call), and those of ``BROADCAST_OPT_IN_CHANNELS``
-for every message when they asked for it, each only where the channel can reach them
-(``reachable()`` of the channel module: a verified number, a verified address). A channel
+``BROADCAST_NO_PUSH_PERSON_CHANNELS`` for that severity or roll call), and those of
+``BROADCAST_OPT_IN_CHANNELS`` for every message when they asked for it, each only where the
+channel can reach them (``reachable()`` of the channel module: a verified number, a verified
+address). A channel
 takes part by registering in ``server.broadcast.channels.CHANNELS`` with ``send`` and
 ``reachable``; nothing here names one.
 """
