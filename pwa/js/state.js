@@ -16,11 +16,16 @@ export function requireUser() {
   return false;
 }
 
+/** Fetch `path` again, so the service worker's offline copy follows a change made here. */
+export function refreshOfflineCopy(path) {
+  return get(path).catch(() => null);
+}
+
 /** Fetch what must be readable offline, so the service worker keeps a copy. */
 export function warmOfflineCopies() {
   const paths = ["/api/config", "/api/i18n/" + locale() + ".json"];
   if (state.user) {
     paths.push("/api/me", "/api/trips", "/api/places/countries", "/api/alerts", "/api/rollcalls");
   }
-  return Promise.all(paths.map((path) => get(path).catch(() => null)));
+  return Promise.all(paths.map(refreshOfflineCopy));
 }

@@ -6,7 +6,7 @@ import { purposes } from "../format.js";
 import { clearErrors, field, formStatus, input, select, showErrors } from "../forms.js";
 import { _, locale } from "../i18n.js";
 import { go } from "../router.js";
-import { requireUser, state } from "../state.js";
+import { refreshOfflineCopy, requireUser, state } from "../state.js";
 import { dropDraft, loadDraft, saveDraft } from "../store.js";
 import { loadTrip } from "./trip.js";
 
@@ -162,6 +162,8 @@ export async function tripFormView({ id } = {}) {
       const body = toBody(current);
       const trip = id ? await patch("/api/trips/" + id, body) : await post("/api/trips", body);
       await dropDraft(draftKey).catch(() => {});
+      // The list's offline copy was taken before this trip: read offline, it must show it.
+      refreshOfflineCopy("/api/trips");
       go("/trips/" + trip.id);
     } catch (error) {
       if (!error.fields) throw error;
