@@ -108,6 +108,26 @@ def point_in(area, lat_col, lon_col):
     return and_(box, exact)
 
 
+def point_inside(area, lat: float, lon: float) -> bool:
+    """``point_in`` in Python, test for test (the same doubles: ``server.geo`` is what SQLite
+    runs as SQL, and PostgreSQL's functions mirror it): for counting in a worker."""
+    if not area.min_lat <= lat <= area.max_lat:
+        return False
+    if not (area.min_lon <= lon <= area.max_lon if area.min_lon <= area.max_lon
+            else lon >= area.min_lon or lon <= area.max_lon):
+        return False
+    if area.kind == "circle":
+        return geo.haversine_km(lat, lon, area.lat, area.lon) <= area.radius_km
+    return geo.ring_contains(_prepared(area), lat, lon)
+
+
+def _prepared(area):
+    prepared = area.__dict__.get("_prepared_ring")
+    if prepared is None:
+        prepared = area.__dict__["_prepared_ring"] = geo.prepare_ring(area.ring)
+    return prepared
+
+
 def place_condition(areas, country_col, subdivision_col, lat_col, lon_col):
     """SQL: a row's place (codes and/or coordinates) lies in any of the areas."""
     countries = [a.code for a in areas if a.kind == "country"]

@@ -48,11 +48,15 @@ def _leg_user_ids(alert: Alert):
     return select(Leg.user_id).where(*leg_conditions(alert))
 
 
+def fresh_since(now: datetime) -> datetime:
+    """The oldest position that still counts as where someone is."""
+    return now - timedelta(hours=current_app.config["ALERT_POSITION_MAX_AGE_HOURS"])
+
+
 def positioned_only(alert: Alert, now: datetime):
     """SQL on ``Device`` joined to ``User``: a fresh consented position in the area, of
     someone with no stay there (those are reached through their stay)."""
-    since = now - timedelta(hours=current_app.config["ALERT_POSITION_MAX_AGE_HOURS"])
-    return and_(User.location_consent.is_(True), Device.position_at >= since,
+    return and_(User.location_consent.is_(True), Device.position_at >= fresh_since(now),
                 area_rules.position_condition(alert.areas, Device.position_country,
                                               Device.lat, Device.lon),
                 ~exists().where(Leg.user_id == Device.user_id, *leg_conditions(alert)))

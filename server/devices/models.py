@@ -52,10 +52,11 @@ class Device(db.Model):
         # A user's devices; covering for the alert audiences (device and language of each
         # person found), which then read this narrow index instead of the table.
         Index("ix_devices_user_id", "user_id", "id", "language"),
-        # Alert audiences: fresh positions, then a bounding box on the coordinates.
+        # Alert audiences: fresh positions, then a bounding box on the coordinates (covering
+        # the hazard census's read of the fresh fixes in a box).
         Index("ix_devices_position_at", "position_at"),
         Index("ix_devices_position_country", "position_country", "position_at"),
-        Index("ix_devices_lat_lon", "lat", "lon"),
+        Index("ix_devices_lat_lon", "lat", "lon", "position_at", "user_id", "position_country"),
     )
 
     # The values that erase a position (an UPDATE's values, or set on one device).

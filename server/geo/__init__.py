@@ -11,7 +11,9 @@ from server.geo.geometry import (
     circle_bboxes,
     haversine_km,
     point_in_ring,
+    prepare_ring,
     ring_bboxes,
+    ring_contains,
 )
 from server.geo.sql import (
     POSTGRES_DROP_FUNCTIONS_SQL,
@@ -32,8 +34,10 @@ __all__ = [
     "country_at",
     "haversine_km",
     "point_in_ring",
+    "prepare_ring",
     "register_sqlite_functions",
     "ring_bboxes",
+    "ring_contains",
     "ring_contains_sql",
     "ring_problems",
     "subdivision_at",

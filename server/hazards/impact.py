@@ -1,4 +1,4 @@
-"""The impact area of an event without one, and who is in it (the alerts' audience SQL).
+"""The impact area of an event without one, and the counts of who is in it (``census``).
 
 Earthquake rule (configurable, ``HAZARD_QUAKE_RADIUS``): radius_km = 10 ** (a * M + b),
 clamped to [min_km, max_km]; defaults a=0.5, b=-1.0, 20..1000 km: M5 ≈ 32 km, M6 = 100 km,
@@ -10,18 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import case, delete, exists, func, insert, literal, null, select, union_all
+from sqlalchemy import delete, insert, select
 
 from server import live
-from server.accounts.models import User
 from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
-from server.broadcast import audience
 from server.db import db
-from server.devices.models import Device
 from server.embassies.models import Embassy, EmbassyArea
+from server.hazards import census
 from server.hazards.models import HazardEvent, HazardEventMission
-from server.trips.models import Leg
 
 
 def quake_radius_km(magnitude: float) -> float:
@@ -40,70 +37,47 @@ def point_area(kind: str, lat: float, lon: float, magnitude: float | None) -> di
     return {"kind": "circle", "lat": lat, "lon": lon, "radius_km": radius}
 
 
-# Channels a person can be reached by: one SQL test each on the person's user id, so email or
-# SMS is one more entry here when they exist.
-CHANNELS = {
-    "push": lambda user_id: exists().where(Device.user_id == user_id),
-}
-
-
-def _first(query, user_id, order):
-    """Each user's first row of ``query`` by ``order`` (one row per person)."""
-    ranked = query.add_columns(func.row_number().over(partition_by=user_id, order_by=order)
-                               .label("nth")).subquery()
-    return select(*[column for column in ranked.c if column.name != "nth"]).where(
-        ranked.c.nth == 1)
-
-
-def _people(alert: Alert, now: datetime):
-    """(user_id, country, subdivision, city, resident): each person in the area once, with the
-    place of their first stay there, else the country of their latest fresh fix.
-
-    Set-based (a window over the stays in the area), not a lookup per person: an event in a
-    capital holds tens of thousands of people, and a feed brings hundreds of events."""
-    stays = _first(select(Leg.user_id, Leg.country, Leg.subdivision, Leg.city,
-                          case((Leg.end_date.is_(None), 1), else_=0).label("resident"))
-                   .where(*audience.leg_conditions(alert)), Leg.user_id, Leg.id)
-    fixes = _first(select(Device.user_id, Device.position_country.label("country"),
-                          null().label("subdivision"), null().label("city"),
-                          literal(0).label("resident"))
-                   .join(User, User.id == Device.user_id)
-                   .where(audience.positioned_only(alert, now)),
-                   Device.user_id, Device.position_at.desc())
-    return union_all(stays, fixes).subquery()
-
-
-def _grouped(alert: Alert, now: datetime):
-    """(country, subdivision, city, resident, <channel>..., people) rows for the area."""
-    people = _people(alert, now)
-    per_person = select(people.c.country, people.c.subdivision, people.c.city,
-                        people.c.resident,
-                        *[case((test(people.c.user_id), 1), else_=0).label(name)
-                          for name, test in CHANNELS.items()]).subquery()
-    keys = [per_person.c[name] for name in ("country", "subdivision", "city", "resident",
-                                            *CHANNELS)]
-    return db.session.execute(select(*keys, func.count()).group_by(*keys)).all()
-
-
 def _missions() -> list:
     return db.session.execute(select(EmbassyArea.embassy_id, EmbassyArea.country,
                                      EmbassyArea.subdivision, Embassy.name)
                               .join(Embassy, Embassy.id == EmbassyArea.embassy_id)).all()
 
 
+BATCH = 50  # events per read of the stays in their boxes (``census``)
+
+
 def count(event: HazardEvent, now: datetime) -> dict:
     """Count the people in the event's area today and store it with the event."""
-    alert = Alert(effective=now, expires=now,
-                  areas=[area_rules.build_area(dict(a)) for a in event.areas])
-    audience.make_room_to_hash()
-    rows, missions = _grouped(alert, now), _missions()
-    totals = {"people": 0, "residents": 0, "channels": dict.fromkeys(CHANNELS, 0)}
+    return count_many([event], now)[0]
+
+
+def count_many(events: list[HazardEvent], now: datetime) -> list[dict]:
+    """Count the people in each event's area today (one read of the stays per ``BATCH``
+    events) and store each count with its event."""
+    missions, result = _missions(), []
+    for start in range(0, len(events), BATCH):
+        batch = events[start:start + BATCH]
+        alerts = [Alert(effective=now, expires=now,
+                        areas=[area_rules.build_area(dict(a)) for a in event.areas])
+                  for event in batch]
+        for event, event_rows in zip(batch, census.grouped(alerts, now), strict=True):
+            totals = _totals(event_rows, missions)
+            _store(event, totals, now)
+            result.append(totals)
+    return result
+
+
+def _totals(rows: list, missions: list) -> dict:
+    """The event's counts from its (country, subdivision, city, resident, <channel>...,
+    people) rows: in all, by channel, by mission (whose jurisdiction covers the place) and by
+    city (the 50 largest)."""
+    totals = {"people": 0, "residents": 0, "channels": dict.fromkeys(census.CHANNELS, 0)}
     by_mission: dict[int, dict] = {}
     by_city: dict[tuple, int] = {}
     for country, subdivision, city, resident, *reach, people in rows:
         totals["people"] += people
         totals["residents"] += people * resident
-        for name, reached in zip(CHANNELS, reach, strict=True):
+        for name, reached in zip(census.CHANNELS, reach, strict=True):
             totals["channels"][name] += people * reached
         by_city[(country, city)] = by_city.get((country, city), 0) + people
         covering = {m.embassy_id: m.name for m in missions if m.country == country
@@ -113,10 +87,10 @@ def count(event: HazardEvent, now: datetime) -> dict:
                                                        "name": name, "people": 0})
             entry["people"] += people
     totals["travelers"] = totals["people"] - totals["residents"]
-    totals["by_mission"] = sorted(by_mission.values(), key=lambda m: -m["people"])
-    totals["by_city"] = [{"country": c, "city": city, "people": n} for (c, city), n
-                         in sorted(by_city.items(), key=lambda item: -item[1])][:50]
-    _store(event, totals, now)
+    totals["by_mission"] = sorted(by_mission.values(),
+                                  key=lambda m: (-m["people"], m["embassy_id"]))
+    totals["by_city"] = [{"country": c, "city": city, "people": n} for (c, city), n in sorted(
+        by_city.items(), key=lambda item: (-item[1], item[0][0] or "", item[0][1] or ""))][:50]
     return totals
 
 

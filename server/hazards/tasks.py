@@ -70,7 +70,7 @@ def count_soon(event_ids: list[int]) -> None:
 @shared_task(name="hazards.count_events")
 def count_events(event_ids: list[int]) -> None:
     """Count who is in each event's area now (idempotent: a re-run writes the same)."""
-    now = utcnow()
-    for event in db.session.scalars(select(HazardEvent).where(HazardEvent.id.in_(event_ids))):
-        impact.count(event, now)
+    events = db.session.scalars(select(HazardEvent).where(HazardEvent.id.in_(event_ids))
+                                .order_by(HazardEvent.id)).all()
+    impact.count_many(list(events), utcnow())
     db.session.commit()

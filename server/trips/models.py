@@ -74,11 +74,13 @@ class Leg(db.Model):
     trip: Mapped[Trip] = relationship(back_populates="legs")
 
     # Covering for the alert audience (dates and user_id after the range): finding who stays
-    # in a country or a box is an index-only scan, however many people that is.
+    # in a country or a box is an index-only scan, however many people that is. The box's
+    # also holds the stay's id and place: the hazard census reads whole boxes of stays.
     __table_args__ = (
         Index("ix_legs_country_dates", "country", "start_date", "end_date", "user_id"),
         Index("ix_legs_subdivision_dates", "subdivision", "start_date", "end_date"),
-        Index("ix_legs_lat_lon", "lat", "lon", "start_date", "end_date", "user_id"),
+        Index("ix_legs_lat_lon", "lat", "lon", "start_date", "end_date", "user_id", "id",
+              "country", "subdivision", "city"),
     )
 
     def __repr__(self) -> str:

@@ -1,0 +1,210 @@
+"""Who is in the areas of many events at once, by the alerts' audience rules (the people the
+audience preview of each area would count), in one pass over the stays for a batch of events.
+
+The database is read once per batch: the stays under way and the fresh consented fixes in
+the areas' boxes (overlapping boxes merged, so the people of a city under a hundred quakes
+are read once, not a hundred times), each with the channels its person has. Then each area
+is tested in the worker with ``areas.point_inside``, the Python twin of the SQL test, over a
+grid of cells: a cell wholly inside a circle takes its stays without a test. Per person and
+event: the first stay there (by stay id), else the latest fresh fix (who has a stay there is
+counted by it, as ``audience.positioned_only`` says). Measured in bench/RESULTS.md section 4.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, false, select, union_all
+from sqlalchemy.orm import aliased
+
+from server.accounts.models import User
+from server.alerts.models import Alert
+from server.broadcast import areas as area_rules
+from server.broadcast import audience
+from server.db import db
+from server.devices.models import Device
+from server.geo import haversine_km
+from server.trips.models import Leg
+
+
+def _has_device(user_id):
+    other = aliased(Device)
+    return exists().where(other.user_id == user_id)
+
+
+# Channels a person can be reached by: one SQL test each on the person's user id, so email or
+# SMS is one more entry here when they exist.
+CHANNELS = {"push": _has_device}
+CELL = 0.1  # degrees: about 11 km north-south
+# A cell is inside a circle with this to spare (a point's cell is found by a rounded division)
+MARGIN_KM, MARGIN_DEG = 1e-6, 1e-9
+SHAPES = ("circle", "polygon")
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL), math.floor(lon / CELL)
+
+
+def _boxes(alerts: list[Alert]) -> list[list[float]]:
+    """[min_lat, max_lat, min_lon, max_lon] covering every shape, none crossing the
+    antimeridian, overlapping ones merged (fewer, larger reads of the same rows)."""
+    boxes = []
+    for alert in alerts:
+        for a in alert.areas:
+            if a.kind not in SHAPES:
+                continue
+            if a.min_lon <= a.max_lon:
+                boxes.append([a.min_lat, a.max_lat, a.min_lon, a.max_lon])
+            else:
+                boxes += [[a.min_lat, a.max_lat, a.min_lon, 180.0],
+                          [a.min_lat, a.max_lat, -180.0, a.max_lon]]
+    merged = True
+    while merged:
+        merged, out = False, []
+        for box in boxes:
+            for other in out:
+                if (box[0] <= other[1] and other[0] <= box[1] and box[2] <= other[3]
+                        and other[2] <= box[3]):
+                    other[:] = [min(box[0], other[0]), max(box[1], other[1]),
+                                min(box[2], other[2]), max(box[3], other[3])]
+                    merged = True
+                    break
+            else:
+                out.append(box)
+        boxes = out
+    return boxes
+
+
+def _where(alerts: list[Alert], lat, lon, country, subdivision=None) -> list:
+    """One condition per box (each an index range), then the areas given by code."""
+    parts = [and_(lat.between(b[0], b[1]), lon.between(b[2], b[3])) for b in _boxes(alerts)]
+    codes = {kind: sorted({a.code for alert in alerts for a in alert.areas if a.kind == kind})
+             for kind in ("country", "subdivision")}
+    if codes["country"]:
+        parts.append(country.in_(codes["country"]))
+    if codes["subdivision"] and subdivision is not None:
+        parts.append(subdivision.in_(codes["subdivision"]))
+    return parts or [false()]
+
+
+def _reached(user_id) -> list:
+    return [case((test(user_id), 1), else_=0) for test in CHANNELS.values()]
+
+
+def _rows(selects: list) -> list:
+    query = selects[0] if len(selects) == 1 else union_all(*selects)
+    return db.session.execute(query).all()
+
+
+def _stays(alerts: list[Alert]) -> dict[int, tuple]:
+    """Stay id -> (user_id, id, country, subdivision, city, resident, lat, lon, <channel>...)
+    of the stays in any of the alerts' areas' boxes, under way in their days (the same for
+    all: see ``grouped``), by ``audience.leg_conditions``."""
+    columns = (Leg.user_id, Leg.id, Leg.country, Leg.subdivision, Leg.city,
+               case((Leg.end_date.is_(None), 1), else_=0), Leg.lat, Leg.lon,
+               *_reached(Leg.user_id))
+    dates = audience.leg_conditions(alerts[0])[:2]
+    return {row[1]: tuple(row) for row in _rows([
+        select(*columns).where(*dates, part)
+        for part in _where(alerts, Leg.lat, Leg.lon, Leg.country, Leg.subdivision)])}
+
+
+def _fixes(alerts: list[Alert], now: datetime) -> list[tuple]:
+    """(user_id, position_country, lat, lon, position_at, <channel>...) of the fresh
+    consented fixes in the batch's boxes and countries (a device in two is there twice), by
+    ``audience.positioned_only`` (whose "no stay there" is ``_count``'s)."""
+    columns = (Device.user_id, Device.position_country, Device.lat, Device.lon,
+               Device.position_at, *_reached(Device.user_id))
+    return [tuple(row) for row in _rows([
+        select(*columns).join(User, User.id == Device.user_id)
+        .where(User.location_consent.is_(True), Device.position_at >= audience.fresh_since(now),
+               part)
+        for part in _where(alerts, Device.lat, Device.lon, Device.position_country)])]
+
+
+class _Places:
+    """Rows by grid cell (those with coordinates), by country and by subdivision."""
+
+    def __init__(self, rows, lat: int, lon: int, country: int, subdivision: int | None):
+        self.cells, self.countries, self.subdivisions = (defaultdict(list), defaultdict(list),
+                                                         defaultdict(list))
+        self.lat, self.lon = lat, lon
+        for row in rows:
+            if row[lat] is not None and row[lon] is not None:
+                self.cells[_cell(row[lat], row[lon])].append(row)
+            self.countries[row[country]].append(row)
+            if subdivision is not None:
+                self.subdivisions[row[subdivision]].append(row)
+
+    def inside(self, area) -> list:
+        """The rows in the area (a subdivision holds no fixes: positions have none)."""
+        if area.kind == "country":
+            return self.countries.get(area.code, [])
+        if area.kind == "subdivision":
+            return self.subdivisions.get(area.code, [])
+        found = []
+        low, high = _cell(area.min_lat, area.min_lon), _cell(area.max_lat, area.max_lon)
+        lons = (range(low[1], high[1] + 1) if area.min_lon <= area.max_lon else
+                [*range(low[1], _cell(0, 180.0)[1] + 1), *range(_cell(0, -180.0)[1], high[1] + 1)])
+        for i in range(low[0], high[0] + 1):
+            for j in lons:
+                rows = self.cells.get((i, j))
+                if not rows:
+                    continue
+                if _cell_inside(area, i, j):
+                    found += rows
+                else:
+                    found += [row for row in rows
+                              if area_rules.point_inside(area, row[self.lat], row[self.lon])]
+        return found
+
+
+def _cell_inside(area, i: int, j: int) -> bool:
+    """The whole cell passes the circle's test: its corners are in the box and nearer than the
+    radius (the distance to a point of a small lat/lon cell is largest at a corner)."""
+    if area.kind != "circle" or area.min_lon > area.max_lon:
+        return False
+    corners = [(i * CELL, j * CELL), ((i + 1) * CELL, (j + 1) * CELL)]
+    if not (area.min_lat + MARGIN_DEG < corners[0][0] and corners[1][0] < area.max_lat - MARGIN_DEG
+            and area.min_lon + MARGIN_DEG < corners[0][1]
+            and corners[1][1] < area.max_lon - MARGIN_DEG):
+        return False
+    return all(haversine_km(lat, lon, area.lat, area.lon) <= area.radius_km - MARGIN_KM
+               for lat in (corners[0][0], corners[1][0]) for lon in (corners[0][1], corners[1][1]))
+
+
+def grouped(alerts: list[Alert], now: datetime) -> list[list]:
+    """For each alert, its (country, subdivision, city, resident, <channel>..., people) rows:
+    the people in its area grouped by place, residence and the channels they have."""
+    result: list = [None] * len(alerts)
+    by_days = defaultdict(list)
+    for index, alert in enumerate(alerts):
+        by_days[(alert.effective.date(), alert.expires.date())].append(index)
+    for indexes in by_days.values():
+        batch = [alerts[index] for index in indexes]
+        stays = _Places(_stays(batch).values(), lat=6, lon=7, country=2, subdivision=3)
+        fixes = _Places(_fixes(batch, now), lat=2, lon=3, country=1, subdivision=None)
+        for index in indexes:
+            result[index] = _count(alerts[index], stays, fixes)
+    return result
+
+
+def _count(alert: Alert, stays: _Places, fixes: _Places) -> list:
+    first: dict[int, tuple] = {}
+    for area in alert.areas:
+        for row in stays.inside(area):
+            held = first.get(row[0])
+            if held is None or row[1] < held[1]:
+                first[row[0]] = row
+    latest: dict[int, tuple] = {}
+    for area in alert.areas:
+        for row in fixes.inside(area):
+            if row[0] in first:
+                continue
+            held = latest.get(row[0])
+            if held is None or (row[4], row[1] or "") > (held[4], held[1] or ""):
+                latest[row[0]] = row
+    counts = Counter((row[2], row[3], row[4], row[5], *row[8:]) for row in first.values())
+    counts.update((row[1], None, None, 0, *row[5:]) for row in latest.values())
+    return [[*key, people] for key, people in counts.items()]
