@@ -139,6 +139,9 @@ def main() -> None:
         people = db.session.scalar(select(func.sum(
             HazardEvent.counts["people"].as_integer())).where(HazardEvent.id.in_(ids)))
     sample = ids[:args.naive]
+    with app.app_context():
+        sample_people = db.session.scalar(select(func.sum(
+            HazardEvent.counts["people"].as_integer())).where(HazardEvent.id.in_(sample)))
     naive_seconds, naive_people = naive(app, sample)
     per_event = naive_seconds / max(1, len(sample))
     print(f"\n{common.load()}")
@@ -150,6 +153,8 @@ def main() -> None:
     print(f"naive, each area through the audience preview one by one: {len(sample)} events in "
           f"{naive_seconds:.1f} s ({1000 * per_event:.1f} ms per event; {naive_people:,} people)"
           f" -> {per_event * len(ids):.1f} s for {len(ids):,} events")
+    print(f"the same {len(sample)} events counted by the poll: {sample_people or 0:,} people"
+          f" ({'the same' if sample_people == naive_people else 'NOT the same'})")
 
 
 if __name__ == "__main__":

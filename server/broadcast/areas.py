@@ -108,24 +108,31 @@ def point_in(area, lat_col, lon_col):
     return and_(box, exact)
 
 
-def point_inside(area, lat: float, lon: float) -> bool:
+def point_test(area):
     """``point_in`` in Python, test for test (the same doubles: ``server.geo`` is what SQLite
-    runs as SQL, and PostgreSQL's functions mirror it): for counting in a worker."""
-    if not area.min_lat <= lat <= area.max_lat:
-        return False
-    if not (area.min_lon <= lon <= area.max_lon if area.min_lon <= area.max_lon
-            else lon >= area.min_lon or lon <= area.max_lon):
-        return False
+    runs as SQL, and PostgreSQL's functions mirror it): ``test(lat, lon)``, for counting many
+    points in a worker."""
+    min_lat, max_lat, min_lon, max_lon = area.min_lat, area.max_lat, area.min_lon, area.max_lon
     if area.kind == "circle":
-        return geo.haversine_km(lat, lon, area.lat, area.lon) <= area.radius_km
-    return geo.ring_contains(_prepared(area), lat, lon)
+        distance, radius = geo.distance_from(area.lat, area.lon), area.radius_km
 
+        def exact(lat, lon):
+            return distance(lat, lon) <= radius
+    else:
+        prepared = geo.prepare_ring(area.ring)
 
-def _prepared(area):
-    prepared = area.__dict__.get("_prepared_ring")
-    if prepared is None:
-        prepared = area.__dict__["_prepared_ring"] = geo.prepare_ring(area.ring)
-    return prepared
+        def exact(lat, lon):
+            return geo.ring_contains(prepared, lat, lon)
+    wraps = min_lon > max_lon
+
+    def test(lat: float, lon: float) -> bool:
+        if not min_lat <= lat <= max_lat:
+            return False
+        if not ((lon >= min_lon or lon <= max_lon) if wraps else min_lon <= lon <= max_lon):
+            return False
+        return exact(lat, lon)
+
+    return test
 
 
 def place_condition(areas, country_col, subdivision_col, lat_col, lon_col):

@@ -11,7 +11,7 @@ change them together (the property tests check they agree).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
@@ -53,12 +53,24 @@ def snap(degrees: float) -> float:
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km on a sphere of the Earth's mean radius."""
-    lat1, lon1, lat2, lon2 = snap(lat1), snap(lon1), snap(lat2), snap(lon2)
-    a = (math.sin(math.radians(lat2 - lat1) / 2) ** 2
-         + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2))
-         * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    # atan2 rather than asin: it stays defined when rounding pushes ``a`` just past 1.
-    return 2 * EARTH_RADIUS_KM * math.atan2(math.sqrt(a), math.sqrt(abs(1 - a)))
+    return distance_from(lat2, lon2)(lat1, lon1)
+
+
+def distance_from(lat2: float, lon2: float) -> Callable[[float, float], float]:
+    """``haversine_km(lat1, lon1, lat2, lon2)`` as a function of (lat1, lon1), the same double
+    for double, with the fixed point's terms worked out once (many points, one centre)."""
+    lat2, lon2 = snap(lat2), snap(lon2)
+    cos2 = math.cos(math.radians(lat2))
+    sin, cos, radians = math.sin, math.cos, math.radians
+
+    def distance(lat1: float, lon1: float) -> float:
+        lat1, lon1 = snap(lat1), snap(lon1)
+        a = (sin(radians(lat2 - lat1) / 2) ** 2
+             + cos(radians(lat1)) * cos2 * sin(radians(lon2 - lon1) / 2) ** 2)
+        # atan2 rather than asin: it stays defined when rounding pushes ``a`` just past 1.
+        return 2 * EARTH_RADIUS_KM * math.atan2(math.sqrt(a), math.sqrt(abs(1 - a)))
+
+    return distance
 
 
 def unwrap_lons(lons: Sequence[float]) -> list[float]:
