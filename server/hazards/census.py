@@ -172,27 +172,27 @@ class _Places:
 
 
 def _whole_cells(area):
-    """``whole(i, j)``: the whole cell (i, j) passes the area's test (circles only)."""
+    """``whole(i, j)``: the whole cell (i, j) passes the circle's test: its corners are in the
+    box and nearer than the radius (the distance to a point of a small lat/lon cell is
+    largest at a corner). Never for other shapes."""
     if area.kind != "circle" or area.min_lon > area.max_lon:
         return lambda i, j: False
-    distance = distance_from(area.lat, area.lon)
-    return lambda i, j: _cell_inside(area, distance, i, j)
+    distance, lat, lon, reach = (distance_from(area.lat, area.lon), area.lat, area.lon,
+                                 area.radius_km - MARGIN_KM)
+    low_lat, high_lat = area.min_lat + MARGIN_DEG, area.max_lat - MARGIN_DEG
+    low_lon, high_lon = area.min_lon + MARGIN_DEG, area.max_lon - MARGIN_DEG
 
+    def whole(i: int, j: int) -> bool:
+        south, north, west, east = i * CELL, (i + 1) * CELL, j * CELL, (j + 1) * CELL
+        if not (low_lat < south and north < high_lat and low_lon < west and east < high_lon):
+            return False
+        # The corner farthest in degrees first: most cells on the edge fail there, at one test.
+        far_lat, near_lat = (south, north) if lat - south > north - lat else (north, south)
+        far_lon, near_lon = (west, east) if lon - west > east - lon else (east, west)
+        return (distance(far_lat, far_lon) <= reach and distance(far_lat, near_lon) <= reach
+                and distance(near_lat, far_lon) <= reach and distance(near_lat, near_lon) <= reach)
 
-def _cell_inside(area, distance, i: int, j: int) -> bool:
-    """The whole cell passes the circle's test: its corners are in the box and nearer than the
-    radius (the distance to a point of a small lat/lon cell is largest at a corner)."""
-    corners = [(i * CELL, j * CELL), ((i + 1) * CELL, (j + 1) * CELL)]
-    if not (area.min_lat + MARGIN_DEG < corners[0][0] and corners[1][0] < area.max_lat - MARGIN_DEG
-            and area.min_lon + MARGIN_DEG < corners[0][1]
-            and corners[1][1] < area.max_lon - MARGIN_DEG):
-        return False
-    lats = sorted((corners[0][0], corners[1][0]), key=lambda lat: -abs(lat - area.lat))
-    lons = sorted((corners[0][1], corners[1][1]), key=lambda lon: -abs(lon - area.lon))
-    # The corner farthest in degrees first: most cells on the edge fail there, at one test.
-    return all(distance(lat, lon) <= area.radius_km - MARGIN_KM
-               for lat, lon in ((lats[0], lons[0]), (lats[0], lons[1]), (lats[1], lons[0]),
-                                (lats[1], lons[1])))
+    return whole
 
 
 def grouped(alerts: list[Alert], now: datetime) -> list[list]:
@@ -226,6 +226,6 @@ def _count(alert: Alert, stays: _Places, fixes: _Places) -> list:
             held = latest.get(row[0])
             if held is None or (row[4], row[1] or "") > (held[4], held[1] or ""):
                 latest[row[0]] = row
-    counts = Counter((row[2], row[3], row[4], row[5], *row[8:]) for row in first.values())
+    counts = Counter(row[2:6] + row[8:] for row in first.values())
     counts.update((row[1], None, None, 0, *row[5:]) for row in latest.values())
     return [[*key, people] for key, people in counts.items()]
