@@ -4,7 +4,7 @@ audience preview of each area would count), in one pass over the stays for a bat
 The database is read once per batch: the stays under way and the fresh consented fixes in
 the areas' boxes (overlapping boxes merged, so the people of a city under a hundred quakes
 are read once, not a hundred times), each with the channels its person has. Then each area
-is tested in the worker with ``areas.point_inside``, the Python twin of the SQL test, over a
+is tested in the worker with ``areas.point_test``, the Python twin of the SQL test, over a
 grid of cells: a cell wholly inside a circle takes its stays without a test. Per person and
 event: the first stay there (by stay id), else the latest fresh fix (who has a stay there is
 counted by it, as ``audience.positioned_only`` says). Measured in bench/RESULTS.md section 4.
