@@ -43,7 +43,7 @@ def _missions() -> list:
                               .join(Embassy, Embassy.id == EmbassyArea.embassy_id)).all()
 
 
-BATCH = 100  # events per read of the stays in their boxes (``census``)
+BATCH = 250  # events per read of the stays in their boxes (``census``)
 
 
 def count(event: HazardEvent, now: datetime) -> dict:

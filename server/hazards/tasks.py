@@ -14,7 +14,7 @@ from server.hazards.formats import FeedError
 from server.hazards.ingest import ingest
 from server.hazards.models import HazardEvent, HazardFeed
 
-COUNT_BATCH = 100  # events per counting task (each reads the stays in their boxes once)
+COUNT_BATCH = 250  # events per counting task (each reads the stays in their boxes once)
 
 
 @shared_task(name="hazards.poll_due")
