@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from datetime import datetime
+from operator import itemgetter
 
 from sqlalchemy import and_, case, exists, false, select, union_all
 from sqlalchemy.orm import aliased
@@ -135,21 +136,37 @@ def _fixes(alerts: list[Alert], now: datetime) -> list[tuple]:
 
 
 class _Places:
-    """Rows by grid cell (those with coordinates), by country and by subdivision."""
+    """Rows by grid cell (those with coordinates), by country and by subdivision. ``keys``
+    (stays): each cell's people with no other row in the batch also counted ahead, by their
+    key (``keys(row)``), for the cells an area holds whole (see ``inside``)."""
 
-    def __init__(self, rows, lat: int, lon: int, country: int, subdivision: int | None):
+    def __init__(self, rows, lat: int, lon: int, country: int, subdivision: int | None,
+                 keys=None):
         self.cells, self.countries, self.subdivisions = (defaultdict(list), defaultdict(list),
                                                          defaultdict(list))
         self.lat, self.lon = lat, lon
+        rows = list(rows)
         for row in rows:
             if row[lat] is not None and row[lon] is not None:
                 self.cells[_cell(row[lat], row[lon])].append(row)
             self.countries[row[country]].append(row)
             if subdivision is not None:
                 self.subdivisions[row[subdivision]].append(row)
+        self.alone: dict[tuple, Counter] = {}  # cell -> keys of its people with one row
+        self.shared: dict[tuple, list] = {}  # cell -> its rows of people with several
+        self.home: dict[int, tuple] = {}  # person with one row -> its cell
+        if keys is not None:
+            rows_of = Counter(map(itemgetter(0), rows))
+            for cell, cell_rows in self.cells.items():
+                alone = [row for row in cell_rows if rows_of[row[0]] == 1]
+                self.alone[cell] = Counter(map(keys, alone))
+                self.shared[cell] = [row for row in cell_rows if rows_of[row[0]] > 1]
+                self.home.update(dict.fromkeys(map(itemgetter(0), alone), cell))
 
-    def inside(self, area) -> list:
-        """The rows in the area (a subdivision holds no fixes: positions have none)."""
+    def inside(self, area, tally: Counter | None = None, wholes: set | None = None) -> list:
+        """The rows in the area (a subdivision holds no fixes: positions have none). With
+        ``tally``: of a cell the area holds whole, only the rows of people with several, the
+        others added to ``tally`` by key and the cell to ``wholes``."""
         if area.kind == "country":
             return self.countries.get(area.code, [])
         if area.kind == "subdivision":
@@ -164,10 +181,14 @@ class _Places:
                 rows = self.cells.get((i, j))
                 if not rows:
                     continue
-                if whole(i, j):
+                if not whole(i, j):
+                    found += [row for row in rows if test(row[lat], row[lon])]
+                elif tally is None or (i, j) not in self.alone:
                     found += rows
                 else:
-                    found += [row for row in rows if test(row[lat], row[lon])]
+                    tally.update(self.alone[(i, j)])
+                    wholes.add((i, j))
+                    found += self.shared[(i, j)]
         return found
 
 
@@ -204,28 +225,38 @@ def grouped(alerts: list[Alert], now: datetime) -> list[list]:
         by_days[(alert.effective.date(), alert.expires.date())].append(index)
     for indexes in by_days.values():
         batch = [alerts[index] for index in indexes]
-        stays = _Places(_stays(batch).values(), lat=6, lon=7, country=2, subdivision=3)
+        stays = _Places(_stays(batch).values(), lat=6, lon=7, country=2, subdivision=3,
+                        keys=_key)
         fixes = _Places(_fixes(batch, now), lat=2, lon=3, country=1, subdivision=None)
         for index in indexes:
             result[index] = _count(alerts[index], stays, fixes)
     return result
 
 
+def _key(stay: tuple) -> tuple:
+    """(country, subdivision, city, resident, <channel>...) of a stay row."""
+    return stay[2:6] + stay[8:]
+
+
 def _count(alert: Alert, stays: _Places, fixes: _Places) -> list:
+    # One area: the people alone in a cell it holds whole are counted ahead (``_Places``);
+    # with several, one of them might be in two areas, so each is taken row by row.
+    tally, wholes = (Counter(), set()) if len(alert.areas) == 1 else (None, None)
     first: dict[int, tuple] = {}
     for area in alert.areas:
-        for row in stays.inside(area):
+        for row in stays.inside(area, tally, wholes):
             held = first.get(row[0])
             if held is None or row[1] < held[1]:
                 first[row[0]] = row
     latest: dict[int, tuple] = {}
     for area in alert.areas:
         for row in fixes.inside(area):
-            if row[0] in first:
+            if row[0] in first or (wholes and stays.home.get(row[0]) in wholes):
                 continue
             held = latest.get(row[0])
             if held is None or (row[4], row[1] or "") > (held[4], held[1] or ""):
                 latest[row[0]] = row
-    counts = Counter(row[2:6] + row[8:] for row in first.values())
+    counts = Counter(_key(row) for row in first.values())
+    counts.update(tally or {})
     counts.update((row[1], None, None, 0, *row[5:]) for row in latest.values())
     return [[*key, people] for key, people in counts.items()]

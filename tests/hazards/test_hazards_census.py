@@ -168,3 +168,28 @@ def test_a_cell_is_inside_only_if_all_of_it_passes_the_exact_test():
     tight = area_rules.build_area({"kind": "circle", "lat": 0.05, "lon": 0.05,
                                    "radius_km": 7.8})
     assert not census._whole_cells(tight)(0, 0)
+
+
+def test_people_alone_in_a_cell_held_whole_are_counted_once(app):
+    """Counted ahead by cell: one stay and a fresh fix there, once (at the stay); two stays
+    there, once (at the first)."""
+    alone = User(email="alone@example.org", password_hash="x", name="A", language="en",
+                 role="traveler", location_consent=True)
+    twice = User(email="twice@example.org", password_hash="x", name="B", language="en",
+                 role="traveler")
+    db.session.add_all([alone, twice])
+    db.session.flush()
+    for user, cities in ((alone, ["One"]), (twice, ["First", "Second"])):
+        trip = Trip(user_id=user.id, purpose="tourism", emergency_contact_name="W",
+                    emergency_contact_phone="+8613900139000", start_date=TODAY, end_date=None)
+        trip.legs = [Leg(user_id=user.id, country="ID", city=city, lat=-2.95, lon=100.25,
+                         start_date=TODAY, end_date=None) for city in cities]
+        db.session.add(trip)
+    db.session.add(Device(user_id=alone.id, endpoint="https://push.example/alone", p256dh="k",
+                          auth="a", lat=-2.95, lon=100.25, position_country="ID",
+                          position_at=NOW))
+    db.session.flush()
+    alert = _alert(AREAS[1])
+    assert census._whole_cells(alert.areas[0])(*census._cell(-2.95, 100.25))
+    rows = census.grouped([alert], NOW)[0]
+    assert sorted(rows, key=repr) == [["ID", None, "First", 1, 0, 1], ["ID", None, "One", 1, 1, 1]]
