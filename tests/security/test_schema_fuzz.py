@@ -27,6 +27,13 @@ EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", 4))
 EXCLUDED = r"/(auth|staff/auth)/(logout|login|enrol)$"
 
 
+@pytest.fixture(autouse=True)
+def short_live_streams(app, monkeypatch):
+    """The staff live stream stays open LIVE_STREAM_SECONDS (minutes): each example of it would
+    wait that long for the end of its body. Its frames are what is checked, not its length."""
+    monkeypatch.setitem(app.config, "LIVE_STREAM_SECONDS", 0.2)
+
+
 def _auth(signed_in):
     cookies = {name: signed_in.get_cookie(name).value
                for name in ("compatriot_session", "remember_token", "csrf_token")
