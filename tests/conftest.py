@@ -19,6 +19,26 @@ from server.db import db
 from server.embassies.models import Embassy
 from tests.pushreceiver import RECEIVER_PORTS
 
+
+
+def _services_per_worker() -> None:
+    """Under pytest-xdist (``make test`` runs two workers) each worker has a PostgreSQL
+    database and a Redis database of its own: the tests drop schemas and listen to channels."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1...
+    if not worker:
+        return
+    if database := os.environ.get("TEST_DATABASE_URL"):
+        from bench import pgdb
+
+        os.environ["TEST_DATABASE_URL"] = pgdb.ensure(
+            pgdb.with_database(database, f"{pgdb.database_of(database)}_{worker}"))
+    if redis := os.environ.get("TEST_REDIS_URL"):
+        base, _, number = redis.rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{(int(number or 0) - int(worker[2:])) % 16}"
+
+
+_services_per_worker()
+
 TEST_PASSWORD = "correct horse battery"
 TEST_FIELD_KEY = "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8="  # Fernet: 32 bytes, base64url
 

@@ -18,7 +18,9 @@ from tests.staff_auth import STAFF_PASSWORD, enrol, secret_of
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The sign-in clock, frozen; move it with ``clock.move(seconds)``."""
+    """The sign-in clock, frozen for the server and the test's authenticator alike; move it
+    with ``clock.move(seconds)``. (An authenticator on the real clock could enrol with the
+    next step's code when a step ends during the test, and that step's code is then used.)"""
 
     class Clock:
         at = utcnow()
@@ -28,6 +30,7 @@ def clock(monkeypatch):
 
     frozen = Clock()
     monkeypatch.setattr(throttle, "now", lambda: frozen.at)
+    monkeypatch.setattr(pyotp.TOTP, "now", lambda totp: totp.at(frozen.at))
     return frozen
 
 
