@@ -20,8 +20,7 @@ from server.alerts import cap
 from server.alerts.models import Alert, AlertArea, AlertText
 from server.config import LANGUAGES
 from server.db import db, utcnow
-from tests.alerts.conftest import alert_body
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
 
 XSD = Path(__file__).resolve().parent.parent / "data" / "cap" / "CAP-v1.2.xsd"
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
@@ -68,9 +67,8 @@ def _expected(dirty: str) -> str:
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", dirty)
 
 
-def test_older_rows_with_forbidden_characters_still_give_valid_cap_and_atom(
-        sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_older_rows_with_forbidden_characters_still_give_valid_cap_and_atom(auth, client):
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body(
         {"kind": "circle", "lat": 0.00005, "lon": -0.0, "radius_km": 0.5},
         {"kind": "circle", "lat": -90, "lon": 180, "radius_km": 1},

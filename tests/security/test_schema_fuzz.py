@@ -42,21 +42,21 @@ def _auth(signed_in):
 
 
 @pytest.fixture
-def as_traveler(client, signup, create_trip):
-    signup(client)
+def as_traveler(client, auth, create_trip):
+    auth.signup(client)
     create_trip(client)
     return _auth(client)
 
 
 @pytest.fixture
-def as_officer(staff_client):
-    return _auth(staff_client("officer", "fr-paris")[0])
+def as_officer(auth):
+    return _auth(auth.staff("officer", "fr-paris")[0])
 
 
 @pytest.fixture
-def as_admin(staff_client):
+def as_admin(auth):
     """Every mission's data and the admin-only operations (staff accounts)."""
-    return _auth(staff_client("admin")[0])
+    return _auth(auth.staff("admin")[0])
 
 
 # What the API promises: never a 5xx, and every response (errors too) as documented. Whether a

@@ -25,7 +25,7 @@ from server.sms.models import SmsInbox, SmsMessage
 from server.sms.outbox import gateway
 from server.trips.models import Leg, Trip
 from tests.conftest import make_test_app
-from tests.rollcall.conftest import rollcall_body
+from tests.rollcall.helpers import rollcall_body
 
 PHONE = "+33612345678"
 
