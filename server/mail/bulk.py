@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from server.mail.compose import bodies, content, message_headers, thread_headers, thread_id
-from server.mail.message import POLICY, safe
+from server.mail.message import POLICY, safe, sender_domain
 from server.mail.transport import SMTP_POLICY, Wire, envelope_address, fits, serialize
 from server.rollcall.links import answer_links, rollcall_of
 
@@ -49,7 +49,7 @@ class Prepared:
             subject, self.headline, self.lines = content(message, language)
             plain, html = bodies(self.headline, self.lines, language)
         sender = POLICY.header_store_parse("From", current_app.config["MAIL_FROM"])[1]
-        self.sender = envelope_address(sender)
+        self.sender, self.domain = envelope_address(sender), sender_domain()
         self.head = SMTP_POLICY.fold_binary("From", sender)
         self.middle = (header_line("Subject", safe(subject, "subject"))
                        + header_line("Date", format_datetime(now)))
@@ -63,9 +63,9 @@ class Prepared:
         envelope. Raises ``HeaderInjection`` for a line break in the address or name."""
         to_line, recipient = _to(safe(user.email, "to"), safe(user.name or "", "name"))
         lines = [self.head, to_line, self.middle,
-                 header_line("Message-ID", thread_id(self.message.id, user.id))]
-        lines += [header_line(key, safe(value, key))
-                  for key, value in thread_headers(self.message, user.id).items()]
+                 header_line("Message-ID", thread_id(self.message.id, user.id, self.domain))]
+        lines += [header_line(key, safe(value, key)) for key, value
+                  in thread_headers(self.message, user.id, self.domain).items()]
         lines.append(self.tail)
         lines.append(self.body or self._body_for(user.id))
         return Wire(self.sender, (recipient,), b"".join(lines))

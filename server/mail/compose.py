@@ -26,8 +26,8 @@ def severity_label(severity: str) -> str:
             "Minor": _("Minor")}.get(severity, severity)
 
 
-def thread_id(alert_id: int, user_id: int) -> str:
-    return message_id(f"alert-{alert_id}.user-{user_id}")
+def thread_id(alert_id: int, user_id: int, domain: str | None = None) -> str:
+    return message_id(f"alert-{alert_id}.user-{user_id}", domain)
 
 
 def _lines(message, text, embassy: Embassy | None, language: str) -> list[tuple[str, str]]:
@@ -79,11 +79,11 @@ def message_headers(message) -> dict[str, str]:
     return {}
 
 
-def thread_headers(message, user_id: int) -> dict[str, str]:
+def thread_headers(message, user_id: int, domain: str | None = None) -> dict[str, str]:
     """An Update / Cancel goes under the original in the reader's box."""
     if not message.references_id:
         return {}
-    original = thread_id(message.references_id, user_id)
+    original = thread_id(message.references_id, user_id, domain)
     return {"In-Reply-To": original, "References": original}
 
 

@@ -49,9 +49,10 @@ def sender_domain() -> str:
     return address.rpartition("@")[2] or "compatriot.invalid"
 
 
-def message_id(local: str) -> str:
-    """A Message-ID from a stable local part (so that a later message can refer to it)."""
-    return f"<{safe(local, 'Message-ID')}@{sender_domain()}>"
+def message_id(local: str, domain: str | None = None) -> str:
+    """A Message-ID from a stable local part (so that a later message can refer to it), at
+    ``domain`` (``sender_domain()``, which a caller writing many may look up once)."""
+    return f"<{safe(local, 'Message-ID')}@{domain or sender_domain()}>"
 
 
 def build(to: str, subject: str, text: str, html: str | None = None, *,
