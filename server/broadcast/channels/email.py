@@ -36,12 +36,13 @@ def send(message: Alert, rows, now: datetime) -> list[SendResult]:
             continue
         if row.language not in prepared:
             prepared[row.language] = _prepare(message, row.language, now)
+        template = prepared[row.language]
+        if isinstance(template, Exception):
+            results.append(failed(row.id, "compose", template))
+            continue
         try:
-            template = prepared[row.language]
-            if isinstance(template, Exception):
-                raise template
             items.append((row.id, template.wire(user)))
-        except Exception as exc:  # one bad text or address must not keep the others
+        except Exception as exc:  # one recipient who cannot be written must not keep the others
             current_app.logger.exception("message %s: no email for delivery %s",
                                          message.id, row.id)
             results.append(failed(row.id, "compose", exc))
@@ -49,9 +50,12 @@ def send(message: Alert, rows, now: datetime) -> list[SendResult]:
 
 
 def _prepare(message: Alert, language: str, now: datetime) -> Prepared | Exception:
+    """The message in ``language``, or the error that kept it from being written (its rows
+    fail with it, the other languages' go out)."""
     try:
         return Prepared(message, language, now)
-    except Exception as exc:  # noqa: BLE001  (its rows fail with it, the others go out)
+    except Exception as exc:  # noqa: BLE001  (logged once, recorded on each of its rows)
+        current_app.logger.exception("message %s: no %s email", message.id, language)
         return exc
 
 
