@@ -106,3 +106,21 @@ def test_a_451_leaves_the_delivery_pending_for_a_retry_then_it_is_sent(app, app_
     deliver_batch.run(alert.id, [delivery_id])
     db.session.refresh(delivery)
     assert delivery.state == "sent" and len(app_mail.messages) == 1
+
+
+def test_a_language_whose_message_cannot_be_written_fails_alone(app, app_mail):
+    """The batch writes each language's message once: a headline that would inject a header
+    fails that language's deliveries (reason kept), the other language's still go out."""
+    users = [_user(), _user("ar"), _user("ar")]
+    alert = _alert()
+    arabic = next(t for t in alert.texts if t.language == "ar")
+    arabic.headline = "فيضان\r\nBcc: everyone@example.org"
+    ids = _deliveries(alert, users)
+    deliver_batch.run(alert.id, ids)
+    states = {d.user_id: (d.state, d.error or "") for d in db.session.scalars(
+        select(Delivery).where(Delivery.id.in_(ids)))}
+    assert states[users[0].id] == ("sent", "")
+    for user in users[1:]:
+        state, error = states[user.id]
+        assert state == "failed" and "HeaderInjection" in error
+    assert [r for r, _m in app_mail.messages] == [[users[0].email]]
