@@ -6,16 +6,9 @@ from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.alerts import services as rules
-from server.alerts.models import (
-    AREA_KINDS,
-    CATEGORIES,
-    CERTAINTIES,
-    SEVERITIES,
-    STATES,
-    STATUSES,
-    URGENCIES,
-)
+from server.alerts.models import CATEGORIES, CERTAINTIES, STATES, STATUSES, URGENCIES
 from server.broadcast import areas as area_rules
+from server.broadcast.models import AREA_KINDS, SEVERITIES
 from server.sms.schemas import PreviewOut as SmsCostOut
 from server.validation import BaseSchema, BoundedInt, language, latitude, longitude, text
 

@@ -54,12 +54,13 @@ def _html(headline: str, lines, language: str, actions=()) -> str:
 
 
 def compose(message, user, language: str) -> EmailMessage:
-    """The EmailMessage of ``message`` (an alerts row, alert or roll call) to ``user``."""
+    """The EmailMessage of ``message`` (a broadcast ``Message``: an alert, a roll call) to
+    ``user``."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     text = message.text_for(language, default)
     embassy = db.session.get(Embassy, message.embassy_id) if message.embassy_id else None
     with force_locale(language):
-        headline = text.headline if text else message.event
+        headline = text.headline if text else ""  # every kind requires a text
         subject = f"[{severity_label(message.severity)}] {headline}"
         lines = _lines(message, text, embassy, language)
         # A roll call's one-tap answers (server/rollcall/links.py), first in both parts.

@@ -99,8 +99,8 @@ class RollCallOut(BaseSchema):
     last_pushed_at = fields.DateTime(allow_none=True)
     reminders = fields.Integer()
     closed_at = fields.DateTime(allow_none=True)
-    texts = fields.List(fields.Nested(QuestionOut), attribute="alert.texts")
-    areas = fields.List(fields.Nested(AreaOut), attribute="alert.areas")
+    texts = fields.List(fields.Nested(QuestionOut), attribute="message.texts")
+    areas = fields.List(fields.Nested(AreaOut), attribute="message.areas")
 
 
 class RollCallCounts(BaseSchema):

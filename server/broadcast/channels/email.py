@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.db import among, db
 from server.mail import email_reachable, outbox
 from server.mail.compose import compose
@@ -22,7 +22,7 @@ def reachable():
     return email_reachable()
 
 
-def send(message: Alert, rows, now: datetime) -> list[SendResult]:
+def send(message: Message, rows, now: datetime) -> list[SendResult]:
     """Mail each row's user; a row whose user has no reachable address fails alone."""
     users = _reachable({row.user_id for row in rows})
     items, results = [], []
