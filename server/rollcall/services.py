@@ -136,7 +136,7 @@ def close(user: User, rollcall_id: int) -> RollCall:
         raise Conflict(_l("This roll call is closed."))
     rollcall.state, rollcall.closed_at, rollcall.closed_by_id = "closed", utcnow(), user.id
     db.session.execute(
-        update(Delivery).where(Delivery.alert_id.in_(thread_alert_ids(rollcall)),
+        update(Delivery).where(Delivery.alert_id.in_(thread_message_ids(rollcall)),
                                Delivery.state == "pending")
         .values(state="failed", next_attempt_at=None))
     db.session.flush()
@@ -144,7 +144,7 @@ def close(user: User, rollcall_id: int) -> RollCall:
     return rollcall
 
 
-def thread_alert_ids(rollcall: RollCall):
+def thread_message_ids(rollcall: RollCall):
     """SQL: the ids of the question's message and of its reminders."""
     return select(RollCallMessage.id).where(or_(RollCallMessage.id == rollcall.alert_id,
                                                 RollCallMessage.references_id == rollcall.alert_id))
