@@ -21,7 +21,7 @@ def ttl(message: Message, now: datetime) -> int:
     return max(0, min(MAX_TTL, int((message.expires - now).total_seconds())))
 
 
-# Pushed with Urgency: high (a phone in power saving is woken for them).
+# Pushed with Urgency: high (RFC 8030: delivered even to a phone saving its battery).
 URGENT_SEVERITIES = ("Extreme", "Severe")
 
 
