@@ -1,4 +1,4 @@
-"""The impact area of an event without one, and who is in it (the alerts' audience SQL).
+"""The impact area of an event without one, and who is in it (the broadcast audience SQL).
 
 Earthquake rule (configurable, ``HAZARD_QUAKE_RADIUS``): radius_km = 10 ** (a * M + b),
 clamped to [min_km, max_km]; defaults a=0.5, b=-1.0, 20..1000 km: M5 ≈ 32 km, M6 = 100 km,
@@ -14,9 +14,9 @@ from sqlalchemy import case, delete, exists, func, insert, literal, null, select
 
 from server import live
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
 from server.broadcast import audience
+from server.broadcast.models import Message
 from server.db import db
 from server.devices.models import Device
 from server.embassies.models import Embassy, EmbassyArea
@@ -55,7 +55,7 @@ def _first(query, user_id, order):
         ranked.c.nth == 1)
 
 
-def _people(alert: Alert, now: datetime):
+def _people(message: Message, now: datetime):
     """(user_id, country, subdivision, city, resident): each person in the area once, with the
     place of their first stay there, else the country of their latest fresh fix.
 
@@ -63,19 +63,19 @@ def _people(alert: Alert, now: datetime):
     capital holds tens of thousands of people, and a feed brings hundreds of events."""
     stays = _first(select(Leg.user_id, Leg.country, Leg.subdivision, Leg.city,
                           case((Leg.end_date.is_(None), 1), else_=0).label("resident"))
-                   .where(*audience.leg_conditions(alert)), Leg.user_id, Leg.id)
+                   .where(*audience.leg_conditions(message)), Leg.user_id, Leg.id)
     fixes = _first(select(Device.user_id, Device.position_country.label("country"),
                           null().label("subdivision"), null().label("city"),
                           literal(0).label("resident"))
                    .join(User, User.id == Device.user_id)
-                   .where(audience.positioned_only(alert, now)),
+                   .where(audience.positioned_only(message, now)),
                    Device.user_id, Device.position_at.desc())
     return union_all(stays, fixes).subquery()
 
 
-def _grouped(alert: Alert, now: datetime):
+def _grouped(message: Message, now: datetime):
     """(country, subdivision, city, resident, <channel>..., people) rows for the area."""
-    people = _people(alert, now)
+    people = _people(message, now)
     per_person = select(people.c.country, people.c.subdivision, people.c.city,
                         people.c.resident,
                         *[case((test(people.c.user_id), 1), else_=0).label(name)
@@ -93,10 +93,11 @@ def _missions() -> list:
 
 def count(event: HazardEvent, now: datetime) -> dict:
     """Count the people in the event's area today and store it with the event."""
-    alert = Alert(effective=now, expires=now,
-                  areas=[area_rules.build_area(dict(a)) for a in event.areas])
+    # A message never sent: the audience SQL reads its area and its day.
+    message = Message(effective=now, expires=now,
+                      areas=[area_rules.build_area(dict(a)) for a in event.areas])
     audience.make_room_to_hash()
-    rows, missions = _grouped(alert, now), _missions()
+    rows, missions = _grouped(message, now), _missions()
     totals = {"people": 0, "residents": 0, "channels": dict.fromkeys(CHANNELS, 0)}
     by_mission: dict[int, dict] = {}
     by_city: dict[tuple, int] = {}

@@ -55,12 +55,13 @@ def _html(headline: str, lines, language: str, actions=()) -> str:
 
 
 def content(message, language: str) -> tuple[str, str, list[tuple[str, str]]]:
-    """(subject, headline, body lines) of ``message`` in ``language``, the same for every
-    recipient. Call inside ``force_locale(language)``."""
+    """(subject, headline, body lines) of ``message`` (a broadcast ``Message``: an alert, a
+    roll call) in ``language``, the same for every recipient. Call inside
+    ``force_locale(language)``."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     text = message.text_for(language, default)
     embassy = db.session.get(Embassy, message.embassy_id) if message.embassy_id else None
-    headline = text.headline if text else message.event
+    headline = text.headline if text else ""  # every kind requires a text
     subject = f"[{severity_label(message.severity)}] {headline}"
     return subject, headline, _lines(message, text, embassy, language)
 

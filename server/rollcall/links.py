@@ -21,10 +21,16 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.db import db, utcnow
 from server.rollcall import answers
-from server.rollcall.models import ANSWERS, RollCall, RollCallAnswer, RollCallRecipient
+from server.rollcall.models import (
+    ANSWERS,
+    RollCall,
+    RollCallAnswer,
+    RollCallMessage,
+    RollCallRecipient,
+)
 from server.web.urls import public_url
 
 SALT = "compatriot-rollcall-answer"
@@ -51,14 +57,14 @@ def link(rollcall_id: int, user_id: int, answer: str, language: str) -> str:
     return public_url(f"/api/rollcalls/{rollcall_id}/email-answer?token={token}&lang={language}")
 
 
-def rollcall_of(message: Alert) -> int | None:
+def rollcall_of(message: Message) -> int | None:
     """The roll call whose email ``message`` is (itself or its reminder), or None."""
-    if message.kind != "rollcall":
+    if not isinstance(message, RollCallMessage):
         return None
     return db.session.scalar(select(RollCall.id).where(RollCall.alert_id == message.thread_id))
 
 
-def answer_links(message: Alert, user_id: int, language: str,
+def answer_links(message: Message, user_id: int, language: str,
                  rollcall_id: int | None = None) -> list[tuple[str, str]]:
     """(label, URL) of the two answers, for the email of a roll call (or of its reminder)
     to ``user_id``; none for a message that is no roll call. ``rollcall_id``: the

@@ -8,11 +8,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert, AlertText
-from server.broadcast.models import Delivery
+from server.alerts.models import Alert
+from server.broadcast.models import Delivery, MessageText
 from server.broadcast.tasks import deliver_batch
 from server.db import db, utcnow
 from server.embassies.models import Embassy
+from server.rollcall.models import RollCallMessage
 
 
 def _user(language="en", verified=True):
@@ -26,15 +27,16 @@ def _user(language="en", verified=True):
 
 def _alert(kind="alert", severity="Severe", references=None, msg_type="Alert"):
     embassy = db.session.scalar(select(Embassy).limit(1))
-    alert = Alert(identifier=uuid.uuid4().hex, embassy_id=embassy.id if embassy else None,
-                  sender="s@example.org", status="Actual", msg_type=msg_type, kind=kind,
-                  references_id=references.id if references else None, category="Safety",
-                  event="Flood", urgency="Immediate", severity=severity, certainty="Likely",
-                  effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
-    alert.texts = [AlertText(language="en", headline="River flooding",
-                             description="Stay away from the river."),
-                   AlertText(language="ar", headline="فيضان النهر",
-                             description="ابتعد عن النهر.")]
+    message = dict(embassy_id=embassy.id if embassy else None, msg_type=msg_type,
+                   references_id=references.id if references else None, severity=severity,
+                   effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
+    alert = RollCallMessage(**message) if kind == "rollcall" else Alert(
+        identifier=uuid.uuid4().hex, sender="s@example.org", status="Actual", category="Safety",
+        event="Flood", urgency="Immediate", certainty="Likely", **message)
+    alert.texts = [MessageText(language="en", headline="River flooding",
+                               description="Stay away from the river."),
+                   MessageText(language="ar", headline="فيضان النهر",
+                               description="ابتعد عن النهر.")]
     db.session.add(alert)
     db.session.flush()
     return alert

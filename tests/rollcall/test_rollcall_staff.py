@@ -7,11 +7,11 @@ import io
 
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.audit.models import AuditEvent
 from server.broadcast.models import Delivery
 from server.db import db
 from server.rollcall.exports import CALL_CENTRE_COLUMNS
+from server.rollcall.models import RollCallMessage
 from tests.fixtures.push import here
 from tests.rollcall.helpers import answer_body, start
 
@@ -61,7 +61,7 @@ def test_closing_stops_pending_pushes_and_is_for_officers(auth, traveler, monkey
     monkeypatch.setattr(services, "_push", lambda alert_id: None)
     monkeypatch.setattr(tasks, "enqueue_pending", lambda alert_id: 0)
     rollcall = start(staff)
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     tasks.send(alert.id)  # recipients and deliveries made; the fan-out has not run yet
     assert db.session.scalar(select(Delivery.state).where(Delivery.alert_id == alert.id)) == (
         "pending")

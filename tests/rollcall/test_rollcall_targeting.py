@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.broadcast import audience
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.push import MAX_PAYLOAD
 from server.rollcall import payload
-from server.rollcall.models import RollCall
+from server.rollcall.models import RollCall, RollCallMessage
 from tests.fixtures.push import here
 from tests.rollcall.helpers import PARIS, recipients, rollcall_body, start
 
@@ -55,7 +54,7 @@ def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(auth, travel
     traveler(leg=here("FR", lat=45.76, lon=4.83), devices=0)  # Lyon, outside
     circle = {"kind": "circle", "lat": PARIS[0], "lon": PARIS[1], "radius_km": 20}
     rollcall = start(staff, circle)
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     people = set(db.session.scalars(select(audience.people(alert).subquery().c.user_id)))
     assert set(recipients(rollcall["id"])) == people == {inside.id}
     preview = staff.post("/api/staff/rollcalls/audience", json={
@@ -102,7 +101,7 @@ def test_the_payload_has_both_actions_and_fits_the_push_limit_at_the_longest(
     longest = "您" * 500
     rollcall = start(staff, texts=[{"language": "en", "question": "x" * 500},
                                    {"language": "zh_Hans", "question": longest}])
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     for language in ("en", "zh_Hans", "zh_Hant", "ar"):
         body = payload.build(alert, language, "en")
         assert len(body) <= MAX_PAYLOAD
@@ -133,7 +132,7 @@ def test_a_roll_call_whose_send_task_was_lost_is_sent_by_the_sweep(
     tasks.sweep_pending()
     assert receiver.received(phone) == []  # not stalled yet: its task may still be queued
     stale = utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)
-    db.session.execute(update(Alert).where(Alert.id == rollcall["alert_id"])
+    db.session.execute(update(RollCallMessage).where(RollCallMessage.id == rollcall["alert_id"])
                        .values(updated_at=stale))
     db.session.commit()
     tasks.sweep_pending()

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from server.alerts.models import Alert, AlertArea, AlertText
-from server.broadcast.models import Delivery
+from server.alerts.models import Alert
+from server.broadcast.models import Delivery, MessageArea, MessageText
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.sos.models import SosCase
@@ -224,8 +224,8 @@ def world(app, client, auth, create_trip, create_mission, monkeypatch, tmp_path)
                   status="Actual", msg_type="Alert", category="Safety", event="Unrest",
                   urgency="Immediate", severity="Moderate", certainty="Observed",
                   effective=now, expires=now + timedelta(hours=6), state="sent", sent_at=now)
-    alert.texts = [AlertText(language="en", headline="Stay indoors", description="Protests.")]
-    alert.areas = [AlertArea(kind="country", code="FR")]
+    alert.texts = [MessageText(language="en", headline="Stay indoors", description="Protests.")]
+    alert.areas = [MessageArea(kind="country", code="FR")]
     db.session.add(alert)
     db.session.flush()
     db.session.add(Delivery(alert_id=alert.id, device_id=device.id, user_id=a["id"],
@@ -266,19 +266,17 @@ def _hazard_in_france(now) -> int:
 
 def _rollcall(mission_id: int, user_id: int, device_id: int, now) -> int:
     """An open roll call of mission X that asked traveler A."""
-    from server.rollcall.models import RollCall, RollCallRecipient
+    from server.rollcall.models import RollCall, RollCallMessage, RollCallRecipient
 
-    carrier = Alert(identifier=str(uuid.uuid4()), embassy_id=mission_id, sender="x@example.org",
-                    status="Actual", msg_type="Alert", kind="rollcall", category="Safety",
-                    event="Roll call", urgency="Immediate", severity="Severe",
-                    certainty="Observed", effective=now, expires=now + timedelta(hours=6),
-                    state="sent", sent_at=now)
-    carrier.texts = [AlertText(language="en", headline="Are you safe?",
-                               description="Are you safe?")]
-    carrier.areas = [AlertArea(kind="country", code="FR")]
+    carrier = RollCallMessage(embassy_id=mission_id, msg_type="Alert", severity="Severe",
+                              effective=now, expires=now + timedelta(hours=6), state="sent",
+                              sent_at=now)
+    carrier.texts = [MessageText(language="en", headline="Are you safe?",
+                                 description="Are you safe?")]
+    carrier.areas = [MessageArea(kind="country", code="FR")]
     rollcall = RollCall(embassy_id=mission_id, state="open", deadline=now + timedelta(hours=6),
                         last_pushed_at=now - timedelta(hours=1), reminders=0)
-    rollcall.alert = carrier
+    rollcall.message = carrier
     db.session.add(rollcall)
     db.session.flush()
     db.session.add(RollCallRecipient(rollcall_id=rollcall.id, user_id=user_id,

@@ -152,8 +152,8 @@ def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
         auth, phone_traveler, outbox):
     from datetime import timedelta
 
-    from server.alerts.models import Alert
     from server.rollcall import tasks as rollcall_tasks
+    from server.rollcall.models import RollCallMessage
     from tests.rollcall.helpers import answer_body
 
     staff, _ = auth.staff("officer", "fr-paris")
@@ -166,7 +166,7 @@ def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
     assert auth.traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
                                          json=answer_body("safe")).status_code in (200, 201)
     assert rollcall_tasks.escalate() == 0  # not yet
-    question = db.session.get(Alert, rollcall["alert_id"])
+    question = db.session.get(RollCallMessage, rollcall["alert_id"])
     question.sent_at -= timedelta(minutes=16)
     db.session.commit()
     assert rollcall_tasks.escalate() == 1

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.db import among, db
 from server.mail import email_reachable, outbox
 from server.mail.bulk import Prepared
@@ -23,7 +23,7 @@ def reachable():
     return email_reachable()
 
 
-def send(message: Alert, rows, now: datetime) -> list[SendResult]:
+def send(message: Message, rows, now: datetime) -> list[SendResult]:
     """Mail each row's user; a row whose user has no reachable address, or whose message
     cannot be written (its language's text, its address), fails alone."""
     users = _reachable({row.user_id for row in rows})
@@ -49,7 +49,7 @@ def send(message: Alert, rows, now: datetime) -> list[SendResult]:
     return outbox.transport().send_many(items) + results
 
 
-def _prepare(message: Alert, language: str, now: datetime) -> Prepared | Exception:
+def _prepare(message: Message, language: str, now: datetime) -> Prepared | Exception:
     """The message in ``language``, or the error that kept it from being written (its rows
     fail with it, the other languages' go out)."""
     try:
