@@ -14,14 +14,15 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert, AlertText
+from server.alerts.models import Alert
+from server.broadcast.models import MessageText
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.mail.bulk import Prepared
 from server.mail.compose import compose
 from server.mail.message import HeaderInjection
 from server.mail.transport import wire
-from server.rollcall.models import RollCall
+from server.rollcall.models import RollCall, RollCallMessage
 
 NAMES = ["Traveler One", "O'Brien, Jr.", "مسافر من القاهرة", "旅行者 王", "",
          "Maximiliane Alexandra Konstantinopoulou-Wittgenstein von und zu Hohenberg"]
@@ -31,19 +32,20 @@ BOUNDARY = re.compile(rb'boundary="([^"]+)"')
 
 def _alert(kind="alert", references=None):
     embassy = db.session.scalar(select(Embassy).limit(1))
-    alert = Alert(identifier=uuid.uuid4().hex, embassy_id=embassy.id if embassy else None,
-                  sender="s@example.org", status="Actual", kind=kind,
-                  msg_type="Update" if references else "Alert",
-                  references_id=references.id if references else None, category="Safety",
-                  event="Flood", urgency="Immediate", severity="Extreme", certainty="Likely",
-                  effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
+    message = dict(embassy_id=embassy.id if embassy else None,
+                   msg_type="Update" if references else "Alert",
+                   references_id=references.id if references else None, severity="Extreme",
+                   effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
+    alert = RollCallMessage(**message) if kind == "rollcall" else Alert(
+        identifier=uuid.uuid4().hex, sender="s@example.org", status="Actual", category="Safety",
+        event="Flood", urgency="Immediate", certainty="Likely", **message)
     alert.texts = [
-        AlertText(language="en", headline="River flooding downtown",
+        MessageText(language="en", headline="River flooding downtown",
                   description="Stay away from the river. " * 12,
                   instruction="Go to high ground; call the hotline if you are trapped."),
-        AlertText(language="ar", headline="فيضان النهر في وسط المدينة",
+        MessageText(language="ar", headline="فيضان النهر في وسط المدينة",
                   description="ابتعد عن النهر. " * 12, instruction="اذهب إلى مكان مرتفع."),
-        AlertText(language="zh_Hans", headline="市中心河流洪水", description="远离河流。" * 30)]
+        MessageText(language="zh_Hans", headline="市中心河流洪水", description="远离河流。" * 30)]
     db.session.add(alert)
     db.session.flush()
     if kind == "rollcall":
