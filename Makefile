@@ -19,8 +19,13 @@ test: $(VENV)/.stamp-dev catalogs chromium kannel
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"; fi
 
+# Two workers (pytest-xdist), one per core; a file's tests stay together on one worker, and
+# each worker has its own databases (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test-sqlite:
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q --ignore=tests/browser $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --ignore=tests/browser $(PYTEST_ARGS)
 
 # In a process of their own: their live apps keep an in-process Celery worker and beat running
 # until the session ends, and the other tests swap their app's engine for one shared test
@@ -32,7 +37,7 @@ test-browser:
 
 # The browser tests run their own app on SQLite: once (above) is enough.
 test-postgres:
-	$(BIN)/python -m pytest -q --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

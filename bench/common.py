@@ -95,8 +95,9 @@ def make_app(env: dict, migrate: bool = False):
 
 def create_alert(areas: list[dict], *, hours: int = 6, severity: str = "Moderate"):
     """An approved alert (ORM, in the current app context), texts in two languages; flushed."""
-    from server.alerts.models import Alert, AlertArea, AlertText
+    from server.alerts.models import Alert
     from server.broadcast import areas as area_rules
+    from server.broadcast.models import MessageArea, MessageText
     from server.db import db, utcnow
 
     now = utcnow()
@@ -105,13 +106,13 @@ def create_alert(areas: list[dict], *, hours: int = 6, severity: str = "Moderate
                   severity=severity, certainty="Observed", effective=now,
                   expires=now + timedelta(hours=hours), state="approved")
     alert.texts = [
-        AlertText(language="en", headline="Stay indoors",
-                  description="Protests downtown; avoid the area around the parliament."),
-        AlertText(language="zh_Hans", headline="请待在室内",
-                  description="市中心有抗议活动，请避开议会周边。"),
+        MessageText(language="en", headline="Stay indoors",
+                    description="Protests downtown; avoid the area around the parliament."),
+        MessageText(language="zh_Hans", headline="请待在室内",
+                    description="市中心有抗议活动，请避开议会周边。"),
     ]
     for data in areas:
-        area = AlertArea(**data)
+        area = MessageArea(**data)
         box = area_rules.bounding_box(area.kind, area.lat, area.lon, area.radius_km, area.ring)
         if box:
             area.min_lat, area.max_lat, area.min_lon, area.max_lon = box

@@ -187,12 +187,11 @@ def naive(app, sample: int, kannel_pids) -> float:
 def escalation(app, people: int, workers, kannel_pids) -> None:
     from sqlalchemy import func, select, update
 
-    from server.alerts.models import Alert
     from server.broadcast.models import Delivery
     from server.db import db, utcnow
     from server.rollcall import services as rollcalls
     from server.rollcall import tasks as rollcall_tasks
-    from server.rollcall.models import RollCallRecipient
+    from server.rollcall.models import RollCallMessage, RollCallRecipient
     from server.rollcall.schemas import RollCallIn
     from server.staff import services as staff
 
@@ -220,7 +219,7 @@ def escalation(app, people: int, workers, kannel_pids) -> None:
         db.session.execute(update(RollCallRecipient).where(
             RollCallRecipient.rollcall_id == rollcall_id,
             RollCallRecipient.user_id % 10 < 3).values(answer="safe", answered_at=now))
-        db.session.execute(update(Alert).where(Alert.id == alert_id).values(
+        db.session.execute(update(RollCallMessage).where(RollCallMessage.id == alert_id).values(
             sent_at=now - timedelta(minutes=app.config["ROLLCALL_ESCALATE_AFTER_MINUTES"] + 1)))
         db.session.commit()
         silent = db.session.scalar(select(func.count()).where(

@@ -225,11 +225,18 @@ def longitude(**kwargs) -> fields.Float:
         min=-180, max=180, error=_l("Longitude must be between -180 and 180.")), **kwargs)
 
 
+ONE_OF = _l("Must be one of: {choices}.")
+
+
+def choice(values, **kwargs) -> fields.String:
+    """A string that must be one of ``values``."""
+    return fields.String(validate=validate.OneOf(values, error=ONE_OF), **kwargs)
+
+
 def language(**kwargs) -> fields.String:
     from server.config import LANGUAGES
 
-    return fields.String(validate=validate.OneOf(
-        LANGUAGES, error=_l("Must be one of: {choices}.")), **kwargs)
+    return choice(LANGUAGES, **kwargs)
 
 
 def calendar_day(**kwargs) -> fields.Date:

@@ -8,18 +8,37 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from server import create_app
 from server.db import db
 from server.embassies.models import Embassy
+from tests.auth import Auth
 from tests.pushreceiver import RECEIVER_PORTS
 
-TEST_PASSWORD = "correct horse battery"
+pytest_plugins = ["tests.fixtures.push", "tests.fixtures.mail", "tests.fixtures.outboxes"]
+
+
+def _services_per_worker() -> None:
+    """Under pytest-xdist (``make test`` runs two workers) each worker has a PostgreSQL
+    database and a Redis database of its own: the tests drop schemas and listen to channels."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1...
+    if not worker:
+        return
+    if database := os.environ.get("TEST_DATABASE_URL"):
+        from bench import pgdb
+
+        os.environ["TEST_DATABASE_URL"] = pgdb.ensure(
+            pgdb.with_database(database, f"{pgdb.database_of(database)}_{worker}"))
+    if redis := os.environ.get("TEST_REDIS_URL"):
+        base, _, number = redis.rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{(int(number or 0) - int(worker[2:])) % 16}"
+
+
+_services_per_worker()
+
 TEST_FIELD_KEY = "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8="  # Fernet: 32 bytes, base64url
 
 
@@ -157,84 +176,16 @@ def _fresh_rate_limits(request):
     yield
 
 
-class ApiClient(FlaskClient):
-    """A test client that behaves like the apps: it echoes the CSRF cookie in a header.
-
-    Each request gets a fresh app context (its own ``g`` and database session), as in
-    production, instead of reusing the test's context.
-    """
-
-    def open(self, *args, **kwargs):
-        cookie = self.get_cookie("csrf_token")
-        if cookie is not None:
-            headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault("X-CSRFToken", cookie.value)
-            kwargs["headers"] = headers
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def new_client(app) -> ApiClient:
-    app.test_client_class = ApiClient
-    client = app.test_client()
-    client.get("/api/config")  # receive the CSRF cookie, as the apps do on start
-    return client
+@pytest.fixture
+def auth(app, create_mission):
+    """Signed-in clients: ``auth.client()``, ``auth.traveler(user)``, ``auth.signup(client)``,
+    ``auth.staff(role, mission)`` (tests/auth.py)."""
+    return Auth(app, create_mission)
 
 
 @pytest.fixture
-def client(app):
-    return new_client(app)
-
-
-@pytest.fixture
-def other_client(app):
-    """A second, independent browser."""
-    app.test_client_class = ApiClient
-    client = app.test_client()
-    client.get("/api/config")
-    return client
-
-
-def signup_link(app, email):
-    """The path of the link mailed for ``email``'s pending sign-up (as if read from the mail)."""
-    from server.accounts import signup as signing_up
-    from server.accounts.models import PendingSignup
-
-    with app.test_request_context():
-        pending = db.session.scalar(select(PendingSignup).where(
-            PendingSignup.email == email.strip().lower()))
-        assert pending is not None, f"no pending sign-up for {email}"
-        parts = urlsplit(signing_up.link(pending))
-    return f"{parts.path}?{parts.query}"
-
-
-def complete_signup(client, email):
-    """Open ``email``'s sign-up link with ``client``: the account is created and the client
-    signed in. Returns the user's JSON."""
-    opened = client.get(signup_link(client.application, email))
-    assert opened.status_code == 302, opened.text
-    return client.get("/api/me").json
-
-
-def sign_up(client, body):
-    """POST the sign-up, then open its link: the client ends signed in (the user's JSON)."""
-    response = client.post("/api/auth/signup", json=body)
-    assert response.status_code == 202, response.json
-    return complete_signup(client, body["email"])
-
-
-@pytest.fixture
-def signup():
-    """Sign a client up as a traveler (the link opened); returns the created user's JSON."""
-    counter = iter(range(1, 10_000))
-
-    def _signup(client, email=None, **fields):
-        body = {"email": email or f"traveler{next(counter)}@example.org",
-                "password": TEST_PASSWORD, "name": "Li Wei", "phone": "+8613800138000",
-                "language": "en", **fields}
-        return sign_up(client, body)
-
-    return _signup
+def client(auth):
+    return auth.client()
 
 
 def leg(country="FR", start=None, days=10, **fields):
@@ -274,30 +225,3 @@ def create_mission(app):
         return db.session.scalar(select(Embassy).where(Embassy.key == key))
 
     return _create
-
-
-@pytest.fixture
-def staff_client(app, create_mission):
-    """A new client signed in as a new staff member through the real TOTP enrolment:
-    ``staff_client("officer", "fr-paris")`` -> (client, user). The mission is created when
-    missing (jurisdiction: the country of its key's first two letters)."""
-    import uuid
-
-    from server.staff import services as staff
-    from tests.staff_auth import STAFF_PASSWORD, enrol
-
-    def _make(role="officer", embassy_key=None):
-        if embassy_key and db.session.scalar(
-                select(Embassy).where(Embassy.key == embassy_key)) is None:
-            country = embassy_key[:2].upper()
-            create_mission(embassy_key, country, (country,))
-        email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-        user = staff.create_staff(email=email, name=f"{role.title()} Staff", role=role,
-                                  password=STAFF_PASSWORD, embassy_key=embassy_key)
-        app.test_client_class = ApiClient
-        client = app.test_client()
-        client.get("/api/config")
-        enrol(client, email)
-        return client, user
-
-    return _make

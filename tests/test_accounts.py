@@ -7,18 +7,18 @@ from sqlalchemy import func, select
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import TEST_PASSWORD, new_client, signup_link
+from tests.auth import TEST_PASSWORD, signup_link
 
 
-def test_signup_stores_phone_as_e164_and_signs_in(client, signup):
-    user = signup(client, email="Wei@Example.org", phone="138 0013 8000")
+def test_signup_stores_phone_as_e164_and_signs_in(client, auth):
+    user = auth.signup(client, email="Wei@Example.org", phone="138 0013 8000")
     assert user["phone"] == "+8613800138000"  # read as a home-country (CN) number
     assert user["email"] == "wei@example.org"
     assert client.get("/api/me").json["id"] == user["id"]
 
 
-def test_password_is_hashed_with_argon2(client, signup):
-    signup(client, email="hash@example.org")
+def test_password_is_hashed_with_argon2(client, auth):
+    auth.signup(client, email="hash@example.org")
     stored = db.session.scalar(select(User.password_hash).where(User.email == "hash@example.org"))
     assert stored.startswith("$argon2id$") and TEST_PASSWORD not in stored
 
@@ -48,16 +48,17 @@ def test_common_repeated_and_sequential_passwords_are_refused(client, password):
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_a_new_password_must_not_be_guessable_either(client, signup):
-    signup(client)
+def test_a_new_password_must_not_be_guessable_either(client, auth):
+    auth.signup(client)
     response = client.post("/api/me/password", json={"current_password": TEST_PASSWORD,
                                                      "new_password": "password12"})
     assert response.status_code == 422
     assert "easy to guess" in response.json["errors"]["json"]["new_password"][0]
 
 
-def test_login_logout_and_wrong_password(client, other_client, signup):
-    signup(client, email="login@example.org")
+def test_login_logout_and_wrong_password(client, auth):
+    other_client = auth.client()
+    auth.signup(client, email="login@example.org")
     bad = other_client.post("/api/auth/login", json={"email": "login@example.org",
                                                      "password": "wrong password!"})
     assert bad.status_code == 401
@@ -81,13 +82,13 @@ def _copy(client, name):
     return cookie.value
 
 
-def test_sign_out_ends_the_session_and_the_remember_cookie_everywhere(app, client, signup):
-    signup(client, email="leaving@example.org")
+def test_sign_out_ends_the_session_and_the_remember_cookie_everywhere(app, client, auth):
+    auth.signup(client, email="leaving@example.org")
     assert _login(client, "leaving@example.org").status_code == 200
     session, remember = _copy(client, "compatriot_session"), _copy(client, "remember_token")
     assert client.post("/api/auth/logout").status_code == 204
     for name, value in (("compatriot_session", session), ("remember_token", remember)):
-        thief = new_client(app)
+        thief = auth.client()
         thief.set_cookie(name, value)
         assert thief.get("/api/me").status_code == 401, name
 
@@ -108,8 +109,8 @@ def test_remember_me_lasts_thirty_days(client):
     assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
 
 
-def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, signup):
-    signup(client, email="token@example.org")
+def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, auth):
+    auth.signup(client, email="token@example.org")
     client.post("/api/auth/logout")
     before = _copy(client, "csrf_token")
     assert _login(client, "token@example.org").status_code == 200
@@ -129,7 +130,7 @@ def test_session_cookie_is_httponly_and_samesite(client):
     assert "HttpOnly" in session and "SameSite=Lax" in session
 
 
-def test_cookie_authenticated_write_without_csrf_token_is_refused(app, signup):
+def test_cookie_authenticated_write_without_csrf_token_is_refused(app, auth):
     from flask.testing import FlaskClient
 
     app.test_client_class = FlaskClient
@@ -142,8 +143,8 @@ def test_cookie_authenticated_write_without_csrf_token_is_refused(app, signup):
     assert "X-CSRFToken" in response.json["errors"]["headers"]
 
 
-def test_profile_update_and_validation(client, signup):
-    signup(client)
+def test_profile_update_and_validation(client, auth):
+    auth.signup(client)
     assert client.get("/api/me").json["email_all_alerts"] is False
     response = client.patch("/api/me", json={"name": "Li Na", "language": "zh_Hant",
                                              "location_consent": True, "email_all_alerts": True})
@@ -157,8 +158,9 @@ def test_profile_update_and_validation(client, signup):
     assert client.get("/api/me").json["role"] == "traveler"
 
 
-def test_password_change_signs_out_other_sessions(client, other_client, signup):
-    user = signup(client, email="pw@example.org")
+def test_password_change_signs_out_other_sessions(client, auth):
+    other_client = auth.client()
+    user = auth.signup(client, email="pw@example.org")
     other_client.post("/api/auth/login", json={"email": user["email"], "password": TEST_PASSWORD})
     wrong = client.post("/api/me/password", json={"current_password": "nope nope nope",
                                                    "new_password": "another good password"})
@@ -170,8 +172,8 @@ def test_password_change_signs_out_other_sessions(client, other_client, signup):
     assert other_client.get("/api/me").status_code == 401
 
 
-def test_export_contains_profile_and_trips(client, signup, create_trip):
-    signup(client)
+def test_export_contains_profile_and_trips(client, auth, create_trip):
+    auth.signup(client)
     create_trip(client)
     response = client.get("/api/me/export")
     assert response.status_code == 200
@@ -180,10 +182,10 @@ def test_export_contains_profile_and_trips(client, signup, create_trip):
     assert len(response.json["trips"]) == 1
 
 
-def test_delete_account_removes_everything(client, signup, create_trip):
+def test_delete_account_removes_everything(client, auth, create_trip):
     from server.trips.models import Companion, Leg, Trip
 
-    signup(client, email="gone@example.org")
+    auth.signup(client, email="gone@example.org")
     create_trip(client, companions=[{"name": "Li Ming", "relationship": "child"}])
     wrong = client.delete("/api/me", json={"password": "wrong password"})
     assert wrong.status_code == 422

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import new_client, rolled_back
+from tests.conftest import rolled_back
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
@@ -35,12 +35,12 @@ def _operations(client):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(body=BODIES, data=st.data())
-def test_no_server_error_for_any_json_body(app, signup, body, data):
+def test_no_server_error_for_any_json_body(app, auth, body, data):
     # Each example on a connection and a signed-in traveler of its own: examples cannot leak
     # into each other, so a failure replays as itself and shrinks to a falsifying example.
     with rolled_back(app):
-        client = new_client(app)
-        signup(client)
+        client = auth.client()
+        auth.signup(client)
         method, path, html = data.draw(st.sampled_from(sorted(_operations(client))))
         if path in ("/api/auth/logout",) or (method == "delete" and path == "/api/me"):
             return  # would end the signed-in session the other checks rely on

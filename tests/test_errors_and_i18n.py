@@ -37,8 +37,8 @@ def test_errors_follow_accept_language(client, accept, expected):
     assert response.json["message"] == expected
 
 
-def test_field_errors_are_localized_for_the_users_language(client, signup):
-    signup(client, language="zh_Hans")
+def test_field_errors_are_localized_for_the_users_language(client, auth):
+    auth.signup(client, language="zh_Hans")
     response = client.post("/api/trips", json={"purpose": "tourism"})
     assert response.status_code == 422
     assert response.json["errors"]["json"]["legs"] == ["缺少必填字段。"]

@@ -17,8 +17,8 @@ def test_an_empty_signup_says_what_to_enter_with_codes(client):
                                            "email": ["invalid_email"]}
 
 
-def test_a_trip_without_a_country_says_choose_a_country(client, signup):
-    signup(client)
+def test_a_trip_without_a_country_says_choose_a_country(client, auth):
+    auth.signup(client)
     body = trip_body(leg(country=""), leg(country="ZZ"), emergency_contact={"phone": "12"})
     del body["legs"][0]["start_date"]
     answer = client.post("/api/trips", json=body).json
@@ -36,8 +36,8 @@ def test_a_trip_without_a_country_says_choose_a_country(client, signup):
 
 
 @pytest.mark.parametrize("language", ["ar", "zh-Hans", "zh-Hant"])
-def test_the_messages_are_translated(client, signup, language):
-    signup(client, language=language.replace("-", "_"))  # a traveler's own language wins
+def test_the_messages_are_translated(client, auth, language):
+    auth.signup(client, language=language.replace("-", "_"))  # a traveler's own language wins
     answer = client.post("/api/trips", json=trip_body(leg(country=""))).json
     [message] = answer["errors"]["json"]["legs"]["0"]["country"]
     assert message and message != "Choose a country."

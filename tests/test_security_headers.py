@@ -22,15 +22,16 @@ def test_hsts_only_over_https(client):
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_signed_in_api_answers_are_never_stored(client, signup, create_trip, staff_client):
-    signup(client)
+def test_signed_in_api_answers_are_never_stored(client, auth, create_trip):
+    auth.signup(client)
     create_trip(client)
     for path in ("/api/me", "/api/me/export", "/api/trips", "/api/config"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
-    officer, _ = staff_client("officer", "fr-paris")
+    officer, _ = auth.staff("officer", "fr-paris")
     for path in ("/api/staff/me", "/api/staff/travelers?q=li", "/api/staff/sos"):
         assert officer.get(path).headers["Cache-Control"] == "no-store", path
 
 
-def test_anonymous_api_answers_may_be_cached(other_client):
+def test_anonymous_api_answers_may_be_cached(auth):
+    other_client = auth.client()
     assert "no-store" not in other_client.get("/api/config").headers.get("Cache-Control", "")

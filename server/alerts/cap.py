@@ -6,7 +6,8 @@ from xml.etree import ElementTree as ET
 
 from flask import current_app
 
-from server.alerts.models import Alert, AlertArea
+from server.alerts.models import Alert
+from server.broadcast.models import MessageArea
 from server.places import services as places
 from server.validation import strip_xml_invalid
 from server.web.urls import public_url_for
@@ -41,7 +42,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None, ns: str = CAP_NS) -> ET
     return element
 
 
-def _area_description(areas: list[AlertArea], language: str) -> str:
+def _area_description(areas: list[MessageArea], language: str) -> str:
     names = []
     for area in areas:
         if area.kind == "country":
@@ -56,7 +57,7 @@ def _area_description(areas: list[AlertArea], language: str) -> str:
     return "; ".join(names)
 
 
-def _add_area(info: ET.Element, areas: list[AlertArea], language: str) -> None:
+def _add_area(info: ET.Element, areas: list[MessageArea], language: str) -> None:
     area = _sub(info, "area", None)
     _sub(area, "areaDesc", _area_description(areas, language))
     for part in areas:

@@ -21,12 +21,13 @@ def _received() -> Select:
     """SQL: (alert, my latest click) for each alert delivered to one of my devices, driven by
     the user's deliveries index, texts joined in (one round trip; ``unique()`` the result).
     Built once (the inbox is read often; models are all mapped by the first request): the
-    user is the ``user_id`` parameter."""
+    user is the ``user_id`` parameter. Alerts only: a query of ``Alert`` finds no other kind
+    of message (a roll call is answered on its own page)."""
     mine = (select(Delivery.alert_id, func.max(Delivery.clicked_at).label("clicked_at"))
             .where(Delivery.user_id == bindparam("user_id")).group_by(Delivery.alert_id)
             .subquery())
     return (select(Alert, mine.c.clicked_at).join(mine, mine.c.alert_id == Alert.id)
-            .where(Alert.kind == "alert").options(joinedload(Alert.texts)))
+            .options(joinedload(Alert.texts)))
 
 
 @cache
@@ -137,6 +138,6 @@ def public_alert(alert_id: int) -> Alert:
 
 def recent_public(limit: int = 50) -> list[Alert]:
     return list(db.session.scalars(
-        select(Alert).where(Alert.kind == "alert", Alert.sent_at.is_not(None),
+        select(Alert).where(Alert.sent_at.is_not(None),
                             Alert.status.in_(PUBLIC_STATUSES))
         .order_by(Alert.sent_at.desc(), Alert.id.desc()).limit(limit)))

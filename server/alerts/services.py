@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from server.accounts.models import ACTING_ROLES, User
-from server.alerts.models import Alert, AlertText
+from server.alerts.models import Alert
 from server.audit import services as audit
 from server.broadcast import areas as area_rules
 from server.broadcast import audience
-from server.broadcast.models import Delivery
+from server.broadcast.models import Delivery, MessageText
 from server.db import db, utcnow
 from server.embassies.models import Embassy
 from server.live import publish_after_commit
@@ -30,8 +30,9 @@ EDITABLE_STATES = ("draft", "approved")
 
 
 def _scoped(user: User):
-    """Alerts of the user's mission; an admin's: all."""
-    return select(Alert).where(Alert.kind == "alert", scope.mission_filter(user, Alert.embassy_id))
+    """Alerts of the user's mission; an admin's: all (a query of ``Alert`` finds no other
+    kind of message)."""
+    return select(Alert).where(scope.mission_filter(user, Alert.embassy_id))
 
 
 def list_alerts(user: User, state: str | None, before: int | None, limit: int) -> list[Alert]:
@@ -76,7 +77,7 @@ def _apply(alert: Alert, data: dict) -> None:
         if alert.texts:  # the old rows go first: one text per (alert, language)
             alert.texts.clear()
             db.session.flush()
-        alert.texts = [AlertText(**text) for text in data["texts"]]
+        alert.texts = [MessageText(**text) for text in data["texts"]]
     if "areas" in data:
         alert.areas = [area_rules.build_area(area) for area in data["areas"]]
     for key in ("status", "category", "event", "urgency", "severity", "certainty",
@@ -103,23 +104,6 @@ def create_alert(user: User, data: dict) -> Alert:
     db.session.add(alert)
     db.session.flush()
     audit.record(user, "alert.create", alert, severity=alert.severity)
-    return alert
-
-
-def system_alert(user: User, kind: str, *, event: str, texts: list[dict], areas: list[dict],
-                 expires: datetime, references: Alert | None = None) -> Alert:
-    """An alert row carrying another feature's push (``kind`` != "alert"): the same areas,
-    audience SQL, deliveries and fan-out, sent at once by the feature that owns it."""
-    now = utcnow()
-    alert = Alert(identifier=str(uuid.uuid4()), embassy_id=user.embassy_id, sender=_sender(user),
-                  status="Actual", msg_type="Update" if references else "Alert", kind=kind,
-                  references_id=references.thread_id if references else None,
-                  category="Safety", event=event, urgency="Immediate", severity="Severe",
-                  certainty="Observed", effective=now, expires=expires, state="sending",
-                  drafted_by_id=user.id, approved_by_id=user.id, approved_at=now)
-    _apply(alert, {"texts": texts, "areas": areas})
-    db.session.add(alert)
-    db.session.flush()
     return alert
 
 
@@ -235,9 +219,9 @@ def cancel(user: User, alert_id: int) -> Alert:
     return notice
 
 
-def _cancel_text(text: AlertText) -> AlertText:
+def _cancel_text(text: MessageText) -> MessageText:
     with force_locale(text.language):
-        return AlertText(language=text.language,
+        return MessageText(language=text.language,
                          headline=gettext("Cancelled: %(headline)s", headline=text.headline)[:160],
                          description=gettext("This alert has been cancelled."),
                          instruction=None, web=text.web)

@@ -14,9 +14,9 @@ from server.alerts.schemas import (
     DeliveryStatsOut,
     ListArgs,
     SendBackIn,
-    UnreachedOut,
 )
 from server.broadcast import audience
+from server.broadcast.schemas import UnreachedOut
 from server.openapi import text_response
 from server.staff import blp
 from server.staff.scope import require_staff

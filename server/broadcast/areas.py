@@ -1,4 +1,4 @@
-"""Alert areas: validation, bounding boxes, the SQL test of a point, and jurisdiction.
+"""Message areas: validation, bounding boxes, the SQL test of a point, and jurisdiction.
 
 Geometry itself (ring and circle checks, distances, point in ring) is ``server.geo``'s;
 the same tests run inside SQL (``geo_distance_km``, ``geo.ring_contains_sql``) so the
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_
 
 from server import geo
+from server.broadcast.models import MessageArea
 from server.places import services as places
 
 
@@ -76,12 +77,10 @@ def bounding_box(kind: str, lat=None, lon=None, radius_km=None, ring=None):
     return min_lat, max_lat, west.min_lon, east.max_lon
 
 
-def build_area(data: dict):
-    """An ``AlertArea`` from validated input, with the bounding box of a circle or polygon."""
-    from server.alerts.models import AlertArea
-
+def build_area(data: dict) -> MessageArea:
+    """A ``MessageArea`` from validated input, with the bounding box of a circle or polygon."""
     kind = data["kind"]
-    area = AlertArea(kind=kind)
+    area = MessageArea(kind=kind)
     if kind in ("country", "subdivision"):
         area.code = data["code"]
     elif kind == "circle":

@@ -1,4 +1,4 @@
-"""Who gets an alert, computed by the database and materialized with INSERT ... SELECT.
+"""Who gets a message, computed by the database and materialized with INSERT ... SELECT.
 
 Audience = every device of a traveler with a trip leg in the area during [effective, expires]
 (no end date: resident), plus every device with a fresh consented position in the area.
@@ -28,24 +28,23 @@ from sqlalchemy import (
 )
 
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
-from server.broadcast.models import Delivery
+from server.broadcast.models import Delivery, Message
 from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
 from server.trips.models import Leg
 
 
-def leg_conditions(alert: Alert) -> tuple:
-    """SQL on ``Leg``: a stay in the area overlapping the alert's days (dates are whole days)."""
-    return (Leg.start_date <= alert.expires.date(),
-            or_(Leg.end_date.is_(None), Leg.end_date >= alert.effective.date()),
-            area_rules.place_condition(alert.areas, Leg.country, Leg.subdivision, Leg.lat,
+def leg_conditions(message: Message) -> tuple:
+    """SQL on ``Leg``: a stay in the area overlapping the message's days (dates are whole days)."""
+    return (Leg.start_date <= message.expires.date(),
+            or_(Leg.end_date.is_(None), Leg.end_date >= message.effective.date()),
+            area_rules.place_condition(message.areas, Leg.country, Leg.subdivision, Leg.lat,
                                        Leg.lon))
 
 
-def _leg_user_ids(alert: Alert):
-    return select(Leg.user_id).where(*leg_conditions(alert))
+def _leg_user_ids(message: Message):
+    return select(Leg.user_id).where(*leg_conditions(message))
 
 
 def fresh_since(now: datetime) -> datetime:
@@ -53,69 +52,69 @@ def fresh_since(now: datetime) -> datetime:
     return now - timedelta(hours=current_app.config["ALERT_POSITION_MAX_AGE_HOURS"])
 
 
-def positioned_only(alert: Alert, now: datetime):
+def positioned_only(message: Message, now: datetime):
     """SQL on ``Device`` joined to ``User``: a fresh consented position in the area, of
     someone with no stay there (those are reached through their stay)."""
     return and_(User.location_consent.is_(True), Device.position_at >= fresh_since(now),
-                area_rules.position_condition(alert.areas, Device.position_country,
+                area_rules.position_condition(message.areas, Device.position_country,
                                               Device.lat, Device.lon),
-                ~exists().where(Leg.user_id == Device.user_id, *leg_conditions(alert)))
+                ~exists().where(Leg.user_id == Device.user_id, *leg_conditions(message)))
 
 
-def _languages(alert: Alert) -> tuple[list[str], str]:
-    """(the alert's languages, the fallback: the default if the alert has it, else any)."""
-    languages = list(dict.fromkeys(t.language for t in alert.texts))
+def _languages(message: Message) -> tuple[list[str], str]:
+    """(the message's languages, the fallback: the default if the message has it, else any)."""
+    languages = list(dict.fromkeys(t.language for t in message.texts))
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     return languages, default if default in languages else (
         languages[0] if languages else default)
 
 
-def language(alert: Alert, wanted=None):
-    """SQL: the recipient's language (``wanted``: the device's, else the user's) if the alert
+def language(message: Message, wanted=None):
+    """SQL: the recipient's language (``wanted``: the device's, else the user's) if the message
     has it, else the default (else any)."""
-    languages, fallback = _languages(alert)
+    languages, fallback = _languages(message)
     wanted = func.coalesce(Device.language, User.language) if wanted is None else wanted
     return case((wanted.in_(languages), wanted), else_=literal(fallback)) if languages else (
         literal(fallback))
 
 
-def _devices(alert: Alert, condition):
+def _devices(message: Message, condition):
     """SELECT device_id, user_id, language of the devices meeting ``condition``."""
     return (select(Device.id.label("device_id"), Device.user_id,
-                   language(alert).label("language"))
+                   language(message).label("language"))
             .join(User, User.id == Device.user_id).where(condition))
 
 
-def _halves(alert: Alert, now: datetime) -> tuple:
+def _halves(message: Message, now: datetime) -> tuple:
     """The audience's two disjoint halves: devices of people with a stay, fresh positions."""
-    return (_devices(alert, Device.user_id.in_(_leg_user_ids(alert))),
-            _devices(alert, positioned_only(alert, now)))
+    return (_devices(message, Device.user_id.in_(_leg_user_ids(message))),
+            _devices(message, positioned_only(message, now)))
 
 
-def audience(alert: Alert, now: datetime | None = None):
+def audience(message: Message, now: datetime | None = None):
     """SELECT device_id, user_id, language: one row per device in the audience.
 
     The two (disjoint) ways in side by side, not one WHERE ... OR ...: each half can then
     use its own index (devices by user for the stays, positions for the fresh fixes).
     """
-    return union_all(*_halves(alert, now or utcnow()))
+    return union_all(*_halves(message, now or utcnow()))
 
 
-def people(alert: Alert, now: datetime | None = None):
+def people(message: Message, now: datetime | None = None):
     """SELECT user_id: each person in the area once (a stay there, or a fresh position)."""
     now = now or utcnow()
-    return union_all(_leg_user_ids(alert).distinct(),
+    return union_all(_leg_user_ids(message).distinct(),
                      select(Device.user_id).join(User, User.id == Device.user_id)
-                     .where(positioned_only(alert, now)).distinct())
+                     .where(positioned_only(message, now)).distinct())
 
 
-def person_rows(alert: Alert, channel: str, condition, persons=None):
+def person_rows(message: Message, channel: str, condition, persons=None):
     """SELECT device_id (NULL), user_id, language, channel: one row per person of ``persons``
     (a SELECT of user_id; default ``people``) meeting ``condition`` (on ``users``), for a
     person channel (SMS, email)."""
-    persons = (people(alert) if persons is None else persons).subquery()
+    persons = (people(message) if persons is None else persons).subquery()
     return (select(literal(None).label("device_id"), persons.c.user_id,
-                   language(alert, User.language).label("language"),
+                   language(message, User.language).label("language"),
                    literal(channel).label("channel"))
             .join(User, User.id == persons.c.user_id).where(condition))
 
@@ -131,8 +130,8 @@ def make_room_to_hash() -> None:
         db.session.execute(text(f"SET LOCAL work_mem = '{HASH_MEMORY}'"))
 
 
-def preview_query(alert: Alert, now: datetime | None = None):
-    """One SELECT behind ``preview``: (people, then devices in each of the alert's languages).
+def preview_query(message: Message, now: datetime | None = None):
+    """One SELECT behind ``preview``: (people, then devices in each of the message's languages).
 
     The devices are ``audience``'s, counted per language with one ``count`` each (a device's
     language is one of a known few, see ``language``), so no GROUP BY. The people are those
@@ -140,31 +139,31 @@ def preview_query(alert: Alert, now: datetime | None = None):
     distinct owners of the positioned devices already at hand (disjoint from the former),
     instead of a second statement finding the fresh positions again.
     """
-    with_stay, positioned = _halves(alert, now or utcnow())
+    with_stay, positioned = _halves(message, now or utcnow())
     rows = union_all(with_stay.add_columns(literal(0).label("positioned")),
                      positioned.add_columns(literal(1).label("positioned"))).subquery()
-    staying = (select(func.count(distinct(Leg.user_id))).where(*leg_conditions(alert))
+    staying = (select(func.count(distinct(Leg.user_id))).where(*leg_conditions(message))
                .scalar_subquery())
-    languages, fallback = _languages(alert)
+    languages, fallback = _languages(message)
     return select(staying + func.count(distinct(rows.c.user_id)).filter(rows.c.positioned == 1),
                   *[func.count(case((rows.c.language == name, rows.c.device_id)))
                     for name in languages or [fallback]])
 
 
-def preview(alert: Alert) -> dict:
+def preview(message: Message) -> dict:
     """Counts before sending: people in the area, devices to push to, devices per language."""
-    languages, fallback = _languages(alert)
+    languages, fallback = _languages(message)
     make_room_to_hash()
-    travelers, *devices = db.session.execute(preview_query(alert)).one()
+    travelers, *devices = db.session.execute(preview_query(message)).one()
     by_language = {name: count for name, count
                    in zip(languages or [fallback], devices, strict=True) if count}
     devices = sum(by_language.values())
-    channels, costs = by_channel(alert, devices)
+    channels, costs = by_channel(message, devices)
     return {"travelers": travelers, "devices": devices, "by_language": by_language,
             "by_channel": channels, "cost": costs}
 
 
-def by_channel(alert: Alert, devices: int) -> tuple[dict[str, int], dict[str, dict]]:
+def by_channel(message: Message, devices: int) -> tuple[dict[str, int], dict[str, dict]]:
     """Before sending: devices for push, and the people each person channel of the selection
     rule would reach (one count per language and channel: a handful); and what it costs, for
     a channel that says (``cost(message, people per language)``: SMS and its segments)."""
@@ -172,13 +171,13 @@ def by_channel(alert: Alert, devices: int) -> tuple[dict[str, int], dict[str, di
     from server.broadcast.selection import person_channels
 
     counts, costs = {"webpush": devices}, {}
-    for channel, condition in person_channels(alert):
-        rows = person_rows(alert, channel, condition).subquery()
+    for channel, condition in person_channels(message):
+        rows = person_rows(message, channel, condition).subquery()
         per_language = dict(db.session.execute(
             select(rows.c.language, func.count()).group_by(rows.c.language)).all())
         counts[channel] = sum(per_language.values())
         if hasattr(CHANNELS[channel], "cost"):
-            costs[channel] = CHANNELS[channel].cost(alert, per_language)
+            costs[channel] = CHANNELS[channel].cost(message, per_language)
     return counts, costs
 
 
@@ -204,14 +203,14 @@ def chunks() -> list[tuple[int | None, int | None]]:
     return ranges + [(low, None)]
 
 
-def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = None,
+def insert_deliveries(message: Message, rows, device_col=None, low: int | None = None,
                       high: int | None = None) -> int:
-    """INSERT INTO deliveries SELECT ... skipping recipients the alert already has a row for:
-    device rows (``rows`` without a channel column: Web Push) by (alert, device), person rows
-    (with a ``channel`` column, no device) by (alert, user, channel). Device rows only with
+    """INSERT INTO deliveries SELECT ... skipping recipients the message already has a row for:
+    device rows (``rows`` without a channel column: Web Push) by (message, device), person rows
+    (with a ``channel`` column, no device) by (message, user, channel). Device rows only with
     ``low < device_col <= high`` (a chunk) if given. Returns the number of rows inserted."""
     now = utcnow()
-    # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the alert
+    # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the message
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
     # planned that anti-join as a nested loop re-scanning the heap this very INSERT grows:
     # quadratic, 87 s for 100,000 devices, hours for 1,000,000.
@@ -221,7 +220,7 @@ def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = Non
         rows = rows.where(device_col <= high)
     person = "channel" in rows.selected_columns.keys()  # noqa: SIM118  (a column collection)
     rows = rows.add_columns(
-        literal(alert.id).label("alert_id"), literal("pending").label("state"),
+        literal(message.id).label("alert_id"), literal("pending").label("state"),
         literal(0).label("attempts"), literal(now, UTCDateTime()).label("next_attempt_at"),
         literal(now, UTCDateTime()).label("created_at"),
     ).where(true())  # SQLite parses INSERT ... SELECT ... ON CONFLICT only after a WHERE
@@ -241,26 +240,26 @@ def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = Non
     return db.session.scalar(select(func.count()).select_from(inserted))
 
 
-def materialize(alert: Alert, low: int | None = None, high: int | None = None) -> int:
+def materialize(message: Message, low: int | None = None, high: int | None = None) -> int:
     """Create a pending delivery for every device in the audience that has none yet (only
     the devices with ``low < id <= high`` if given: see ``chunks``)."""
-    devices = audience(alert).subquery()
+    devices = audience(message).subquery()
     rows = select(devices.c.device_id, devices.c.user_id, devices.c.language)
-    return insert_deliveries(alert, rows, devices.c.device_id, low, high)
+    return insert_deliveries(message, rows, devices.c.device_id, low, high)
 
 
-def materialize_people(alert: Alert, persons=None) -> int:
+def materialize_people(message: Message, persons=None) -> int:
     """Create a pending person-channel delivery (SMS, email) for every person (of
     ``persons``, a SELECT of user_id; default ``people``) the selection rule gives one
     (``server/broadcast/selection.py``) that has none yet. Once per message, with the last
     chunk: people are few beside devices and have no device id to chunk by."""
     from server.broadcast.selection import person_channels
 
-    return sum(insert_deliveries(alert, person_rows(alert, channel, condition, persons))
-               for channel, condition in person_channels(alert))
+    return sum(insert_deliveries(message, person_rows(message, channel, condition, persons))
+               for channel, condition in person_channels(message))
 
 
-def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
+def materialize_cancel(cancel: Message, original: Message, low: int | None = None,
                        high: int | None = None) -> int:
     """A Cancel goes to every device the original went (or was going) to."""
     rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
@@ -269,7 +268,7 @@ def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
     return insert_deliveries(cancel, rows, Delivery.device_id, low, high)
 
 
-def materialize_cancel_people(cancel: Alert, original: Alert) -> int:
+def materialize_cancel_people(cancel: Message, original: Message) -> int:
     """A Cancel goes to every person-channel (SMS, email) the original went to."""
     rows = select(Delivery.device_id, Delivery.user_id, Delivery.language,
                   Delivery.channel).where(Delivery.alert_id == original.id,

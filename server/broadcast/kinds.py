@@ -12,7 +12,7 @@ from server import signals
 @dataclass(frozen=True)
 class Kind:
     name: str
-    # (message row, language, default language) -> the push payload (bytes of JSON)
+    # (message, language, default language) -> the push payload (bytes of JSON)
     payload: Callable[..., bytes]
     # materializes the audience and fans it out; idempotent, so the sweep may run it again
     send_task: object
@@ -25,5 +25,5 @@ def kinds() -> dict[str, Kind]:
 
 
 def payload(message, language: str, default: str) -> bytes:
-    """The phone payload of ``message`` (an alerts row, whatever its kind) in ``language``."""
+    """The phone payload of ``message`` (a ``Message`` of any kind) in ``language``."""
     return kinds()[message.kind].payload(message, language, default)

@@ -1,4 +1,10 @@
-"""What the broadcast pipeline keeps per message: one delivery per recipient and channel.
+"""What the broadcast pipeline sends and keeps: the message (its area, its text per language,
+its time window and state) and one delivery per recipient and channel.
+
+A message is of one kind (``Message.kind``): each kind is a subclass declared by the feature
+that owns it (``server.alerts.models.Alert``, ``server.rollcall.models.RollCallMessage``), all
+of them rows of one table (single-table inheritance). A query of a subclass only finds its
+own kind; the pipeline speaks of ``Message`` and so sends any kind.
 
 The database, not the queue, is the truth of work in flight (see ``server/broadcast/tasks.py``).
 """
@@ -6,10 +12,129 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import UTCDateTime, db, utcnow
+
+MSG_TYPES = ("Alert", "Update", "Cancel")  # a first message, a follow-up, a cancellation
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")  # CAP's words
+AREA_KINDS = ("country", "subdivision", "circle", "polygon")
+
+
+
+class Message(db.Model):
+    """One message to everyone in an area during a time window, in their language; an Update
+    or Cancel (or a roll call's reminder) is its own row referencing the first of its thread.
+
+    The table keeps its first name, ``alerts`` (and ``alert_id`` in the tables that point to
+    it): renaming it would rebuild it on SQLite, where dropping the old table cascades to
+    every delivery (README, architecture)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The subclass a row loads as; rows from before kinds existed are alerts.
+    kind: Mapped[str] = mapped_column(String(10), server_default="alert")
+    embassy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("embassies.id", ondelete="SET NULL"), index=True)
+    msg_type: Mapped[str] = mapped_column(String(10), default="Alert")
+    references_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="SET NULL"), index=True)
+    # Which person channels it goes by (``selection_key``), the push's urgency, the email's
+    # subject.
+    severity: Mapped[str] = mapped_column(String(10))
+    effective: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Progress of a materialization: the sweep resumes one that stopped moving.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    texts: Mapped[list[MessageText]] = relationship(
+        cascade="all, delete-orphan", order_by="MessageText.id", passive_deletes=True)
+    areas: Mapped[list[MessageArea]] = relationship(
+        cascade="all, delete-orphan", order_by="MessageArea.id", passive_deletes=True)
+    references: Mapped[Message | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        Index("ix_alerts_state_sent_at", "state", "sent_at"),
+    )
+    __mapper_args__ = {"polymorphic_on": "kind"}
+
+    @property
+    def thread_id(self) -> int:
+        """The first message of its thread: the notification tag and push Topic."""
+        return self.references_id or self.id
+
+    @property
+    def selection_key(self) -> str:
+        """What picks its person channels in ``BROADCAST_*_CHANNELS``
+        (``server/broadcast/selection.py``): its severity, unless its kind says otherwise."""
+        return self.severity
+
+    def text_for(self, language: str, default: str) -> MessageText | None:
+        by_language = {t.language: t for t in self.texts}
+        return by_language.get(language) or by_language.get(default) or (
+            self.texts[0] if self.texts else None)
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.kind} {self.msg_type} {self.state}>"
+
+
+class MessageText(db.Model):
+    """The message in one language (a CAP ``info`` block for an alert)."""
+
+    __tablename__ = "alert_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(10))
+    headline: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text)
+    instruction: Mapped[str | None] = mapped_column(Text)
+    web: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (UniqueConstraint("alert_id", "language"),)
+
+    def __repr__(self) -> str:
+        return f"<MessageText {self.alert_id} {self.language}>"
+
+
+class MessageArea(db.Model):
+    """One part of the message's area. Circles and polygons keep their bounding box, the
+    index-friendly prefilter of the audience query (min_lon > max_lon: crosses 180°)."""
+
+    __tablename__ = "alert_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str | None] = mapped_column(String(6))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_km: Mapped[float | None] = mapped_column(Float)
+    ring: Mapped[list | None] = mapped_column(JSON)  # [[lat, lon], ...], closed
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+
+    def __repr__(self) -> str:
+        return f"<MessageArea {self.alert_id} {self.kind} {self.code or ''}>"
+
 
 # "delivered" and "expired": an SMS delivery report (server/sms/services.delivery_report).
 DELIVERY_STATES = ("pending", "sent", "delivered", "failed", "expired", "gone")

@@ -2,9 +2,9 @@
 
 Push goes to every device of the audience (``audience.audience``). Besides, a person of the
 audience gets one delivery per channel that ``BROADCAST_PERSON_CHANNELS`` names for the
-message's severity (or for a roll call), the channels of ``BROADCAST_NO_PUSH_CHANNELS``
-for every message when they have no push device (and those of
-``BROADCAST_NO_PUSH_PERSON_CHANNELS`` for that severity or roll call), and those of
+message's ``selection_key`` (its severity, or "rollcall" for a roll call), the channels of
+``BROADCAST_NO_PUSH_CHANNELS`` for every message when they have no push device (and those of
+``BROADCAST_NO_PUSH_PERSON_CHANNELS`` for that key), and those of
 ``BROADCAST_OPT_IN_CHANNELS`` for every message when they asked for it, each only where the
 channel can reach them (``reachable()`` of the channel module: a verified number, a verified
 address). A channel
@@ -17,19 +17,15 @@ from flask import current_app
 from sqlalchemy import and_, exists, or_
 
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast.channels import CHANNELS
+from server.broadcast.models import Message
 from server.devices.models import Device
 
 
-def _key(alert: Alert) -> str:
-    return "rollcall" if alert.kind == "rollcall" else alert.severity
-
-
-def person_channels(alert: Alert) -> list[tuple[str, object]]:
+def person_channels(message: Message) -> list[tuple[str, object]]:
     """(channel, SQL condition on ``users``) for each registered person channel that some
-    recipient of ``alert`` may get."""
-    cfg, key = current_app.config, _key(alert)
+    recipient of ``message`` may get."""
+    cfg, key = current_app.config, message.selection_key
     wanted = tuple(cfg["BROADCAST_PERSON_CHANNELS"].get(key, ()))
     no_push = (tuple(cfg["BROADCAST_NO_PUSH_CHANNELS"])
                + tuple(cfg["BROADCAST_NO_PUSH_PERSON_CHANNELS"].get(key, ())))

@@ -16,17 +16,17 @@ REACHED_STATES = ("sent", "delivered")
 FAILED_STATES = ("failed", "expired", "gone")
 
 
-def by_state(alert_ids) -> dict:
+def by_state(message_ids) -> dict:
     """Deliveries per state, and their total."""
     counts = dict(db.session.execute(
-        select(Delivery.state, func.count()).where(Delivery.alert_id.in_(alert_ids))
+        select(Delivery.state, func.count()).where(Delivery.alert_id.in_(message_ids))
         .group_by(Delivery.state)).all())
     stats = {state: counts.get(state, 0) for state in DELIVERY_STATES}
     stats["total"] = sum(stats.values())
     return stats
 
 
-def by_channel(alert_ids, answered_user_ids=None) -> dict[str, dict]:
+def by_channel(message_ids, answered_user_ids=None) -> dict[str, dict]:
     """Per channel: sent (reached the channel: sent or delivered), delivered (confirmed by a
     delivery report), failed (failed, expired, gone) and, with ``answered_user_ids`` (a SELECT
     of user ids: a roll call's answered recipients), the people it reached who answered."""
@@ -36,20 +36,20 @@ def by_channel(alert_ids, answered_user_ids=None) -> dict[str, dict]:
     if answered_user_ids is not None:
         columns.append(func.count(func.distinct(Delivery.user_id)).filter(
             Delivery.user_id.in_(answered_user_ids)))
-    rows = db.session.execute(select(*columns).where(Delivery.alert_id.in_(alert_ids))
+    rows = db.session.execute(select(*columns).where(Delivery.alert_id.in_(message_ids))
                               .group_by(Delivery.channel)).all()
     return {row[0]: {"sent": row[1], "delivered": row[2], "failed": row[3],
                      **({"answered": row[4]} if answered_user_ids is not None else {})}
             for row in rows}
 
 
-def failures(alert_ids) -> list[dict]:
+def failures(message_ids) -> list[dict]:
     """Deliveries that failed (failed, expired, gone: as ``by_channel`` counts them) grouped by
     channel, state and recorded reason, the largest group first."""
     count = func.count().label("count")
     rows = db.session.execute(
         select(Delivery.channel, Delivery.state, Delivery.error, count)
-        .where(Delivery.alert_id.in_(alert_ids), Delivery.state.in_(FAILED_STATES))
+        .where(Delivery.alert_id.in_(message_ids), Delivery.state.in_(FAILED_STATES))
         .group_by(Delivery.channel, Delivery.state, Delivery.error)
         .order_by(count.desc(), Delivery.channel, Delivery.state))
     return [{"channel": channel, "state": state, "reason": error, "count": n}
@@ -67,11 +67,11 @@ def _seconds_since(column, start: datetime):
     return (func.julianday(column) - func.julianday(literal(start, UTCDateTime))) * 86400.0
 
 
-def series(alert_ids, start: datetime | None) -> dict:
+def series(message_ids, start: datetime | None) -> dict:
     """Deliveries handed to their channel (``sent_at``) and opened (``clicked_at``) since
     ``start``, cumulative at the end of each bucket (one GROUP BY per column): what the
     delivery chart draws, the same whenever it is opened."""
-    mine = Delivery.alert_id.in_(alert_ids)
+    mine = Delivery.alert_id.in_(message_ids)
     ends = db.session.execute(select(func.max(Delivery.sent_at), func.max(Delivery.clicked_at))
                               .where(mine)).one()
     if start is None or not any(ends):
@@ -94,13 +94,13 @@ def series(alert_ids, start: datetime | None) -> dict:
     return {"step": step, "points": points}
 
 
-def unreached(alert_ids, people):
+def unreached(message_ids, people):
     """SELECT user_id, name, phone, email, language of ``people`` (a SELECT of user ids: the
     audience) whom no channel reached (no delivery sent or delivered, or none at all: no device, no
     verified number): the call centre's list, by name."""
     from server.accounts.models import User
 
-    reached = select(Delivery.user_id).where(Delivery.alert_id.in_(alert_ids),
+    reached = select(Delivery.user_id).where(Delivery.alert_id.in_(message_ids),
                                              Delivery.state.in_(REACHED_STATES))
     return (select(User.id.label("user_id"), User.name, User.phone, User.email, User.language)
             .where(User.id.in_(people), User.id.not_in(reached)).order_by(User.name, User.id))
@@ -109,9 +109,9 @@ def unreached(alert_ids, people):
 UNREACHED_COLUMNS = ("name", "phone", "email", "language")
 
 
-def unreached_people(alert_ids, people) -> list[dict]:
+def unreached_people(message_ids, people) -> list[dict]:
     """``unreached`` read: one dict per person."""
-    return [dict(r._mapping) for r in db.session.execute(unreached(alert_ids, people))]
+    return [dict(r._mapping) for r in db.session.execute(unreached(message_ids, people))]
 
 
 def unreached_csv(rows: list[dict]) -> str:

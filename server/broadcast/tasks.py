@@ -20,10 +20,9 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select, text, update
 
 from server import live
-from server.alerts.models import Alert
 from server.broadcast import audience, kinds
 from server.broadcast.channels import CHANNELS
-from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery
+from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery, Message
 from server.celery_app import bound
 from server.db import UTCDateTime, among, db, on_postgresql, utcnow, write_transaction
 from server.devices.models import Device
@@ -60,39 +59,39 @@ def send_alert(alert_id: int) -> None:
     """Materialize the audience (or a Cancel's recipients) chunk by chunk, each chunk's
     batches enqueued as soon as it commits, so the push starts after the first chunk.
 
-    The alert (a resend too) stays "sending" until the last chunk is in, and each chunk
-    refreshes its ``updated_at``: if this task dies between chunks, the sweep sees an alert
+    The message (a resend too) stays "sending" until the last chunk is in, and each chunk
+    refreshes its ``updated_at``: if this task dies between chunks, the sweep sees a message
     "sending" that stopped making progress and runs it again (idempotent: ON CONFLICT skips
     the devices that already have a row, the first enqueue picks up their pending rows).
     """
-    alert = db.session.get(Alert, alert_id)
-    if alert is None or alert.state not in ("approved", "sending"):
+    message = db.session.get(Message, alert_id)
+    if message is None or message.state not in ("approved", "sending"):
         return
-    if alert.state == "approved":
-        alert.state = "sending"
+    if message.state == "approved":
+        message.state = "sending"
     created, analyzed_at = 0, 0
     for number, (low, high) in enumerate(audience.chunks()):
-        if alert.state == "cancelled":  # meanwhile (read again after each commit)
+        if message.state == "cancelled":  # meanwhile (read again after each commit)
             return
         # Every id this chunk inserts is above the largest one now (a sequence; SQLite: max
         # + 1). The first enqueue starts at 0: pending rows of an earlier, interrupted run.
         after = (db.session.scalar(select(func.max(Delivery.id))) or 0) if number else 0
-        if alert.msg_type == "Cancel":
-            added = audience.materialize_cancel(alert, alert.references, low, high)
+        if message.msg_type == "Cancel":
+            added = audience.materialize_cancel(message, message.references, low, high)
         else:
-            added = audience.materialize(alert, low, high)
+            added = audience.materialize(message, low, high)
         if high is None:  # the last chunk: then the person channels, once
-            added += (audience.materialize_cancel_people(alert, alert.references)
-                      if alert.msg_type == "Cancel" else audience.materialize_people(alert))
+            added += (audience.materialize_cancel_people(message, message.references)
+                      if message.msg_type == "Cancel" else audience.materialize_people(message))
         created += added
         if high is None:  # the last chunk: the whole audience is in
-            alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
-        alert.updated_at = utcnow()  # progress, for the sweep
+            message.state, message.sent_at = "sent", message.sent_at or utcnow()
+        message.updated_at = utcnow()  # progress, for the sweep
         db.session.commit()
         if _refresh_statistics(created, analyzed_at):
             analyzed_at = created
         enqueue_pending(alert_id, after=after)
-    current_app.logger.info("alert %s: %s new deliveries", alert_id, created)
+    current_app.logger.info("message %s: %s new deliveries", alert_id, created)
 
 
 # Below this many new pending rows a stale plan costs little: the claim reads at most the
@@ -102,7 +101,7 @@ ANALYZE_GROWTH = 4
 
 
 def _refresh_statistics(created: int, analyzed_at: int) -> bool:
-    """ANALYZE ``deliveries`` once an alert's new pending rows matter (PostgreSQL): when
+    """ANALYZE ``deliveries`` once a message's new pending rows matter (PostgreSQL): when
     ``created`` reaches ``ANALYZE_AFTER_ROWS``, then ``ANALYZE_GROWTH`` times the count of the
     last ANALYZE. Returns whether it ran.
 
@@ -161,11 +160,11 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     """Send one batch, each delivery by its channel and in its language, and apply every
     result."""
-    alert = db.session.get(Alert, alert_id)
+    message = db.session.get(Message, alert_id)
     now = utcnow()
-    if alert is None or alert.state == "cancelled":
+    if message is None or message.state == "cancelled":
         return
-    if alert.expires <= now:
+    if message.expires <= now:
         _finish(delivery_ids, "failed", now=now, error="expired before it could be sent")
         db.session.commit()
         return
@@ -175,19 +174,19 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
         by_channel[row.channel].append(row)
     results = []
     for channel, rows in by_channel.items():
-        results += _send_on(channel, alert, rows, now)
+        results += _send_on(channel, message, rows, now)
     if claimed:
         _apply_results(alert_id, claimed, results, now)
 
 
-def _send_on(channel: str, alert: Alert, rows, now) -> list:
+def _send_on(channel: str, message: Message, rows, now) -> list:
     """One channel's results for its rows. A channel that fails as a whole (its server down,
     a bug) has its rows retried with the reason kept, up to the attempt limit like any retry,
     and never takes the batch's other channels down with it."""
     try:
-        return CHANNELS[channel].send(alert, rows, now)
+        return CHANNELS[channel].send(message, rows, now)
     except Exception as exc:  # noqa: BLE001  (recorded on every row it concerned)
-        current_app.logger.exception("alert %s: %s channel failed", alert.id, channel)
+        current_app.logger.exception("message %s: %s channel failed", message.id, channel)
         reason = f"{channel}: {type(exc).__name__}: {exc}"
         return [SendResult(row.id, None, "retry", None, reason) for row in rows]
 
@@ -209,7 +208,7 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
         if state == "gone":
             gone_devices.append(row.device_id)
         if state == "failed":
-            current_app.logger.warning("alert %s delivery %s failed: %s", alert_id, row.id,
+            current_app.logger.warning("message %s delivery %s failed: %s", alert_id, row.id,
                                        result.error)
         done[(state, result.status, result.error if state == "failed" else None)].append(row.id)
     write_transaction()  # the channels' reads, held while they sent, end here
@@ -239,11 +238,11 @@ def _publish_progress(alert_id: int, done: dict) -> None:
     for (state, _status, _error), ids in done.items():
         finished[state] += len(ids)
     try:
-        embassy_id = db.session.scalar(select(Alert.embassy_id).where(Alert.id == alert_id))
+        embassy_id = db.session.scalar(select(Message.embassy_id).where(Message.id == alert_id))
         db.session.commit()
         live.publish_now("delivery.progress", embassy_id, alert=alert_id, **finished)
     except Exception:  # noqa: BLE001  (a console event never costs a delivery)
-        current_app.logger.exception("alert %s: progress not published", alert_id)
+        current_app.logger.exception("message %s: progress not published", alert_id)
 
 
 def by_delay(delays: dict[int, float]) -> dict[int, list[int]]:
@@ -272,11 +271,11 @@ def _resume_sending(cutoff) -> None:
     """Alerts and roll calls still "sending" with no progress since ``cutoff``: their send
     task died or was lost, so it runs again."""
     declared = kinds.kinds()
-    stalled = db.session.execute(select(Alert.id, Alert.kind).where(
-        Alert.state == "sending", Alert.kind.in_(declared), Alert.updated_at <= cutoff,
-        Alert.expires > utcnow())).all()
+    stalled = db.session.execute(select(Message.id, Message.kind).where(
+        Message.state == "sending", Message.kind.in_(declared), Message.updated_at <= cutoff,
+        Message.expires > utcnow())).all()
     if stalled:  # at most one new try per period, however long the queue
-        db.session.execute(update(Alert).where(Alert.id.in_([row.id for row in stalled]))
+        db.session.execute(update(Message).where(Message.id.in_([row.id for row in stalled]))
                            .values(updated_at=utcnow()))
     db.session.commit()
     for alert_id, kind in stalled:

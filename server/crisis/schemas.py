@@ -45,17 +45,22 @@ class PublicPageOut(BaseSchema):
     hotline_display = displayed("hotline")
 
 
-class RegistrationOut(BaseSchema):
-    """What the visitor sent, as stored (the confirmation screen and account prefill)."""
+class _Registration(BaseSchema):
+    """A crisis registration as stored: what the visitor and staff both see."""
 
-    client_uuid = fields.String()
     name = fields.String()
     phone = fields.String()
     phone_display = displayed("phone")
+    phone_verified = fields.Boolean()
     place = fields.String()
     answer = fields.String()
     received_at = fields.DateTime()
-    phone_verified = fields.Boolean()
+
+
+class RegistrationOut(_Registration):
+    """What the visitor sent (the confirmation screen and account prefill)."""
+
+    client_uuid = fields.String()
     help_requested = fields.Function(lambda r: r.sos_case_id is not None, metadata={
         "description": "true: an SOS case was opened for the mission."})
 
@@ -72,18 +77,13 @@ class PageOut(BaseSchema):
     closed_at = fields.DateTime(allow_none=True)
 
 
-class StaffRegistrationOut(BaseSchema):
+class StaffRegistrationOut(_Registration):
+    """A registration on the roll call's dashboard: with its case and position."""
+
     id = fields.Integer()
-    name = fields.String()
-    phone = fields.String()
-    phone_display = displayed("phone")
-    phone_verified = fields.Boolean()
-    place = fields.String()
-    answer = fields.String()
     language = fields.String()
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
-    received_at = fields.DateTime()
     sos_case_id = fields.Integer(allow_none=True)
     registered_during_crisis = fields.Constant(True, metadata={
         "description": "Always true: signed up on a crisis page, not a registered traveler."})

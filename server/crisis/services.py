@@ -109,7 +109,7 @@ def public_page(slug: str) -> dict:
     """The page as a visitor sees it: the mission's question in the visitor's language."""
     page = open_by_slug(slug)
     language = str(get_locale())
-    text = page.rollcall.alert.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
+    text = page.rollcall.message.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
     mission = _mission(page)
     return {"mission": mission.localized_name(language) if mission else None,
             "question": text.description, "language": text.language,

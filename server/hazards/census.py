@@ -1,4 +1,4 @@
-"""Who is in the areas of many events at once, by the alerts' audience rules (the people the
+"""Who is in the areas of many events at once, by the broadcast audience rules (the people the
 audience preview of each area would count), in one pass over the stays for a batch of events.
 
 The database is read once per batch: the stays under way and the fresh consented fixes in
@@ -20,9 +20,9 @@ from sqlalchemy import and_, case, exists, false, select, union_all
 from sqlalchemy.orm import aliased
 
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
 from server.broadcast import audience
+from server.broadcast.models import Message
 from server.db import db
 from server.devices.models import Device
 from server.geo import distance_from
@@ -47,12 +47,12 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return math.floor(lat / CELL), math.floor(lon / CELL)
 
 
-def _boxes(alerts: list[Alert]) -> list[list[float]]:
+def _boxes(messages: list[Message]) -> list[list[float]]:
     """[min_lat, max_lat, min_lon, max_lon] covering every shape, none crossing the
     antimeridian, overlapping ones merged (fewer, larger reads of the same rows)."""
     boxes = []
-    for alert in alerts:
-        for a in alert.areas:
+    for message in messages:
+        for a in message.areas:
             if a.kind not in SHAPES:
                 continue
             if a.min_lon <= a.max_lon:
@@ -77,10 +77,11 @@ def _boxes(alerts: list[Alert]) -> list[list[float]]:
     return boxes
 
 
-def _where(alerts: list[Alert], lat, lon, country, subdivision=None) -> list:
+def _where(messages: list[Message], lat, lon, country, subdivision=None) -> list:
     """One condition per box (each an index range), then the areas given by code."""
-    parts = [and_(lat.between(b[0], b[1]), lon.between(b[2], b[3])) for b in _boxes(alerts)]
-    codes = {kind: sorted({a.code for alert in alerts for a in alert.areas if a.kind == kind})
+    parts = [and_(lat.between(b[0], b[1]), lon.between(b[2], b[3])) for b in _boxes(messages)]
+    codes = {kind: sorted({a.code for message in messages for a in message.areas
+                           if a.kind == kind})
              for kind in ("country", "subdivision")}
     if codes["country"]:
         parts.append(country.in_(codes["country"]))
@@ -109,20 +110,20 @@ def _rows(selects: list, plain: bool = False) -> list:
         cursor.close()
 
 
-def _stays(alerts: list[Alert]) -> dict[int, tuple]:
+def _stays(messages: list[Message]) -> dict[int, tuple]:
     """Stay id -> (user_id, id, country, subdivision, city, resident, lat, lon, <channel>...)
-    of the stays in any of the alerts' areas' boxes, under way in their days (the same for
+    of the stays in any of the messages' areas' boxes, under way in their days (the same for
     all: see ``grouped``), by ``audience.leg_conditions``."""
     columns = (Leg.user_id, Leg.id, Leg.country, Leg.subdivision, Leg.city,
                case((Leg.end_date.is_(None), 1), else_=0), Leg.lat, Leg.lon,
                *_reached(Leg.user_id))
-    dates = audience.leg_conditions(alerts[0])[:2]
+    dates = audience.leg_conditions(messages[0])[:2]
     return {row[1]: row for row in _rows([
         select(*columns).where(*dates, part)
-        for part in _where(alerts, Leg.lat, Leg.lon, Leg.country, Leg.subdivision)], plain=True)}
+        for part in _where(messages, Leg.lat, Leg.lon, Leg.country, Leg.subdivision)], plain=True)}
 
 
-def _fixes(alerts: list[Alert], now: datetime) -> list[tuple]:
+def _fixes(messages: list[Message], now: datetime) -> list[tuple]:
     """(user_id, position_country, lat, lon, position_at, <channel>...) of the fresh
     consented fixes in the batch's boxes and countries (a device in two is there twice), by
     ``audience.positioned_only`` (whose "no stay there" is ``_count``'s)."""
@@ -132,7 +133,7 @@ def _fixes(alerts: list[Alert], now: datetime) -> list[tuple]:
         select(*columns).join(User, User.id == Device.user_id)
         .where(User.location_consent.is_(True), Device.position_at >= audience.fresh_since(now),
                part)
-        for part in _where(alerts, Device.lat, Device.lon, Device.position_country)])
+        for part in _where(messages, Device.lat, Device.lon, Device.position_country)])
 
 
 class _Places:
@@ -216,20 +217,20 @@ def _whole_cells(area):
     return whole
 
 
-def grouped(alerts: list[Alert], now: datetime) -> list[list]:
-    """For each alert, its (country, subdivision, city, resident, <channel>..., people) rows:
+def grouped(messages: list[Message], now: datetime) -> list[list]:
+    """For each message, its (country, subdivision, city, resident, <channel>..., people) rows:
     the people in its area grouped by place, residence and the channels they have."""
-    result: list = [None] * len(alerts)
+    result: list = [None] * len(messages)
     by_days = defaultdict(list)
-    for index, alert in enumerate(alerts):
-        by_days[(alert.effective.date(), alert.expires.date())].append(index)
+    for index, message in enumerate(messages):
+        by_days[(message.effective.date(), message.expires.date())].append(index)
     for indexes in by_days.values():
-        batch = [alerts[index] for index in indexes]
+        batch = [messages[index] for index in indexes]
         stays = _Places(_stays(batch).values(), lat=6, lon=7, country=2, subdivision=3,
                         keys=_key)
         fixes = _Places(_fixes(batch, now), lat=2, lon=3, country=1, subdivision=None)
         for index in indexes:
-            result[index] = _count(alerts[index], stays, fixes)
+            result[index] = _count(messages[index], stays, fixes)
     return result
 
 
@@ -238,18 +239,18 @@ def _key(stay: tuple) -> tuple:
     return stay[2:6] + stay[8:]
 
 
-def _count(alert: Alert, stays: _Places, fixes: _Places) -> list:
+def _count(message: Message, stays: _Places, fixes: _Places) -> list:
     # One area: the people alone in a cell it holds whole are counted ahead (``_Places``);
     # with several, one of them might be in two areas, so each is taken row by row.
-    tally, wholes = (Counter(), set()) if len(alert.areas) == 1 else (None, None)
+    tally, wholes = (Counter(), set()) if len(message.areas) == 1 else (None, None)
     first: dict[int, tuple] = {}
-    for area in alert.areas:
+    for area in message.areas:
         for row in stays.inside(area, tally, wholes):
             held = first.get(row[0])
             if held is None or row[1] < held[1]:
                 first[row[0]] = row
     latest: dict[int, tuple] = {}
-    for area in alert.areas:
+    for area in message.areas:
         for row in fixes.inside(area):
             if row[0] in first or (wholes and stays.home.get(row[0]) in wholes):
                 continue

@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from server import live
-from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
+from server.broadcast.models import Message
 from server.db import db
 from server.embassies.models import Embassy, EmbassyArea
 from server.hazards import census
@@ -57,10 +57,11 @@ def count_many(events: list[HazardEvent], now: datetime) -> list[dict]:
     missions, result = _missions(), []
     for start in range(0, len(events), BATCH):
         batch = events[start:start + BATCH]
-        alerts = [Alert(effective=now, expires=now,
-                        areas=[area_rules.build_area(dict(a)) for a in event.areas])
-                  for event in batch]
-        for event, event_rows in zip(batch, census.grouped(alerts, now), strict=True):
+        # Messages never sent: the audience rules read their area and their day.
+        messages = [Message(effective=now, expires=now,
+                            areas=[area_rules.build_area(dict(a)) for a in event.areas])
+                    for event in batch]
+        for event, event_rows in zip(batch, census.grouped(messages, now), strict=True):
             totals = _totals(event_rows, missions)
             _store(event, totals, now)
             result.append(totals)

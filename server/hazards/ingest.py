@@ -19,7 +19,7 @@ FIELDS = ("version", "kind", "title", "level", "magnitude", "depth_km", "lat", "
 
 
 def usable_areas(areas: list[dict]) -> list[dict]:
-    """The areas the alerts' own rules accept (out-of-range coordinates, bad rings dropped)."""
+    """The areas a message may have (out-of-range coordinates, bad rings dropped)."""
     return [area for area in areas if not area_rules.problems(area)]
 
 

@@ -1,8 +1,8 @@
 from marshmallow import fields, validate
 
-from server.alerts.schemas import AreaOut, choice
+from server.broadcast.schemas import AreaOut
 from server.hazards.models import STATES
-from server.validation import BaseSchema
+from server.validation import BaseSchema, choice
 
 
 class EventListArgs(BaseSchema):

@@ -4,6 +4,7 @@ and the hotline, a link to the message in the app, an Update or Cancel threaded 
 original (a deterministic Message-ID per message and recipient)."""
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 
 from flask import current_app
@@ -25,8 +26,8 @@ def severity_label(severity: str) -> str:
             "Minor": _("Minor")}.get(severity, severity)
 
 
-def thread_id(alert_id: int, user_id: int) -> str:
-    return message_id(f"alert-{alert_id}.user-{user_id}")
+def thread_id(alert_id: int, user_id: int, domain: str | None = None) -> str:
+    return message_id(f"alert-{alert_id}.user-{user_id}", domain)
 
 
 def _lines(message, text, embassy: Embassy | None, language: str) -> list[tuple[str, str]]:
@@ -53,24 +54,48 @@ def _html(headline: str, lines, language: str, actions=()) -> str:
         language.replace("_", "-"), direction, headline, headline, body))
 
 
-def compose(message, user, language: str) -> EmailMessage:
-    """The EmailMessage of ``message`` (an alerts row, alert or roll call) to ``user``."""
+def content(message, language: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(subject, headline, body lines) of ``message`` (a broadcast ``Message``: an alert, a
+    roll call) in ``language``, the same for every recipient. Call inside
+    ``force_locale(language)``."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     text = message.text_for(language, default)
     embassy = db.session.get(Embassy, message.embassy_id) if message.embassy_id else None
+    headline = text.headline if text else ""  # every kind requires a text
+    subject = f"[{severity_label(message.severity)}] {headline}"
+    return subject, headline, _lines(message, text, embassy, language)
+
+
+def bodies(headline: str, lines, language: str, actions=()) -> tuple[str, str]:
+    """(plain text, HTML) of the body; a roll call's one-tap ``actions`` first in both."""
+    plain = "\n\n".join(f"{label}: {value}" if label else value
+                         for label, value in [*actions, *lines])
+    return plain, _html(headline, lines, language, actions)
+
+
+def message_headers(message) -> dict[str, str]:
+    """The extra headers every recipient of ``message`` gets."""
+    if message.kind == "alert":  # never on a roll call: its answer is what matters
+        return {"List-Unsubscribe": f"<{public_url('/#/settings')}>"}
+    return {}
+
+
+def thread_headers(message, user_id: int, domain: str | None = None) -> dict[str, str]:
+    """An Update / Cancel goes under the original in the reader's box."""
+    if not message.references_id:
+        return {}
+    original = thread_id(message.references_id, user_id, domain)
+    return {"In-Reply-To": original, "References": original}
+
+
+def compose(message, user, language: str, now: datetime | None = None) -> EmailMessage:
+    """The EmailMessage of ``message`` (an alerts row, alert or roll call) to ``user``, dated
+    ``now``. ``server/mail/bulk.py`` writes the same for many recipients at a time."""
     with force_locale(language):
-        headline = text.headline if text else message.event
-        subject = f"[{severity_label(message.severity)}] {headline}"
-        lines = _lines(message, text, embassy, language)
+        subject, headline, lines = content(message, language)
         # A roll call's one-tap answers (server/rollcall/links.py), first in both parts.
-        actions = answer_links(message, user.id, language)
-        plain = "\n\n".join(f"{label}: {value}" if label else value
-                             for label, value in [*actions, *lines])
-        headers = {}
-        if message.references_id:  # Update / Cancel: under the original in the reader's box
-            original = thread_id(message.references_id, user.id)
-            headers.update({"In-Reply-To": original, "References": original})
-        if message.kind == "alert":  # never on a roll call: its answer is what matters
-            headers["List-Unsubscribe"] = f"<{public_url('/#/settings')}>"
-        return build(user.email, subject, plain, _html(headline, lines, language, actions),
-                     to_name=user.name, msgid=thread_id(message.id, user.id), headers=headers)
+        plain, html = bodies(headline, lines, language,
+                             answer_links(message, user.id, language))
+    return build(user.email, subject, plain, html, to_name=user.name,
+                 msgid=thread_id(message.id, user.id), date=now,
+                 headers={**thread_headers(message, user.id), **message_headers(message)})

@@ -2,6 +2,7 @@
 ``Message-ID`` and ``Date``, and no header a user's text could inject into."""
 from __future__ import annotations
 
+from datetime import datetime
 from email import policy
 from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
@@ -48,22 +49,24 @@ def sender_domain() -> str:
     return address.rpartition("@")[2] or "compatriot.invalid"
 
 
-def message_id(local: str) -> str:
-    """A Message-ID from a stable local part (so that a later message can refer to it)."""
-    return f"<{safe(local, 'Message-ID')}@{sender_domain()}>"
+def message_id(local: str, domain: str | None = None) -> str:
+    """A Message-ID from a stable local part (so that a later message can refer to it), at
+    ``domain`` (``sender_domain()``, which a caller writing many may look up once)."""
+    return f"<{safe(local, 'Message-ID')}@{domain or sender_domain()}>"
 
 
 def build(to: str, subject: str, text: str, html: str | None = None, *,
           to_name: str | None = None, msgid: str | None = None,
-          headers: dict[str, str] | None = None) -> EmailMessage:
-    """One message from ``MAIL_FROM`` to ``to``: the plain text, and the HTML as its
-    alternative when given. Every header value is checked for line breaks."""
+          headers: dict[str, str] | None = None, date: datetime | None = None) -> EmailMessage:
+    """One message from ``MAIL_FROM`` to ``to``, dated ``date`` (now by default): the plain
+    text, and the HTML as its alternative when given. Every header value is checked for line
+    breaks."""
     message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["MAIL_FROM"]
     name = safe(to_name or "", "name")
     message["To"] = Address(display_name=name, addr_spec=safe(to, "to")) if name else safe(to, "to")
     message["Subject"] = safe(subject, "subject")
-    message["Date"] = format_datetime(utcnow())
+    message["Date"] = format_datetime(date or utcnow())
     message["Message-ID"] = msgid or make_msgid(domain=sender_domain())
     for key, value in (headers or {}).items():
         message[key] = safe(value, key)

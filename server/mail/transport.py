@@ -1,7 +1,8 @@
 """The email channel's senders: an SMTP client keeping one connection open for many messages,
 or the embedded ``.eml`` outbox.
 
-Both take ``(id, EmailMessage)`` pairs and return one ``SendResult`` per message
+Both take ``(id, EmailMessage)`` pairs (or ``(id, Wire)``: a message already serialized, with its
+envelope, as ``server/mail/bulk.py`` writes many at once) and return one ``SendResult`` per message
 (``server/sending.py``), like the SMS gateway: "sent" (the server accepted it with 250),
 "retry" (a 4xx reply, or no server to talk to), "failed" (a 5xx reply, its code and text
 kept; or a message that cannot be serialized). One bad message fails alone. No Flask:
@@ -50,6 +51,22 @@ def parse_mail_url(url: str) -> MailUrl:
                    unquote(parts.password) if parts.password else None)
 
 
+@dataclass(frozen=True, slots=True)
+class Wire:
+    """A message as it goes on the wire (``serialize``'s bytes) with its envelope."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes
+
+
+def fits(name: str, text: str, policy: EmailPolicy) -> bool:
+    """Whether a header whose value reads ``text`` folds to ``name: text`` as it is: printable
+    ASCII (nothing to encode) that fits within the policy's line length."""
+    return (len(name) + 2 + len(text) <= policy.max_line_length and text.isascii()
+            and text.isprintable())
+
+
 class _SmtpPolicy(EmailPolicy):
     """``email.policy.SMTP`` (CRLF), writing a header that needs no folding as it is.
 
@@ -62,8 +79,7 @@ class _SmtpPolicy(EmailPolicy):
     def fold_binary(self, name, value):
         if hasattr(value, "name"):
             text = str(value)
-            if (len(name) + 2 + len(text) <= self.max_line_length and text.isascii()
-                    and text.isprintable()):
+            if fits(name, text, self):
                 return f"{name}: {text}{self.linesep}".encode("ascii")
         return super().fold_binary(name, value)
 
@@ -95,7 +111,7 @@ def serialize(message: EmailMessage) -> bytes:
     return message.as_bytes(policy=SMTP_POLICY)
 
 
-def _address(header) -> str:
+def envelope_address(header) -> str:
     """The address of a From or To header: from the header object's own parse when it holds
     one address (a message built here), else parsed from its text."""
     addresses = getattr(header, "addresses", ())
@@ -104,8 +120,12 @@ def _address(header) -> str:
     return parseaddr(str(header))[1]
 
 
-def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    return _address(message["From"]), [_address(message["To"])]
+def wire(message: EmailMessage | Wire) -> Wire:
+    """``message`` serialized with its envelope (a ``Wire`` as it is)."""
+    if isinstance(message, Wire):
+        return message
+    return Wire(envelope_address(message["From"]), (envelope_address(message["To"]),),
+                serialize(message))
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -158,7 +178,8 @@ class SmtpTransport:
                 self._smtp.close()
             self._smtp = None
 
-    def send_many(self, items: Iterable[tuple[Hashable, EmailMessage]]) -> list[SendResult]:
+    def send_many(self, items: Iterable[tuple[Hashable, EmailMessage | Wire]]
+                  ) -> list[SendResult]:
         """Send each message in order on the kept connection. Once no server can be reached,
         the rest of the batch is "retry" without trying again (nothing lost, nothing sent
         twice: a message counts as sent only on the server's 250 after its data)."""
@@ -175,7 +196,8 @@ class SmtpTransport:
                 results.append(result)
         return results
 
-    def _send_reconnecting(self, message_id: Hashable, message: EmailMessage) -> SendResult:
+    def _send_reconnecting(self, message_id: Hashable, message: EmailMessage | Wire
+                           ) -> SendResult:
         for attempt in (1, 2):
             try:
                 if self._smtp is None:
@@ -199,14 +221,13 @@ class SmtpTransport:
                 self._smtp.close()
             self._smtp = None
 
-    def _send_one(self, message_id: Hashable, message: EmailMessage) -> SendResult:
+    def _send_one(self, message_id: Hashable, message: EmailMessage | Wire) -> SendResult:
         try:
-            sender, recipients = _envelope(message)
-            data = serialize(message)
+            out = wire(message)
         except (TypeError, ValueError, LookupError) as exc:
             return failed(message_id, "encode", exc)
         try:
-            self._smtp.sendmail(sender, recipients, data)
+            self._smtp.sendmail(out.sender, list(out.recipients), out.data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return _refusal(message_id, code, text)
@@ -223,12 +244,13 @@ class FileOutbox:
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
 
-    def send_many(self, items: Iterable[tuple[Hashable, EmailMessage]]) -> list[SendResult]:
+    def send_many(self, items: Iterable[tuple[Hashable, EmailMessage | Wire]]
+                  ) -> list[SendResult]:
         self.directory.mkdir(parents=True, exist_ok=True)
         results = []
         for message_id, message in items:
             try:
-                data = serialize(message)
+                data = wire(message).data
                 (self.directory / f"{time.time_ns()}-{message_id}.eml").write_bytes(data)
                 results.append(SendResult(message_id, 250, "sent"))
             except (OSError, TypeError, ValueError, LookupError) as exc:

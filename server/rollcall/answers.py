@@ -37,7 +37,7 @@ def _mine(user: User, rollcall_id: int) -> tuple[RollCall, RollCallRecipient]:
 
 
 def _as_recipient(rollcall: RollCall, recipient: RollCallRecipient, language: str) -> dict:
-    text = rollcall.alert.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
+    text = rollcall.message.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
     mission = db.session.get(Embassy, rollcall.embassy_id) if rollcall.embassy_id else None
     case_uuid = (db.session.scalar(select(SosCase.client_uuid)
                                    .where(SosCase.id == recipient.sos_case_id))

@@ -10,7 +10,7 @@ from server.broadcast import stats as broadcast_stats
 from server.crisis import services as crisis
 from server.db import db, on_postgresql
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
-from server.rollcall.services import thread_alert_ids
+from server.rollcall.services import thread_message_ids
 
 R = RollCallRecipient
 
@@ -80,7 +80,7 @@ def evacuation(rollcall: RollCall) -> dict:
 def pushes(rollcall: RollCall) -> dict:
     """Deliveries of the question and its reminders, by state and per channel (with the
     people each channel reached who answered), and why they failed."""
-    ids = thread_alert_ids(rollcall)
+    ids = thread_message_ids(rollcall)
     answered = select(RollCallRecipient.user_id).where(
         RollCallRecipient.rollcall_id == rollcall.id, RollCallRecipient.answer.is_not(None))
     return {**broadcast_stats.by_state(ids),

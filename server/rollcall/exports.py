@@ -13,7 +13,7 @@ from server.db import db
 from server.devices.models import Device
 from server.rollcall import dashboard
 from server.rollcall.models import RollCall, RollCallRecipient
-from server.rollcall.services import thread_alert_ids
+from server.rollcall.services import thread_message_ids
 from server.staff.scope import place_filter
 from server.trips.models import Leg, Trip
 
@@ -85,7 +85,7 @@ def evacuation_csv(staff: User, rollcall: RollCall) -> str:
 def unreached(rollcall: RollCall) -> list[dict]:
     """The recipients no channel reached with the question or a reminder (a call list)."""
     people = select(R.user_id).where(R.rollcall_id == rollcall.id)
-    return broadcast_stats.unreached_people(thread_alert_ids(rollcall), people)
+    return broadcast_stats.unreached_people(thread_message_ids(rollcall), people)
 
 
 def unreached_csv(staff: User, rollcall: RollCall) -> str:

@@ -21,10 +21,16 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.db import db, utcnow
 from server.rollcall import answers
-from server.rollcall.models import ANSWERS, RollCall, RollCallAnswer, RollCallRecipient
+from server.rollcall.models import (
+    ANSWERS,
+    RollCall,
+    RollCallAnswer,
+    RollCallMessage,
+    RollCallRecipient,
+)
 from server.web.urls import public_url
 
 SALT = "compatriot-rollcall-answer"
@@ -51,13 +57,20 @@ def link(rollcall_id: int, user_id: int, answer: str, language: str) -> str:
     return public_url(f"/api/rollcalls/{rollcall_id}/email-answer?token={token}&lang={language}")
 
 
-def answer_links(message: Alert, user_id: int, language: str) -> list[tuple[str, str]]:
+def rollcall_of(message: Message) -> int | None:
+    """The roll call whose email ``message`` is (itself or its reminder), or None."""
+    if not isinstance(message, RollCallMessage):
+        return None
+    return db.session.scalar(select(RollCall.id).where(RollCall.alert_id == message.thread_id))
+
+
+def answer_links(message: Message, user_id: int, language: str,
+                 rollcall_id: int | None = None) -> list[tuple[str, str]]:
     """(label, URL) of the two answers, for the email of a roll call (or of its reminder)
-    to ``user_id``; none for a message that is no roll call. Call inside ``force_locale``."""
-    if message.kind != "rollcall":
-        return []
-    rollcall_id = db.session.scalar(select(RollCall.id)
-                                    .where(RollCall.alert_id == message.thread_id))
+    to ``user_id``; none for a message that is no roll call. ``rollcall_id``: the
+    ``rollcall_of(message)`` a caller writing many emails looked up once. Call inside
+    ``force_locale``."""
+    rollcall_id = rollcall_id or rollcall_of(message)
     if rollcall_id is None:
         return []
     return [(gettext("I am safe"), link(rollcall_id, user_id, "safe", language)),

@@ -1,5 +1,6 @@
-"""A roll call rides on an alert row (kind "rollcall": area, texts, deliveries, fan-out);
-these tables hold what is its own: recipients with their latest answer, and every answer."""
+"""A roll call's question and each reminder are broadcast messages of kind "rollcall"
+(``RollCallMessage``: area, texts, deliveries, fan-out); these tables hold what is the roll
+call's own: the roll call, its recipients with their latest answer, and every answer."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,12 +8,23 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.crypto import EncryptedFloat
 from server.db import UTCDateTime, db, utcnow
 
 STATES = ("sending", "open", "closed")
 ANSWERS = ("safe", "help")
+
+
+class RollCallMessage(Message):
+    """The question of a roll call (its first message), or a reminder (an Update referencing
+    it). Pushed "high", by the person channels configured for "rollcall"."""
+
+    __mapper_args__ = {"polymorphic_identity": "rollcall"}
+
+    @property
+    def selection_key(self) -> str:
+        return "rollcall"
 
 
 class RollCall(db.Model):
@@ -21,7 +33,7 @@ class RollCall(db.Model):
     __tablename__ = "rollcalls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The alert row that carries the area, the question per language and the first push.
+    # The question: the message that carries the area, the text per language, the first push.
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"),
                                           unique=True)
     embassy_id: Mapped[int | None] = mapped_column(
@@ -35,7 +47,7 @@ class RollCall(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    alert: Mapped[Alert] = relationship()
+    message: Mapped[RollCallMessage] = relationship()
 
     def __repr__(self) -> str:
         return f"<RollCall {self.id} {self.state}>"

@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.broadcast.payloads import fit
 from server.db import db
-from server.rollcall.models import RollCall
+from server.rollcall.models import RollCall, RollCallMessage
 
 
-def build(alert: Alert, language: str, default: str) -> bytes:
+def build(message: RollCallMessage, language: str, default: str) -> bytes:
     """``{kind, rollcall_id, title, question, deadline, actions, tag, url, reminder, lang}``."""
-    rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == alert.thread_id))
-    text = alert.text_for(language, default)
+    rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == message.thread_id))
+    text = message.text_for(language, default)
     with force_locale(text.language):
         title, safe, help_ = gettext("Are you safe?"), gettext("I am safe"), gettext(
             "I need help")
@@ -22,5 +21,5 @@ def build(alert: Alert, language: str, default: str) -> bytes:
             "question": text.description, "deadline": rollcall.deadline.isoformat(),
             "actions": [{"action": "safe", "title": safe}, {"action": "help", "title": help_}],
             "tag": f"rollcall-{rollcall.id}", "url": f"/#/rollcalls/{rollcall.id}",
-            "reminder": alert.id != rollcall.alert_id, "lang": text.language}
+            "reminder": message.id != rollcall.alert_id, "lang": text.language}
     return fit(data, "question")

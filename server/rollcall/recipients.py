@@ -1,28 +1,27 @@
-"""Who is asked, set-based: the alerts' audience SQL picks the people, one INSERT ... SELECT
+"""Who is asked, set-based: the broadcast audience SQL picks the people, one INSERT ... SELECT
 makes a recipient row each, and deliveries go to every device of those people."""
 from __future__ import annotations
 
 from sqlalchemy import and_, func, literal, select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast import audience
 from server.db import UTCDateTime, conflict_insert, db, utcnow
 from server.devices.models import Device
-from server.rollcall.models import RollCall, RollCallRecipient
+from server.rollcall.models import RollCall, RollCallMessage, RollCallRecipient
 from server.trips.models import Leg
 
 
-def materialize(rollcall: RollCall, alert: Alert) -> int:
+def materialize(rollcall: RollCall, message: RollCallMessage) -> int:
     """One recipient per person in the area (no device needed: the call centre phones them),
     with their first stay in the area (city for the dashboard) or, positioned only, the
     country of their latest fix. Idempotent: existing recipients are kept."""
     now = utcnow()
-    people = audience.people(alert, now).subquery()
+    people = audience.people(message, now).subquery()
     chosen = select(
         people.c.user_id,
         select(func.min(Leg.id)).where(Leg.user_id == people.c.user_id,
-                                       *audience.leg_conditions(alert))
+                                       *audience.leg_conditions(message))
         .scalar_subquery().label("leg_id"),
         select(func.min(Device.id)).where(Device.user_id == people.c.user_id)
         .scalar_subquery().label("device_id"),
@@ -41,34 +40,34 @@ def materialize(rollcall: RollCall, alert: Alert) -> int:
     return db.session.execute(statement).rowcount
 
 
-def _devices(rollcall: RollCall, alert: Alert, unanswered_only: bool):
+def _devices(rollcall: RollCall, message: RollCallMessage, unanswered_only: bool):
     """SELECT device_id, user_id, language for every device of the recipients."""
     joined = and_(RollCallRecipient.user_id == Device.user_id,
                   RollCallRecipient.rollcall_id == rollcall.id)
-    query = (select(Device.id, Device.user_id, audience.language(alert).label("language"))
+    query = (select(Device.id, Device.user_id, audience.language(message).label("language"))
              .join(User, User.id == Device.user_id).join(RollCallRecipient, joined))
     if unanswered_only:
         query = query.where(RollCallRecipient.answer.is_(None))
     return query
 
 
-def materialize_deliveries(rollcall: RollCall, alert: Alert) -> int:
-    """Pending deliveries of ``alert`` (the question, or a reminder: then only to those who
-    have not answered) through the alerts' own delivery table and fan-out: every device,
+def materialize_deliveries(rollcall: RollCall, message: RollCallMessage) -> int:
+    """Pending deliveries of ``message`` (the question, or a reminder: then only to those who
+    have not answered) through the broadcast deliveries and fan-out: every device,
     and the person channels of the selection rule (SMS, email)."""
-    reminder = alert.id != rollcall.alert_id
-    pushes = audience.insert_deliveries(alert, _devices(rollcall, alert, reminder), Device.id)
-    return pushes + audience.materialize_people(alert, _asked(rollcall, reminder))
+    reminder = message.id != rollcall.alert_id
+    pushes = audience.insert_deliveries(message, _devices(rollcall, message, reminder), Device.id)
+    return pushes + audience.materialize_people(message, _asked(rollcall, reminder))
 
 
-def escalate(rollcall: RollCall, alert: Alert, channel: str) -> int:
+def escalate(rollcall: RollCall, message: RollCallMessage, channel: str) -> int:
     """A ``channel`` delivery of the question to every recipient who has not answered and
     whom that channel can reach; once per person (the person-channel unique index)."""
     from server.broadcast.channels import CHANNELS
 
-    rows = audience.person_rows(alert, channel, CHANNELS[channel].reachable(),
+    rows = audience.person_rows(message, channel, CHANNELS[channel].reachable(),
                                 _asked(rollcall, True))
-    return audience.insert_deliveries(alert, rows)
+    return audience.insert_deliveries(message, rows)
 
 
 def _asked(rollcall: RollCall, unanswered_only: bool):
@@ -77,11 +76,11 @@ def _asked(rollcall: RollCall, unanswered_only: bool):
     return query.where(RollCallRecipient.answer.is_(None)) if unanswered_only else query
 
 
-def preview(alert: Alert) -> dict:
+def preview(message: RollCallMessage) -> dict:
     """Before starting: people in the area and the devices the question would go to."""
-    people = audience.people(alert).subquery()
+    people = audience.people(message).subquery()
     travelers = db.session.scalar(select(func.count()).select_from(people))
     devices = db.session.scalar(select(func.count()).select_from(Device).where(
         Device.user_id.in_(select(people.c.user_id))))
     return {"travelers": travelers, "devices": devices,
-            "by_channel": audience.by_channel(alert, devices)[0]}
+            "by_channel": audience.by_channel(message, devices)[0]}

@@ -3,19 +3,18 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.alerts.schemas import (
+from server.broadcast.schemas import (
     AreaOut,
     PushesOut,
     ReachOut,
     areas_field,
-    choice,
     language_problems,
     texts_field,
 )
 from server.crisis.schemas import CrisisDashboardOut
 from server.rollcall.models import ANSWERS, STATES
 from server.sos.schemas import _check_time, accuracy, client_time
-from server.validation import BaseSchema, language, latitude, longitude, text
+from server.validation import BaseSchema, choice, language, latitude, longitude, text
 
 MAX_QUESTION = 500
 MAX_PARTY = 50
@@ -99,8 +98,8 @@ class RollCallOut(BaseSchema):
     last_pushed_at = fields.DateTime(allow_none=True)
     reminders = fields.Integer()
     closed_at = fields.DateTime(allow_none=True)
-    texts = fields.List(fields.Nested(QuestionOut), attribute="alert.texts")
-    areas = fields.List(fields.Nested(AreaOut), attribute="alert.areas")
+    texts = fields.List(fields.Nested(QuestionOut), attribute="message.texts")
+    areas = fields.List(fields.Nested(AreaOut), attribute="message.areas")
 
 
 class RollCallCounts(BaseSchema):

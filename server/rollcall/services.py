@@ -1,8 +1,8 @@
 """Roll-call rules for staff: start in scope, remind those who have not answered, close.
 
-A roll call is an alert row of kind "rollcall" (area, question per language, deliveries and
-fan-out are the alerts') plus a ``RollCall`` row. Services flush; the request commits, and
-pushing starts only once it has.
+A roll call is a ``RollCall`` row and its messages (``RollCallMessage``: the question, then
+each reminder), which the broadcast pipeline sends like any other (area, text per language,
+deliveries, fan-out). Services flush; the request commits, and pushing starts only once it has.
 """
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from server.accounts.models import User
-from server.alerts import services as alert_services
-from server.alerts.models import Alert
 from server.audit import services as audit
 from server.broadcast import areas as area_rules
-from server.broadcast.models import Delivery
+from server.broadcast.models import Delivery, MessageText
 from server.db import db, utcnow
 from server.refusals import Conflict, Forbidden, Invalid
 from server.rollcall import recipients
-from server.rollcall.models import RollCall
+from server.rollcall.models import RollCall, RollCallMessage
 from server.staff import scope
 
-EVENT = "Roll call"
+# Every roll-call message is Severe: pushed with high urgency, "[Severe]" in an email's subject.
+SEVERITY = "Severe"
 REMINDER_MIN_TTL = timedelta(hours=1)
 
 
@@ -60,11 +59,25 @@ def _check(user: User, data: dict) -> None:
 
 
 def preview(user: User, data: dict) -> dict:
-    """Who the roll call would ask: the alerts' area rules, nothing stored."""
+    """Who the roll call would ask: the broadcast's area rules, nothing stored."""
     _check(user, data)
-    alert = Alert(kind="rollcall", effective=utcnow(), expires=data["deadline"],
-                  areas=[area_rules.build_area(area) for area in data["areas"]])
-    return recipients.preview(alert)
+    question = RollCallMessage(effective=utcnow(), expires=data["deadline"],
+                               areas=[area_rules.build_area(area) for area in data["areas"]])
+    return recipients.preview(question)
+
+
+def _message(user: User, texts: list[dict], areas: list[dict], expires,
+             references: RollCallMessage | None = None) -> RollCallMessage:
+    """The question (or, ``references`` given, a reminder of it), sending at once."""
+    message = RollCallMessage(
+        embassy_id=user.embassy_id, msg_type="Update" if references else "Alert",
+        references_id=references.thread_id if references else None, severity=SEVERITY,
+        effective=utcnow(), expires=expires, state="sending",
+        texts=[MessageText(**text) for text in texts],
+        areas=[area_rules.build_area(area) for area in areas])
+    db.session.add(message)
+    db.session.flush()
+    return message
 
 
 def _push(alert_id: int) -> None:
@@ -79,17 +92,16 @@ def start(user: User, data: dict) -> RollCall:
     _check(user, data)
     texts = [{"language": t["language"], "headline": t["question"][:160],
               "description": t["question"]} for t in data["texts"]]
-    alert = alert_services.system_alert(user, "rollcall", event=EVENT, texts=texts,
-                                        areas=data["areas"], expires=data["deadline"])
-    rollcall = RollCall(alert_id=alert.id, embassy_id=user.embassy_id, created_by_id=user.id,
+    question = _message(user, texts, data["areas"], data["deadline"])
+    rollcall = RollCall(alert_id=question.id, embassy_id=user.embassy_id, created_by_id=user.id,
                         state="sending", deadline=data["deadline"], last_pushed_at=utcnow(),
                         reminders=0)
-    rollcall.alert = alert
+    rollcall.message = question
     db.session.add(rollcall)
     db.session.flush()
-    audit.record(user, "rollcall.start", rollcall, alert_id=alert.id,
+    audit.record(user, "rollcall.start", rollcall, alert_id=question.id,
                  deadline=data["deadline"].isoformat(), areas=len(data["areas"]))
-    _push(alert.id)
+    _push(question.id)
     return rollcall
 
 
@@ -105,12 +117,11 @@ def remind(user: User, rollcall_id: int, min_minutes: int | None) -> RollCall:
     if rollcall.last_pushed_at and now - rollcall.last_pushed_at < wait:
         raise Conflict(_l("The last push went out less than {minutes} minutes ago.").format(
             minutes=int(wait.total_seconds() // 60)))
-    original = rollcall.alert
+    original = rollcall.message
     texts = [{"language": t.language, "headline": t.headline, "description": t.description}
              for t in original.texts]
-    reminder = alert_services.system_alert(
-        user, "rollcall", event=EVENT, texts=texts, areas=[], references=original,
-        expires=max(rollcall.deadline, now + REMINDER_MIN_TTL))
+    reminder = _message(user, texts, [], max(rollcall.deadline, now + REMINDER_MIN_TTL),
+                        references=original)
     rollcall.last_pushed_at, rollcall.reminders = now, rollcall.reminders + 1
     db.session.flush()
     audit.record(user, "rollcall.remind", rollcall, alert_id=reminder.id)
@@ -125,7 +136,7 @@ def close(user: User, rollcall_id: int) -> RollCall:
         raise Conflict(_l("This roll call is closed."))
     rollcall.state, rollcall.closed_at, rollcall.closed_by_id = "closed", utcnow(), user.id
     db.session.execute(
-        update(Delivery).where(Delivery.alert_id.in_(thread_alert_ids(rollcall)),
+        update(Delivery).where(Delivery.alert_id.in_(thread_message_ids(rollcall)),
                                Delivery.state == "pending")
         .values(state="failed", next_attempt_at=None))
     db.session.flush()
@@ -133,10 +144,10 @@ def close(user: User, rollcall_id: int) -> RollCall:
     return rollcall
 
 
-def thread_alert_ids(rollcall: RollCall):
-    """SQL: the ids of the question's alert row and of its reminders."""
-    return select(Alert.id).where(or_(Alert.id == rollcall.alert_id,
-                                      Alert.references_id == rollcall.alert_id))
+def thread_message_ids(rollcall: RollCall):
+    """SQL: the ids of the question's message and of its reminders."""
+    return select(RollCallMessage.id).where(or_(RollCallMessage.id == rollcall.alert_id,
+                                                RollCallMessage.references_id == rollcall.alert_id))
 
 
 # The pre-written question staff start from (and may edit), in every configured language.

@@ -3,7 +3,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
-from server.alerts.schemas import UnreachedOut
+from server.broadcast.schemas import UnreachedOut
 from server.openapi import text_response
 from server.rollcall import dashboard, exports, services
 from server.rollcall.schemas import (

@@ -1,5 +1,5 @@
-"""Sending a roll call (or a reminder): recipients and deliveries set-based, then the alerts'
-own batched fan-out (retries, sweep, gone devices) does the pushing."""
+"""Sending a roll call (or a reminder): recipients and deliveries set-based, then the
+broadcast's batched fan-out (retries, sweep, gone devices) does the pushing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,32 +8,31 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.broadcast.tasks import enqueue_pending
 from server.db import db, utcnow
 from server.rollcall import recipients
-from server.rollcall.models import RollCall
+from server.rollcall.models import RollCall, RollCallMessage
 
 
 @shared_task(name="rollcall.send")
 def send(alert_id: int) -> None:
     """Materialize (idempotent: a re-run adds nothing) and fan out one roll-call push."""
-    alert = db.session.get(Alert, alert_id)
-    if alert is None or alert.kind != "rollcall":
+    message = db.session.get(RollCallMessage, alert_id)
+    if message is None:
         return
-    rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == alert.thread_id))
+    rollcall = db.session.scalar(select(RollCall).where(RollCall.alert_id == message.thread_id))
     if rollcall is None or rollcall.state == "closed":
         return
     asked = 0
-    if alert.id == rollcall.alert_id:
-        asked = recipients.materialize(rollcall, alert)
-    pushes = recipients.materialize_deliveries(rollcall, alert)
-    if alert.state != "sent":
-        alert.state, alert.sent_at = "sent", alert.sent_at or utcnow()
+    if message.id == rollcall.alert_id:
+        asked = recipients.materialize(rollcall, message)
+    pushes = recipients.materialize_deliveries(rollcall, message)
+    if message.state != "sent":
+        message.state, message.sent_at = "sent", message.sent_at or utcnow()
     if rollcall.state == "sending":
         rollcall.state = "open"
     db.session.commit()
-    current_app.logger.info("roll call %s (alert %s): %s recipients, %s pushes", rollcall.id,
+    current_app.logger.info("roll call %s (message %s): %s recipients, %s pushes", rollcall.id,
                             alert_id, asked, pushes)
     enqueue_pending(alert_id)
 
@@ -50,16 +49,16 @@ def escalate() -> int:
     steps = [c for c in cfg["ROLLCALL_ESCALATION_CHANNELS"]
              if hasattr(CHANNELS.get(c), "reachable")]
     now, added = utcnow(), 0
-    open_ones = db.session.execute(select(RollCall, Alert).join(
-        Alert, Alert.id == RollCall.alert_id).where(RollCall.state == "open",
-                                                  Alert.sent_at.is_not(None))).all()
-    for rollcall, alert in open_ones:
-        waited = now - alert.sent_at
+    open_ones = db.session.execute(
+        select(RollCall, RollCallMessage).join(RollCallMessage, RollCall.message)
+        .where(RollCall.state == "open", RollCallMessage.sent_at.is_not(None))).all()
+    for rollcall, message in open_ones:
+        waited = now - message.sent_at
         due = [channel for step, channel in enumerate(steps, 1)
                if waited >= timedelta(minutes=cfg["ROLLCALL_ESCALATE_AFTER_MINUTES"] * step)]
-        new = sum(recipients.escalate(rollcall, alert, channel) for channel in due)
+        new = sum(recipients.escalate(rollcall, message, channel) for channel in due)
         db.session.commit()
         if new:
-            enqueue_pending(alert.id)
+            enqueue_pending(message.id)
         added += new
     return added

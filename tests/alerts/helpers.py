@@ -1,10 +1,12 @@
 """Helpers shared by the alert tests."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from server.broadcast.models import Delivery
-from server.db import db
+from server.db import db, utcnow
 
 
 def deliveries(alert_id: int) -> dict[int, tuple]:
@@ -25,3 +27,17 @@ def create_and_send(client, body, approver=None) -> dict:
     sent = client.post(f"/api/staff/alerts/{alert_id}/send")
     assert sent.status_code == 202, sent.json
     return sent.json
+
+
+def alert_body(*areas, severity="Moderate", texts=None, hours=6, **fields):
+    now = utcnow()
+    return {
+        "category": "Safety", "event": "Civil unrest", "urgency": "Immediate",
+        "severity": severity, "certainty": "Observed",
+        "effective": now.isoformat(), "expires": (now + timedelta(hours=hours)).isoformat(),
+        "texts": texts or [
+            {"language": "en", "headline": "Stay indoors", "description": "Protests downtown."},
+            {"language": "zh_Hans", "headline": "请待在室内", "description": "市中心有抗议活动。"}],
+        "areas": list(areas) or [{"kind": "country", "code": "FR"}],
+        **fields,
+    }

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from tests.alerts.conftest import alert_body
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
 
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -17,8 +16,8 @@ def _parse(data: bytes) -> ET.Element:
     return ET.fromstring(data)  # noqa: S314  (the server's own output)
 
 
-def test_cap_xml_of_a_sent_alert_has_the_fields(sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_cap_xml_of_a_sent_alert_has_the_fields(auth, client):
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body(*AREAS))
     response = client.get(f"/api/alerts/{alert['id']}.cap")
     assert response.status_code == 200 and response.mimetype == "application/cap+xml"
@@ -42,8 +41,8 @@ def test_cap_xml_of_a_sent_alert_has_the_fields(sign_in_staff, client):
     assert area.find(f"{CAP}geocode").findtext(f"{CAP}value") == "FR"
 
 
-def test_cancel_references_the_original_in_cap(sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_cancel_references_the_original_in_cap(auth, client):
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body())
     notice = staff.post(f"/api/staff/alerts/{alert['id']}/cancel").json
     root = _parse(client.get(f"/api/alerts/{notice['id']}.cap").data)
@@ -51,8 +50,8 @@ def test_cancel_references_the_original_in_cap(sign_in_staff, client):
     assert alert["identifier"] in root.findtext(f"{CAP}references")
 
 
-def test_drafts_and_test_alerts_are_not_published(sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_drafts_and_test_alerts_are_not_published(auth, client):
+    staff, _ = auth.staff("admin")
     draft = staff.post("/api/staff/alerts", json=alert_body()).json
     test = create_and_send(staff, alert_body(status="Test"))
     assert client.get(f"/api/alerts/{draft['id']}.cap").status_code == 404
@@ -61,8 +60,8 @@ def test_drafts_and_test_alerts_are_not_published(sign_in_staff, client):
     assert feed.findall(f"{ATOM}entry") == []
 
 
-def test_atom_feed_lists_recent_public_alerts_linking_their_cap(sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_atom_feed_lists_recent_public_alerts_linking_their_cap(auth, client):
+    staff, _ = auth.staff("admin")
     first = create_and_send(staff, alert_body())
     second = create_and_send(staff, alert_body(status="Exercise"))
     response = client.get("/api/alerts/feed.atom")
@@ -78,9 +77,9 @@ def test_atom_feed_lists_recent_public_alerts_linking_their_cap(sign_in_staff, c
 
 
 def test_feed_and_links_use_the_configured_public_url_not_the_host_header(
-        app, sign_in_staff, client, monkeypatch):
+        app, auth, client, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://consular.example.gov")
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body())
     feed = _parse(client.get("/api/alerts/feed.atom", headers={"Host": "127.0.0.1:8080"}).data)
     assert feed.findtext(f"{ATOM}id") == "https://consular.example.gov/api/alerts/feed.atom"

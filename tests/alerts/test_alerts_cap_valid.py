@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from server.alerts import cap
-from server.alerts.models import Alert, AlertArea, AlertText
+from server.alerts.models import Alert
+from server.broadcast.models import MessageArea, MessageText
 from server.config import LANGUAGES
 from server.db import db, utcnow
-from tests.alerts.conftest import alert_body
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
 
 XSD = Path(__file__).resolve().parent.parent / "data" / "cap" / "CAP-v1.2.xsd"
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
@@ -68,16 +68,15 @@ def _expected(dirty: str) -> str:
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", dirty)
 
 
-def test_older_rows_with_forbidden_characters_still_give_valid_cap_and_atom(
-        sign_in_staff, client):
-    staff, _ = sign_in_staff("admin")
+def test_older_rows_with_forbidden_characters_still_give_valid_cap_and_atom(auth, client):
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body(
         {"kind": "circle", "lat": 0.00005, "lon": -0.0, "radius_km": 0.5},
         {"kind": "circle", "lat": -90, "lon": 180, "radius_km": 1},
         {"kind": "polygon", "ring": [[5e-05, -1e-05], [5e-05, 1], [1, 1], [5e-05, -1e-05]]}))
     dirty = _dirty(sql_safe=True)
     # As a row written before the inputs were checked: straight into the table.
-    db.session.execute(update(AlertText).where(AlertText.alert_id == alert["id"]).values(
+    db.session.execute(update(MessageText).where(MessageText.alert_id == alert["id"]).values(
         headline=dirty, description=dirty, instruction=dirty))
     db.session.execute(update(Alert).where(Alert.id == alert["id"]).values(event=dirty))
     db.session.flush()
@@ -94,7 +93,7 @@ def test_older_rows_with_forbidden_characters_still_give_valid_cap_and_atom(
 
 
 def _alert(headline: str, description: str, instruction: str | None, sender: str,
-           language: str, areas: list[AlertArea]) -> Alert:
+           language: str, areas: list[MessageArea]) -> Alert:
     """An alert in memory, as a row could hold it (never flushed: the drivers would refuse
     lone surrogates, which the writers must strip all the same)."""
     now = utcnow()
@@ -103,8 +102,8 @@ def _alert(headline: str, description: str, instruction: str | None, sender: str
                   urgency="Immediate", severity="Moderate", certainty="Observed",
                   effective=now, expires=now + timedelta(hours=1), sent_at=now,
                   created_at=now, state="sent")
-    alert.texts = [AlertText(language=language, headline=headline, description=description,
-                             instruction=instruction)]
+    alert.texts = [MessageText(language=language, headline=headline, description=description,
+                               instruction=instruction)]
     alert.areas = areas
     return alert
 
@@ -112,7 +111,7 @@ def _alert(headline: str, description: str, instruction: str | None, sender: str
 def test_lone_surrogates_and_every_control_are_stripped_from_cap_and_atom(app):
     dirty = _dirty(sql_safe=False)
     alert = _alert(dirty, dirty, dirty, f"staff{C0}@example.org", "ar",
-                   [AlertArea(kind="country", code="FR")])
+                   [MessageArea(kind="country", code="FR")])
     with app.test_request_context():
         root = assert_valid_cap(cap.cap_xml(alert))
         assert root.find(f"{CAP}info").findtext(f"{CAP}headline") == _expected(dirty).replace(
@@ -128,11 +127,11 @@ RADIUS = TINY.map(abs) | st.floats(0.001, 20000)
 
 
 @st.composite
-def areas(draw) -> list[AlertArea]:
+def areas(draw) -> list[MessageArea]:
     ring = draw(st.lists(st.tuples(LAT, LON), min_size=3, max_size=6))
-    return [AlertArea(kind="circle", lat=draw(LAT), lon=draw(LON), radius_km=draw(RADIUS)),
-            AlertArea(kind="polygon", ring=[*map(list, ring), list(ring[0])]),
-            AlertArea(kind="country", code="FR")]
+    return [MessageArea(kind="circle", lat=draw(LAT), lon=draw(LON), radius_km=draw(RADIUS)),
+            MessageArea(kind="polygon", ring=[*map(list, ring), list(ring[0])]),
+            MessageArea(kind="country", code="FR")]
 
 
 @settings(max_examples=150, deadline=None,

@@ -18,10 +18,11 @@ from server.devices.keys import public_key
 from server.devices.models import Device
 from server.staff import services as staff
 from server.trips.models import Leg, Trip
-from tests.alerts.conftest import STAFF_PASSWORD, alert_body, here
-from tests.conftest import ApiClient, make_test_app, stop_background
+from tests.alerts.helpers import alert_body
+from tests.auth import STAFF_PASSWORD, ApiClient, Auth, enrol
+from tests.conftest import make_test_app, stop_background
+from tests.fixtures.push import here
 from tests.pushreceiver import PushReceiver, make_subscription
-from tests.staff_auth import enrol
 
 
 @pytest.fixture
@@ -69,8 +70,7 @@ def test_send_returns_at_once_and_the_in_process_worker_delivers(live_app):
         db.session.commit()
         receiver.script("slow", [("timeout", 1.5)])  # answers 201, after 1.5 s
 
-        client = live_app.test_client()
-        client.get("/api/config")
+        client = Auth(live_app).client()
         enrol(client, "admin@example.org", STAFF_PASSWORD)
         alert_id = client.post("/api/staff/alerts", json=alert_body()).json["id"]
         response = client.post(f"/api/staff/alerts/{alert_id}/send")

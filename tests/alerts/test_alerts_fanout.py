@@ -11,13 +11,12 @@ from server.broadcast import tasks
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send, deliveries
+from tests.alerts.helpers import alert_body, create_and_send, deliveries
+from tests.fixtures.push import here
 
 
-def test_alert_reaches_the_right_devices_in_their_language(sign_in_staff, create_traveler,
-                                                           receiver):
-    staff, _ = sign_in_staff("admin")
+def test_alert_reaches_the_right_devices_in_their_language(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(_, en)] = create_traveler(here("FR"), language="en")
     _, [(_, zh)] = create_traveler(here("FR"), language="en", device_language="zh_Hans")
     _, [(_, ar)] = create_traveler(here("FR"), language="ar")  # no Arabic text: default
@@ -44,16 +43,16 @@ def test_alert_reaches_the_right_devices_in_their_language(sign_in_staff, create
     assert db.session.get(Alert, alert["id"]).state == "sent"
 
 
-def test_severe_alerts_are_pushed_with_high_urgency(sign_in_staff, create_traveler, receiver):
-    drafter, _ = sign_in_staff("admin")
-    approver, _ = sign_in_staff("admin")
+def test_severe_alerts_are_pushed_with_high_urgency(auth, create_traveler, receiver):
+    drafter, _ = auth.staff("admin")
+    approver, _ = auth.staff("admin")
     _, [(_, name)] = create_traveler(here("FR"))
     create_and_send(drafter, alert_body(severity="Extreme"), approver=approver)
     assert receiver.received(name)[0].headers["urgency"] == "high"
 
 
-def test_gone_subscription_removes_the_device(sign_in_staff, create_traveler, receiver):
-    staff, _ = sign_in_staff("admin")
+def test_gone_subscription_removes_the_device(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(device, name)] = create_traveler(here("FR"))
     device_id = device.id
     receiver.script(name, [(410,)])
@@ -77,8 +76,8 @@ def _retry_now(alert_id):
     tasks.deliver_batch(alert_id, ids)
 
 
-def test_429_with_retry_after_and_500_are_retried(sign_in_staff, create_traveler, receiver):
-    staff, _ = sign_in_staff("admin")
+def test_429_with_retry_after_and_500_are_retried(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(slow, slow_name)] = create_traveler(here("FR"))
     _, [(flaky, flaky_name)] = create_traveler(here("FR"))
     receiver.script(slow_name, [(429, {"Retry-After": "600"})])
@@ -100,8 +99,8 @@ def test_429_with_retry_after_and_500_are_retried(sign_in_staff, create_traveler
 
 
 def test_each_retry_waits_its_own_delay_not_the_slowest_of_its_batch(
-        app, monkeypatch, sign_in_staff, create_traveler, receiver):
-    staff, _ = sign_in_staff("admin")
+        app, monkeypatch, auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(slow, slow_name)] = create_traveler(here("FR"))
     _, [(flaky, flaky_name)] = create_traveler(here("FR"))
     receiver.script(slow_name, [(429, {"Retry-After": "600"})])
@@ -125,8 +124,8 @@ def test_each_retry_waits_its_own_delay_not_the_slowest_of_its_batch(
     assert 30 <= waits[flaky.id] <= 31  # the 500's own backoff, not the 429's 600 s
 
 
-def test_retries_are_bounded_then_failed(app, sign_in_staff, create_traveler, receiver):
-    staff, _ = sign_in_staff("admin")
+def test_retries_are_bounded_then_failed(app, auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(device, name)] = create_traveler(here("FR"))
     attempts = app.config["PUSH_MAX_ATTEMPTS"]
     receiver.script(name, [(503,)] * (attempts + 2))
@@ -137,18 +136,16 @@ def test_retries_are_bounded_then_failed(app, sign_in_staff, create_traveler, re
     assert receiver.received(name) == []
 
 
-def test_payload_too_large_for_the_service_fails_without_retry(sign_in_staff, create_traveler,
-                                                               receiver):
-    staff, _ = sign_in_staff("admin")
+def test_payload_too_large_for_the_service_fails_without_retry(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(device, name)] = create_traveler(here("FR"))
     receiver.script(name, [(413,)])
     alert = create_and_send(staff, alert_body())
     assert deliveries(alert["id"])[device.id] == ("failed", 1, 413)
 
 
-def test_resending_never_pushes_twice_but_reaches_newcomers(sign_in_staff, create_traveler,
-                                                            receiver):
-    staff, _ = sign_in_staff("admin")
+def test_resending_never_pushes_twice_but_reaches_newcomers(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(_, first)] = create_traveler(here("FR"))
     alert = create_and_send(staff, alert_body())
     _, [(_, newcomer)] = create_traveler(here("FR"))
@@ -160,9 +157,9 @@ def test_resending_never_pushes_twice_but_reaches_newcomers(sign_in_staff, creat
     assert len(deliveries(alert["id"])) == 2
 
 
-def test_sweep_requeues_deliveries_whose_task_was_lost(app, sign_in_staff, create_traveler,
+def test_sweep_requeues_deliveries_whose_task_was_lost(app, auth, create_traveler,
                                                        receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     _, [(device, name)] = create_traveler(here("FR"))
     # The broker loses every batch message: deliveries stay pending.
     with monkeypatch.context() as patch:
@@ -177,8 +174,8 @@ def test_sweep_requeues_deliveries_whose_task_was_lost(app, sign_in_staff, creat
     assert len(receiver.received(name)) == 1
 
 
-def test_long_text_is_cut_to_fit_one_push(sign_in_staff, create_traveler, receiver):
-    staff, _ = sign_in_staff("admin")
+def test_long_text_is_cut_to_fit_one_push(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(_, name)] = create_traveler(here("FR"))
     long_text = "避难所 " * 2000
     create_and_send(staff, alert_body(texts=[
@@ -187,9 +184,8 @@ def test_long_text_is_cut_to_fit_one_push(sign_in_staff, create_traveler, receiv
     assert len(message.payload) <= 3993 and message.json["body"].endswith("…")
 
 
-def test_cancel_pushes_a_cap_cancel_to_the_same_devices(sign_in_staff, create_traveler,
-                                                        receiver):
-    staff, _ = sign_in_staff("admin")
+def test_cancel_pushes_a_cap_cancel_to_the_same_devices(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(_, name)] = create_traveler(here("FR"))
     alert = create_and_send(staff, alert_body())
     _, [(_, newcomer)] = create_traveler(here("FR"))
@@ -204,8 +200,8 @@ def test_cancel_pushes_a_cap_cancel_to_the_same_devices(sign_in_staff, create_tr
     assert db.session.get(Alert, alert["id"]).state == "cancelled"
 
 
-def test_delivery_stats_and_clicks(sign_in_staff, create_traveler, new_client, receiver):
-    staff, _ = sign_in_staff("admin")
+def test_delivery_stats_and_clicks(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(_, ok)] = create_traveler(here("FR"))
     _, [(_, gone)] = create_traveler(here("FR"))
     receiver.script(gone, [(404,)])
@@ -230,9 +226,9 @@ def _chunked(monkeypatch) -> list:
     return seen
 
 
-def test_chunked_materialization_reaches_exactly_the_audience(sign_in_staff, create_traveler,
+def test_chunked_materialization_reaches_exactly_the_audience(auth, create_traveler,
                                                               receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     inside, outside = [], []
     for number in range(9):
         _, [(device, name)] = create_traveler(here("FR" if number % 3 else "DE"))
@@ -279,10 +275,10 @@ def _stalled_then_swept(app, alert_id: int) -> None:
     tasks.sweep_pending()
 
 
-def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
+def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, auth,
                                                                   create_traveler, receiver,
                                                                   monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     names = [create_traveler(here("FR"))[1][0][1] for _ in range(6)]
     _chunked(monkeypatch)
     with monkeypatch.context() as patch:
@@ -301,10 +297,10 @@ def test_sending_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_s
     assert [len(receiver.received(name)) for name in names] == [1] * len(names)
 
 
-def test_resend_that_died_between_chunks_is_resumed_by_the_sweep(app, sign_in_staff,
+def test_resend_that_died_between_chunks_is_resumed_by_the_sweep(app, auth,
                                                                  create_traveler, receiver,
                                                                  monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     early = create_traveler(here("FR"))[1][0][1]
     alert_id = create_and_send(staff, alert_body())["id"]
     sent_at = db.session.get(Alert, alert_id).sent_at

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server import live
 from server.audit.models import AuditEvent
 from server.db import db
-from tests.alerts.conftest import alert_body
+from tests.alerts.helpers import alert_body
 from tests.conftest import mail_sent
 
 
@@ -26,14 +26,14 @@ def actions(alert_id):
 
 
 def test_request_approval_names_every_approver_and_a_send_back_reaches_the_drafter(
-        app, create_mission, sign_in_staff):
+        app, create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
     create_mission("de-berlin", "DE", ["DE"])
-    drafter, me = sign_in_staff("officer", "fr-paris")
-    colleague, other = sign_in_staff("officer", "fr-paris")
-    _, admin = sign_in_staff("admin")
-    _, viewer = sign_in_staff("viewer", "fr-paris")
-    _, elsewhere = sign_in_staff("officer", "de-berlin")
+    drafter, me = auth.staff("officer", "fr-paris")
+    colleague, other = auth.staff("officer", "fr-paris")
+    _, admin = auth.staff("admin")
+    _, viewer = auth.staff("viewer", "fr-paris")
+    _, elsewhere = auth.staff("officer", "de-berlin")
     alert_id = drafter.post("/api/staff/alerts", json=alert_body(severity="Severe")).json["id"]
 
     last = last_event_id()
@@ -66,8 +66,8 @@ def test_request_approval_names_every_approver_and_a_send_back_reaches_the_draft
                                  "alert.approve"]
 
 
-def test_a_moderate_draft_needs_no_hand_off(create_mission, sign_in_staff):
+def test_a_moderate_draft_needs_no_hand_off(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
-    drafter, _ = sign_in_staff("officer", "fr-paris")
+    drafter, _ = auth.staff("officer", "fr-paris")
     alert_id = drafter.post("/api/staff/alerts", json=alert_body()).json["id"]
     assert drafter.post(f"/api/staff/alerts/{alert_id}/request-approval").status_code == 409

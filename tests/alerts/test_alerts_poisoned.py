@@ -10,9 +10,9 @@ from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.models import Device
 from server.push import sender as sender_module
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send
-from tests.rollcall.conftest import start
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.fixtures.push import here
+from tests.rollcall.helpers import start
 
 BATCH = 500
 OFF_CURVE_P256DH = "BAAA" + "A" * 83  # 65 bytes, 0x04 first, but no point on P-256
@@ -58,9 +58,8 @@ def _assert_isolated(alert_id, receiver, healthy, poison):
     assert {len(receiver.received(name)) for name in healthy} == {1}
 
 
-def test_poisoned_subscriptions_fail_alone_in_an_alert_batch(sign_in_staff, poisoned,
-                                                            receiver):
-    staff, _ = sign_in_staff("admin")
+def test_poisoned_subscriptions_fail_alone_in_an_alert_batch(auth, poisoned, receiver):
+    staff, _ = auth.staff("admin")
     alert = create_and_send(staff, alert_body())
     _assert_isolated(alert["id"], receiver, *poisoned)
     stats = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json
@@ -75,16 +74,15 @@ def test_poisoned_subscriptions_fail_alone_in_an_alert_batch(sign_in_staff, pois
     assert listed[alert["id"]]["reach"] == {"reached": 1, "people": 1}
 
 
-def test_poisoned_subscriptions_fail_alone_in_a_roll_call_batch(staff_client, poisoned,
-                                                               receiver):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_poisoned_subscriptions_fail_alone_in_a_roll_call_batch(auth, poisoned, receiver):
+    staff, _ = auth.staff("officer", "fr-paris")
     rollcall = start(staff)
     _assert_isolated(rollcall["alert_id"], receiver, *poisoned)
 
 
-def test_a_language_whose_payload_cannot_be_built_fails_alone(sign_in_staff, create_traveler,
+def test_a_language_whose_payload_cannot_be_built_fails_alone(auth, create_traveler,
                                                               receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     _, [(en, en_name)] = create_traveler(here("FR"), language="en")
     _, [(zh, zh_name)] = create_traveler(here("FR"), language="zh_Hans")
     build = kinds.payload
@@ -105,9 +103,8 @@ def test_a_language_whose_payload_cannot_be_built_fails_alone(sign_in_staff, cre
     assert len(receiver.received(en_name)) == 1 and receiver.received(zh_name) == []
 
 
-def test_a_failed_delivery_keeps_the_push_services_answer(sign_in_staff, create_traveler,
-                                                          receiver):
-    staff, _ = sign_in_staff("admin")
+def test_a_failed_delivery_keeps_the_push_services_answer(auth, create_traveler, receiver):
+    staff, _ = auth.staff("admin")
     _, [(device, name)] = create_traveler(here("FR"))
     receiver.script(name, [(413,)])
     alert = create_and_send(staff, alert_body())

@@ -5,16 +5,15 @@ from sqlalchemy import update
 
 from server.accounts.models import User
 from server.db import db
-from tests.alerts.conftest import alert_body
+from tests.alerts.helpers import alert_body
 
 
-def test_staff_member_whose_mission_is_gone_sees_no_mission_less_alert(create_mission,
-                                                                       sign_in_staff):
+def test_staff_member_whose_mission_is_gone_sees_no_mission_less_alert(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
-    admin, _ = sign_in_staff("admin")
+    admin, _ = auth.staff("admin")
     created = admin.post("/api/staff/alerts", json=alert_body())
     assert created.status_code == 201 and created.json["embassy_id"] is None
-    officer, user = sign_in_staff("officer", "fr-paris")
+    officer, user = auth.staff("officer", "fr-paris")
     db.session.execute(update(User).where(User.id == user.id).values(embassy_id=None))
 
     listed = officer.get("/api/staff/alerts")

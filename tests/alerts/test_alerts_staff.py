@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEvent
 from server.db import db
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.fixtures.push import here
 
 BAD_AREAS = [
     ({"kind": "country", "code": "XX"}, "code"),
@@ -24,27 +24,26 @@ BAD_AREAS = [
 
 
 @pytest.mark.parametrize("area, field", BAD_AREAS)
-def test_bad_areas_are_refused_with_the_field_at_fault(sign_in_staff, area, field):
-    staff, _ = sign_in_staff("admin")
+def test_bad_areas_are_refused_with_the_field_at_fault(auth, area, field):
+    staff, _ = auth.staff("admin")
     response = staff.post("/api/staff/alerts", json=alert_body({"kind": "country", "code": "FR"},
                                                                area))
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]["json"]["areas"]["1"]
 
 
-def test_times_and_texts_are_validated(sign_in_staff):
-    staff, _ = sign_in_staff("admin")
+def test_times_and_texts_are_validated(auth):
+    staff, _ = auth.staff("admin")
     body = alert_body(hours=-1)
     assert "expires" in staff.post("/api/staff/alerts", json=body).json["errors"]["json"]
     body = alert_body(texts=[{"language": "ar", "headline": "h", "description": "d"}])
     assert "texts" in staff.post("/api/staff/alerts", json=body).json["errors"]["json"]
 
 
-def test_severe_alert_needs_a_second_person(create_mission, sign_in_staff, create_traveler,
-                                            receiver):
+def test_severe_alert_needs_a_second_person(create_mission, auth, create_traveler, receiver):
     create_mission("fr-paris", "FR", ["FR"])
-    drafter, _ = sign_in_staff("officer", "fr-paris")
-    colleague, _ = sign_in_staff("officer", "fr-paris")
+    drafter, _ = auth.staff("officer", "fr-paris")
+    colleague, _ = auth.staff("officer", "fr-paris")
     _, [(_, name)] = create_traveler(here("FR"))
     alert_id = drafter.post("/api/staff/alerts", json=alert_body(severity="Severe")).json["id"]
     assert drafter.post(f"/api/staff/alerts/{alert_id}/send").status_code == 409
@@ -56,16 +55,16 @@ def test_severe_alert_needs_a_second_person(create_mission, sign_in_staff, creat
     assert len(receiver.received(name)) == 1
 
 
-def test_minor_alert_may_be_sent_by_its_drafter(create_mission, sign_in_staff):
+def test_minor_alert_may_be_sent_by_its_drafter(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
-    officer, _ = sign_in_staff("officer", "fr-paris")
+    officer, _ = auth.staff("officer", "fr-paris")
     sent = create_and_send(officer, alert_body(severity="Minor"))
     assert sent["state"] in ("sending", "sent")
 
 
-def test_editing_an_approved_alert_needs_approval_again(sign_in_staff):
-    drafter, _ = sign_in_staff("admin")
-    approver, _ = sign_in_staff("admin")
+def test_editing_an_approved_alert_needs_approval_again(auth):
+    drafter, _ = auth.staff("admin")
+    approver, _ = auth.staff("admin")
     alert_id = drafter.post("/api/staff/alerts", json=alert_body(severity="Extreme")).json["id"]
     approver.post(f"/api/staff/alerts/{alert_id}/approve")
     changed = drafter.patch(f"/api/staff/alerts/{alert_id}", json={"event": "Earthquake"})
@@ -83,19 +82,19 @@ def test_editing_an_approved_alert_needs_approval_again(sign_in_staff):
     ({"kind": "polygon", "ring": [[48.7, 2.2], [48.7, 2.5], [49.0, 2.5], [49.0, 2.2],
                                   [48.7, 2.2]]}, "ring"),
 ])
-def test_officer_cannot_target_outside_jurisdiction(create_mission, sign_in_staff, area, field):
+def test_officer_cannot_target_outside_jurisdiction(create_mission, auth, area, field):
     create_mission("us-la", "US", ["US-CA"], kind="consulate_general")
-    officer, _ = sign_in_staff("officer", "us-la")
+    officer, _ = auth.staff("officer", "us-la")
     response = officer.post("/api/staff/alerts", json=alert_body(area))
     assert response.status_code == 403, response.json
     assert field in response.json["errors"]["json"]["areas"]["0"]
 
 
-def test_officer_targets_inside_jurisdiction(create_mission, sign_in_staff):
+def test_officer_targets_inside_jurisdiction(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
     create_mission("us-la", "US", ["US-CA"], kind="consulate_general")
-    paris, _ = sign_in_staff("officer", "fr-paris")
-    la, _ = sign_in_staff("officer", "us-la")
+    paris, _ = auth.staff("officer", "fr-paris")
+    la, _ = auth.staff("officer", "us-la")
     circle = {"kind": "circle", "lat": 48.85, "lon": 2.35, "radius_km": 10}
     assert paris.post("/api/staff/alerts", json=alert_body(circle)).status_code == 201
     ca = {"kind": "subdivision", "code": "us-ca"}
@@ -103,12 +102,12 @@ def test_officer_targets_inside_jurisdiction(create_mission, sign_in_staff):
     assert created.status_code == 201 and created.json["areas"][0]["code"] == "US-CA"
 
 
-def test_viewers_read_only_and_other_missions_alerts_are_hidden(create_mission, sign_in_staff):
+def test_viewers_read_only_and_other_missions_alerts_are_hidden(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
     create_mission("de-berlin", "DE", ["DE"])
-    officer, _ = sign_in_staff("officer", "fr-paris")
-    viewer, _ = sign_in_staff("viewer", "fr-paris")
-    stranger, _ = sign_in_staff("officer", "de-berlin")
+    officer, _ = auth.staff("officer", "fr-paris")
+    viewer, _ = auth.staff("viewer", "fr-paris")
+    stranger, _ = auth.staff("officer", "de-berlin")
     alert_id = officer.post("/api/staff/alerts", json=alert_body()).json["id"]
     assert viewer.get(f"/api/staff/alerts/{alert_id}").status_code == 200
     assert viewer.get(f"/api/staff/alerts/{alert_id}/audience").status_code == 200
@@ -119,15 +118,15 @@ def test_viewers_read_only_and_other_missions_alerts_are_hidden(create_mission, 
     assert stranger.get("/api/staff/alerts").json == []
 
 
-def test_travelers_cannot_use_staff_endpoints(client, signup):
-    signup(client)
+def test_travelers_cannot_use_staff_endpoints(client, auth):
+    auth.signup(client)
     assert client.get("/api/staff/alerts").status_code == 403
     assert client.post("/api/staff/alerts", json=alert_body()).status_code == 403
 
 
-def test_every_staff_action_is_audited(sign_in_staff, create_traveler, receiver):
-    drafter, user = sign_in_staff("admin")
-    approver, _ = sign_in_staff("admin")
+def test_every_staff_action_is_audited(auth, create_traveler, receiver):
+    drafter, user = auth.staff("admin")
+    approver, _ = auth.staff("admin")
     create_traveler(here("FR"))
     alert = create_and_send(drafter, alert_body(severity="Severe"), approver=approver)
     drafter.post(f"/api/staff/alerts/{alert['id']}/cancel")
@@ -137,9 +136,8 @@ def test_every_staff_action_is_audited(sign_in_staff, create_traveler, receiver)
                        "alert.cancel_notice"]
 
 
-def test_audience_preview_counts_travelers_devices_and_languages(sign_in_staff,
-                                                                 create_traveler):
-    staff, _ = sign_in_staff("admin")
+def test_audience_preview_counts_travelers_devices_and_languages(auth, create_traveler):
+    staff, _ = auth.staff("admin")
     create_traveler(here("FR"), language="zh_Hans", devices=2)
     create_traveler(here("FR"), language="ar")
     create_traveler(here("FR"), devices=0)
@@ -151,19 +149,18 @@ def test_audience_preview_counts_travelers_devices_and_languages(sign_in_staff,
                        "by_channel": {"webpush": 3, "email": 1}, "cost": {}}
 
 
-def test_recipients_see_their_alerts_in_their_language(sign_in_staff, new_client, signup,
-                                                       create_trip, receiver):
+def test_recipients_see_their_alerts_in_their_language(auth, create_trip, receiver):
     from tests.pushreceiver import make_subscription
 
-    staff, _ = sign_in_staff("admin")
-    phone = new_client()
-    signup(phone, language="zh_Hans")
+    staff, _ = auth.staff("admin")
+    phone = auth.client()
+    auth.signup(phone, language="zh_Hans")
     create_trip(phone, {"country": "FR", "start_date": here()[4].isoformat(),
                         "end_date": here()[5].isoformat()})
     sub = make_subscription(receiver, "phone")
     assert phone.post("/api/devices", json=sub.as_json()).status_code == 201
-    outsider = new_client()
-    signup(outsider)
+    outsider = auth.client()
+    auth.signup(outsider)
     alert = create_and_send(staff, alert_body())
 
     inbox = phone.get("/api/alerts")

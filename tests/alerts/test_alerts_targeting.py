@@ -9,7 +9,7 @@ from server.accounts.models import User
 from server.alerts import services
 from server.broadcast import audience
 from server.db import db
-from tests.alerts.conftest import TODAY, here
+from tests.fixtures.push import TODAY, here
 
 
 def _alert(*areas, effective=None, expires=None, languages=("en",)):

@@ -6,8 +6,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.fixtures.push import here
 
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
 
@@ -17,10 +17,10 @@ def update_body(original_id, **fields):
 
 
 def test_a_severe_update_needs_a_second_person_and_replaces_the_original(
-        create_mission, sign_in_staff, create_traveler, receiver, client):
+        create_mission, auth, create_traveler, receiver, client):
     create_mission("fr-paris", "FR", ["FR"])
-    drafter, _ = sign_in_staff("officer", "fr-paris")
-    colleague, _ = sign_in_staff("officer", "fr-paris")
+    drafter, _ = auth.staff("officer", "fr-paris")
+    colleague, _ = auth.staff("officer", "fr-paris")
     _, [(_, name)] = create_traveler(here("FR"))
     original = create_and_send(drafter, alert_body(severity="Moderate"))
 
@@ -44,16 +44,16 @@ def test_a_severe_update_needs_a_second_person_and_replaces_the_original(
     assert original["identifier"] in root.findtext(f"{CAP}references")
 
 
-def test_an_update_of_an_update_stays_in_the_first_alerts_thread(sign_in_staff):
-    staff, _ = sign_in_staff("admin")
+def test_an_update_of_an_update_stays_in_the_first_alerts_thread(auth):
+    staff, _ = auth.staff("admin")
     original = create_and_send(staff, alert_body())
     update = create_and_send(staff, update_body(original["id"]))
     again = staff.post("/api/staff/alerts", json=update_body(update["id"]))
     assert again.status_code == 201 and again.json["references"] == original["id"]
 
 
-def test_msg_type_and_references_cannot_be_changed_on_a_draft(sign_in_staff):
-    staff, _ = sign_in_staff("admin")
+def test_msg_type_and_references_cannot_be_changed_on_a_draft(auth):
+    staff, _ = auth.staff("admin")
     original = create_and_send(staff, alert_body())
     draft = staff.post("/api/staff/alerts", json=alert_body()).json
     changed = staff.patch(f"/api/staff/alerts/{draft['id']}",
@@ -63,11 +63,11 @@ def test_msg_type_and_references_cannot_be_changed_on_a_draft(sign_in_staff):
 
 
 @pytest.mark.parametrize("which", ["missing", "unknown", "draft", "cancelled", "other-mission"])
-def test_only_a_sent_alert_of_my_mission_can_be_updated(create_mission, sign_in_staff, which):
+def test_only_a_sent_alert_of_my_mission_can_be_updated(create_mission, auth, which):
     create_mission("fr-paris", "FR", ["FR"])
     create_mission("de-berlin", "DE", ["DE"])
-    officer, _ = sign_in_staff("officer", "fr-paris")
-    elsewhere, _ = sign_in_staff("officer", "de-berlin")
+    officer, _ = auth.staff("officer", "fr-paris")
+    elsewhere, _ = auth.staff("officer", "de-berlin")
     if which == "missing":
         target = None
     elif which == "unknown":
@@ -84,10 +84,10 @@ def test_only_a_sent_alert_of_my_mission_can_be_updated(create_mission, sign_in_
     assert "references" in response.json["errors"]["json"]
 
 
-def test_an_update_is_held_to_the_jurisdiction_and_roles(create_mission, sign_in_staff):
+def test_an_update_is_held_to_the_jurisdiction_and_roles(create_mission, auth):
     create_mission("fr-paris", "FR", ["FR"])
-    officer, _ = sign_in_staff("officer", "fr-paris")
-    viewer, _ = sign_in_staff("viewer", "fr-paris")
+    officer, _ = auth.staff("officer", "fr-paris")
+    viewer, _ = auth.staff("viewer", "fr-paris")
     original = create_and_send(officer, alert_body())
     outside = officer.post("/api/staff/alerts", json=update_body(
         original["id"], areas=[{"kind": "country", "code": "DE"}]))
@@ -95,8 +95,8 @@ def test_an_update_is_held_to_the_jurisdiction_and_roles(create_mission, sign_in
     assert viewer.post("/api/staff/alerts", json=update_body(original["id"])).status_code == 403
 
 
-def test_a_draft_saved_again_with_the_same_languages_keeps_one_text_each(sign_in_staff):
-    staff, _ = sign_in_staff("admin")
+def test_a_draft_saved_again_with_the_same_languages_keeps_one_text_each(auth):
+    staff, _ = auth.staff("admin")
     draft = staff.post("/api/staff/alerts", json=alert_body()).json
     texts = [{**text, "headline": text["headline"] + "!"} for text in draft["texts"]]
     saved = staff.patch(f"/api/staff/alerts/{draft['id']}", json={"texts": texts})

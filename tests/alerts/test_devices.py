@@ -15,16 +15,16 @@ from server.push import public_key_b64url
 from tests.pushreceiver import make_subscription
 
 
-def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(
-        client, other_client, signup, receiver):
+def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(client, auth, receiver):
+    other_client = auth.client()
     sub = make_subscription(receiver, "browser")
-    signup(client)
+    auth.signup(client)
     body = {**sub.as_json(), "expirationTime": None, "language": "zh_Hant"}
     first = client.post("/api/devices", json=body, headers={"User-Agent": "Firefox/140"})
     assert first.status_code == 201, first.json
     assert first.json["language"] == "zh_Hant" and first.json["user_agent"] == "Firefox/140"
     assert client.post("/api/devices", json=body).status_code == 200
-    other = signup(other_client)
+    other = auth.signup(other_client)
     padded = {k: v + "=" * (-len(v) % 4) for k, v in sub.as_json()["keys"].items()}
     moved = other_client.post("/api/devices", json={**sub.as_json(), "keys": padded})
     assert moved.status_code == 200 and moved.json["id"] == first.json["id"]
@@ -33,14 +33,14 @@ def test_subscribe_then_resubscribe_moves_the_device_to_the_current_user(
     assert client.delete(f"/api/devices/{first.json['id']}").status_code == 404
 
 
-def test_another_users_endpoint_without_its_keys_is_refused(client, other_client, signup,
-                                                              receiver):
+def test_another_users_endpoint_without_its_keys_is_refused(client, auth, receiver):
+    other_client = auth.client()
     sub = make_subscription(receiver, "browser")
-    owner = signup(client)
+    owner = auth.signup(client)
     client.patch("/api/me", json={"location_consent": True})
     first = client.post("/api/devices", json={**sub.as_json(), "language": "zh_Hant"}).json
     client.put(f"/api/devices/{first['id']}/position", json={"lat": 48.85, "lon": 2.35})
-    signup(other_client)
+    auth.signup(other_client)
     impostor = make_subscription(receiver, "impostor")  # other keys, the owner's endpoint
     for keys in (impostor.as_json()["keys"], {**sub.as_json()["keys"], "auth": impostor.auth},
                  {**sub.as_json()["keys"], "p256dh": impostor.p256dh}):
@@ -55,9 +55,9 @@ def test_another_users_endpoint_without_its_keys_is_refused(client, other_client
     assert client.delete(f"/api/devices/{first['id']}").status_code == 204
 
 
-def test_the_owner_may_re_register_with_new_keys(client, signup, receiver):
+def test_the_owner_may_re_register_with_new_keys(client, auth, receiver):
     sub = make_subscription(receiver, "browser")
-    signup(client)
+    auth.signup(client)
     first = client.post("/api/devices", json=sub.as_json()).json
     rotated = make_subscription(receiver, "rotated")
     body = {"endpoint": sub.endpoint, "keys": rotated.as_json()["keys"], "language": "ar"}
@@ -75,9 +75,8 @@ def test_the_owner_may_re_register_with_new_keys(client, signup, receiver):
     ({"keys": {"auth": "MDEyMzQ1Njc4OWFiY2RlZg"}}, ("keys", "p256dh")),
     ({"language": "xx"}, ("language",)),
 ])
-def test_malformed_subscription_is_refused_naming_the_field(client, signup, receiver, change,
-                                                            path):
-    signup(client)
+def test_malformed_subscription_is_refused_naming_the_field(client, auth, receiver, change, path):
+    auth.signup(client)
     sub = make_subscription(receiver, "x").as_json()
     body = {**sub, **change}
     response = client.post("/api/devices", json=body)
@@ -89,8 +88,8 @@ def test_malformed_subscription_is_refused_naming_the_field(client, signup, rece
     assert db.session.scalar(select(Device.id)) is None
 
 
-def test_auth_secret_must_be_16_bytes(client, signup, receiver):
-    signup(client)
+def test_auth_secret_must_be_16_bytes(client, auth, receiver):
+    auth.signup(client)
     sub = make_subscription(receiver, "x").as_json()
     sub["keys"]["auth"] = "MDEyMzQ1Njc4OWFi"  # 12 bytes
     response = client.post("/api/devices", json=sub)
@@ -105,8 +104,8 @@ def production_push(app, monkeypatch):
     monkeypatch.setitem(app.config, "PUSH_SERVICE_PORTS", ())
 
 
-def test_only_https_push_services_outside_tests(client, signup, receiver, production_push):
-    signup(client)
+def test_only_https_push_services_outside_tests(client, auth, receiver, production_push):
+    auth.signup(client)
     sub = make_subscription(receiver, "x").as_json()
     assert "endpoint" in client.post("/api/devices", json=sub).json["errors"]["json"]
     sub["endpoint"] = "https://evil.example.org/push"
@@ -115,9 +114,8 @@ def test_only_https_push_services_outside_tests(client, signup, receiver, produc
     assert client.post("/api/devices", json=sub).status_code == 201
 
 
-def test_position_needs_consent_and_is_forgotten_when_consent_is_withdrawn(
-        client, signup, receiver):
-    signup(client)
+def test_position_needs_consent_and_is_forgotten_when_consent_is_withdrawn(client, auth, receiver):
+    auth.signup(client)
     device = client.post("/api/devices", json=make_subscription(receiver, "x").as_json()).json
     url = f"/api/devices/{device['id']}/position"
     fix = {"lat": 48.85, "lon": 2.35, "accuracy": 30}
@@ -136,8 +134,8 @@ def test_position_needs_consent_and_is_forgotten_when_consent_is_withdrawn(
     assert tuple(row) == (None, None, None, None, None)
 
 
-def test_position_can_be_deleted(client, signup, receiver):
-    signup(client)
+def test_position_can_be_deleted(client, auth, receiver):
+    auth.signup(client)
     client.patch("/api/me", json={"location_consent": True})
     device = client.post("/api/devices", json=make_subscription(receiver, "x").as_json()).json
     client.put(f"/api/devices/{device['id']}/position", json={"lat": 1.0, "lon": 2.0})
@@ -191,8 +189,7 @@ def test_a_429_or_5xx_on_a_push_to_one_person_is_retried_until_it_is_sent(
     assert receiver.requests == 3
 
 
-def test_a_push_to_one_person_gives_up_after_the_fan_outs_attempts(app, create_traveler,
-                                                                  receiver):
+def test_a_push_to_one_person_gives_up_after_the_fan_outs_attempts(app, create_traveler, receiver):
     user, [(device, name)] = create_traveler()
     receiver.script(name, [(500,)] * (app.config["PUSH_MAX_ATTEMPTS"] + 3))
     direct.send_to_person(user.id, "sos", {"case": "abc"})
@@ -217,9 +214,9 @@ FCM = "https://fcm.googleapis.com"
     "https://fcm.googleapis.com./x", "https://[::1]/x", "https://fcm.googleapis.com℀/x",
     "HTTPS://fcm.googleapis.com.evil.example.org/x", f"{FCM}/" + "a" * 1100,
 ])
-def test_endpoint_that_is_not_a_plain_push_service_url_is_refused(client, signup, receiver,
+def test_endpoint_that_is_not_a_plain_push_service_url_is_refused(client, auth, receiver,
                                                                   production_push, endpoint):
-    signup(client)
+    auth.signup(client)
     sub = {**make_subscription(receiver, "x").as_json(), "endpoint": endpoint}
     response = client.post("/api/devices", json=sub)
     assert response.status_code == 422, response.json
@@ -233,15 +230,15 @@ def test_endpoint_that_is_not_a_plain_push_service_url_is_refused(client, signup
     "https://web.push.apple.com/QGuH0Y4Mk-Fk", "HTTPS://FCM.googleapis.com/x",
     "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAD%2bKc8i%3d&x=1",
 ])
-def test_real_push_service_endpoints_are_accepted(client, signup, receiver, production_push,
+def test_real_push_service_endpoints_are_accepted(client, auth, receiver, production_push,
                                                   endpoint):
-    signup(client)
+    auth.signup(client)
     sub = {**make_subscription(receiver, "x").as_json(), "endpoint": endpoint}
     assert client.post("/api/devices", json=sub).status_code == 201
 
 
-def test_port_allowed_only_when_configured(app, client, signup, receiver, monkeypatch):
-    signup(client)
+def test_port_allowed_only_when_configured(app, client, auth, receiver, monkeypatch):
+    auth.signup(client)
     sub = make_subscription(receiver, "x").as_json()
     monkeypatch.setitem(app.config, "PUSH_SERVICE_PORTS", ())
     assert client.post("/api/devices", json=sub).status_code == 422
@@ -249,8 +246,8 @@ def test_port_allowed_only_when_configured(app, client, signup, receiver, monkey
     assert client.post("/api/devices", json=sub).status_code == 201
 
 
-def test_endpoint_that_urlsplit_cannot_normalize_is_422_not_500(client, signup, receiver):
-    signup(client)  # any host allowed (the tests' setting): the host is checked all the same
+def test_endpoint_that_urlsplit_cannot_normalize_is_422_not_500(client, auth, receiver):
+    auth.signup(client)  # any host allowed (the tests' setting): the host is checked all the same
     sub = {**make_subscription(receiver, "x").as_json(), "endpoint": f"{FCM}℀/x"}
     response = client.post("/api/devices", json=sub)
     assert response.status_code == 422 and "endpoint" in response.json["errors"]["json"]

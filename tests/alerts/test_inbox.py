@@ -2,16 +2,16 @@
 newest first, paged, in the reader's language, with the reader's click, and only their own."""
 from __future__ import annotations
 
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.fixtures.push import here
 from tests.pushreceiver import make_subscription
 
 ENGLISH_ONLY = [{"language": "en", "headline": "Curfew", "description": "Stay home tonight."}]
 
 
-def _traveler(new_client, signup, create_trip, receiver, language, devices):
-    phone = new_client()
-    signup(phone, language=language)
+def _traveler(auth, create_trip, receiver, language, devices):
+    phone = auth.client()
+    auth.signup(phone, language=language)
     create_trip(phone, {"country": "FR", "start_date": here()[4].isoformat(),
                         "end_date": here()[5].isoformat()})
     for n in range(devices):
@@ -20,12 +20,11 @@ def _traveler(new_client, signup, create_trip, receiver, language, devices):
     return phone
 
 
-def test_inbox_is_one_row_per_alert_newest_first_paged_and_localized(
-        sign_in_staff, new_client, signup, create_trip, receiver):
-    staff, _ = sign_in_staff("admin")
-    phone = _traveler(new_client, signup, create_trip, receiver, "zh_Hans", devices=2)
-    outsider = new_client()
-    signup(outsider)
+def test_inbox_is_one_row_per_alert_newest_first_paged_and_localized(auth, create_trip, receiver):
+    staff, _ = auth.staff("admin")
+    phone = _traveler(auth, create_trip, receiver, "zh_Hans", devices=2)
+    outsider = auth.client()
+    auth.signup(outsider)
     first = create_and_send(staff, alert_body())
     second = create_and_send(staff, alert_body(texts=ENGLISH_ONLY))
     third = create_and_send(staff, alert_body())
@@ -51,6 +50,6 @@ def test_inbox_is_one_row_per_alert_newest_first_paged_and_localized(
     assert outsider.get(f"/api/alerts/{first['id']}").status_code == 404
 
 
-def test_inbox_needs_a_signed_in_traveler(new_client):
-    response = new_client().get("/api/alerts")
+def test_inbox_needs_a_signed_in_traveler(auth):
+    response = auth.client().get("/api/alerts")
     assert response.status_code == 401 and response.json["code"] == 401

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import ApiClient, writing
-from tests.staff_auth import STAFF_PASSWORD, enrol
+from tests.auth import STAFF_PASSWORD, ApiClient, enrol
+from tests.conftest import writing
 
 PHONE_390 = {"width": 390, "height": 844}
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.auth import STAFF_PASSWORD, ApiClient, enrol
 from tests.browser.pushing import (
     STUB,
     Worker,
@@ -23,9 +24,8 @@ from tests.browser.pushing import (
     to_arabic,
     wait_until,
 )
-from tests.conftest import ApiClient, writing
+from tests.conftest import writing
 from tests.pushreceiver import PushReceiver, make_subscription
-from tests.staff_auth import STAFF_PASSWORD, enrol
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_settings_switch_registers_the_device_and_removes_it(
 
 def test_alert_push_shows_one_notification_per_tag_and_a_tap_is_reported(
         page, context, traveler, subscription, receiver, staff, live_app, base_url, artifacts):
-    from tests.alerts.conftest import alert_body
+    from tests.alerts.helpers import alert_body
 
     ready(page, traveler)
     page.goto("/#/trips")

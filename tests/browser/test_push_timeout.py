@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_screens import choose_language
-
 # subscribe() never settles, as in a profile where no push service can be reached.
 NEVER = """
 PushManager.prototype.getSubscription = async () => null;
@@ -19,11 +17,11 @@ def browser_context_args(browser_context_args):
             "permissions": ["notifications", "background-sync"]}
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
 def test_unreachable_push_service_times_out_with_a_message_and_a_retry(page, traveler,
-                                                                     artifacts, language):
+                                                                     artifacts):
+    """In English only: the wait is the app's whole 15 s timeout, and nothing in it depends on
+    the direction of the text (the message's translations are checked with the catalogs)."""
     page.add_init_script(NEVER)
-    choose_language(page, language)
     traveler.sign_up()
     traveler.wait_for_service_worker()
     page.goto("/#/settings")
@@ -34,7 +32,6 @@ def test_unreachable_push_service_times_out_with_a_message_and_a_retry(page, tra
     page.wait_for_selector("#push-status .notice-error", timeout=30000)
     assert not page.is_checked("#push-toggle")
     assert page.is_enabled("#push-toggle")
-    if language == "en":
-        assert "did not answer in time" in page.locator("#push-status").inner_text()
+    assert "did not answer in time" in page.locator("#push-status").inner_text()
     page.locator("#push-toggle").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / f"push-timeout-{language}.png"))
+    page.screenshot(path=str(artifacts / "push-timeout.png"))

@@ -1,19 +1,17 @@
-"""Crisis sign-up fixtures: the roll-call ones (eager Celery, travelers, staff), the SMS
-outbox, a staff member's roll call with its crisis page, registration bodies."""
+"""Crisis sign-up fixtures: pushes, travelers and the SMS outbox are shared (tests/fixtures/);
+a staff member's roll call with its crisis page, registration bodies."""
 from __future__ import annotations
 
 import uuid
 
 import pytest
 
-from tests.alerts.conftest import (  # noqa: F401  (fixtures)
-    create_traveler,
-    new_client,
-    push_config,
-    receiver,
-)
-from tests.rollcall.conftest import as_traveler, start, traveler  # noqa: F401  (fixtures)
-from tests.sms.conftest import outbox  # noqa: F401  (fixture)
+from tests.rollcall.helpers import start
+
+
+@pytest.fixture(autouse=True)
+def _push(push_config):
+    """Every test here pushes to the local receiver, tasks run inline (tests/fixtures/push.py)."""
 
 
 def registration_body(answer="safe", **fields):
@@ -23,11 +21,11 @@ def registration_body(answer="safe", **fields):
 
 
 @pytest.fixture
-def crisis_page(staff_client):
+def crisis_page(auth):
     """An officer of fr-paris, their open roll call and its crisis page: (staff, rollcall, page)."""
 
     def _make(embassy_key="fr-paris", *areas, **kwargs):
-        staff, _user = staff_client("officer", embassy_key)
+        staff, _user = auth.staff("officer", embassy_key)
         rollcall = start(staff, *areas, **kwargs)
         response = staff.post(f"/api/staff/rollcalls/{rollcall['id']}/crisis-page")
         assert response.status_code == 201, response.json

@@ -33,11 +33,10 @@ def test_staff_open_a_page_with_an_unguessable_public_address(crisis_page, app):
         AuditEvent.action == "crisis.open", AuditEvent.target_id == str(page["id"])))
 
 
-def test_another_missions_officer_and_viewers_cannot_open_or_close_it(
-        crisis_page, staff_client):
+def test_another_missions_officer_and_viewers_cannot_open_or_close_it(crisis_page, auth):
     _staff, rollcall, _page = crisis_page()
-    berlin, _ = staff_client("officer", "de-berlin")
-    viewer, _ = staff_client("viewer", "fr-paris")
+    berlin, _ = auth.staff("officer", "de-berlin")
+    viewer, _ = auth.staff("viewer", "fr-paris")
     url = f"/api/staff/rollcalls/{rollcall['id']}/crisis-page"
     assert berlin.post(url).status_code == 404
     assert berlin.get(url).status_code == 404
@@ -76,7 +75,8 @@ def test_a_signed_out_visitor_joins_the_roll_call_dashboard(crisis_page, client)
     assert board["totals"]["recipients"] == 0  # they were not asked: counted beside, not in
 
 
-def test_a_resent_form_is_stored_once(crisis_page, client, other_client):
+def test_a_resent_form_is_stored_once(crisis_page, client, auth):
+    other_client = auth.client()
     _staff, _rollcall, page = crisis_page()
     body = registration_body()
     assert _register(client, page, body).status_code == 201

@@ -1,7 +1,9 @@
-"""Device fixtures: the alerts' ones (eager Celery, local push receiver, travelers with
-devices placed at a position)."""
-from tests.alerts.conftest import (  # noqa: F401  (fixtures)
-    create_traveler,
-    push_config,
-    receiver,
-)
+"""Device tests push to the local receiver (tests/fixtures/push.py)."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _push(push_config):
+    """Every test here pushes to the local receiver, tasks run inline (tests/fixtures/push.py)."""

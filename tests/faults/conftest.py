@@ -1,9 +1,10 @@
-"""Fault tests reuse the alert fixtures: a local push receiver that can be scripted to fail,
-eager Celery, travelers with subscribed devices and staff signed in through TOTP."""
-from tests.alerts.conftest import (  # noqa: F401  (fixtures, registered by import)
-    create_traveler,
-    new_client,
-    push_config,
-    receiver,
-    sign_in_staff,
-)
+"""Fault tests push to a local receiver that can be scripted to fail
+(tests/fixtures/push.py)."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _push(push_config):
+    """Every test here pushes to the local receiver, tasks run inline (tests/fixtures/push.py)."""

@@ -13,14 +13,8 @@ from sqlalchemy import delete
 
 from server.accounts.models import User
 from server.db import db
-from tests.conftest import (
-    TEST_PASSWORD,
-    ApiClient,
-    make_test_app,
-    sign_up,
-    stop_background,
-    trip_body,
-)
+from tests.auth import TEST_PASSWORD, ApiClient, Auth, sign_up
+from tests.conftest import make_test_app, stop_background, trip_body
 
 EMAIL = "concurrent-trip@example.org"
 ROUNDS = 5
@@ -44,16 +38,14 @@ def live(app, tmp_path_factory):
 
 def _phones(live, count=2):
     """``count`` browsers signed in to one account, and its trip."""
-    first = live.test_client()
-    first.get("/api/config")
+    first = Auth(live).client()
     sign_up(first, {"email": EMAIL, "password": TEST_PASSWORD, "name": "Two Phones",
                     "phone": "+8613800138000", "language": "en"})
     trip = first.post("/api/trips", json=trip_body())
     assert trip.status_code == 201, trip.json
     phones = [first]
     for _ in range(count - 1):
-        other = live.test_client()
-        other.get("/api/config")
+        other = Auth(live).client()
         assert other.post("/api/auth/login", json={"email": EMAIL,
                                                    "password": TEST_PASSWORD}).status_code == 200
         phones.append(other)

@@ -19,14 +19,8 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosPosition
-from tests.conftest import (
-    TEST_PASSWORD,
-    ApiClient,
-    complete_signup,
-    make_test_app,
-    sign_up,
-    stop_background,
-)
+from tests.auth import TEST_PASSWORD, ApiClient, Auth, complete_signup, sign_up
+from tests.conftest import make_test_app, stop_background
 from tests.sos.helpers import sos_body
 
 EMAIL = "outage@example.org"
@@ -82,12 +76,6 @@ def live(live_app):
         db.session.commit()
 
 
-def _client(live):
-    client = live.test_client()
-    client.get("/api/config")
-    return client
-
-
 def _count(live, model, *where) -> int:
     with live.app_context():
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
@@ -106,7 +94,7 @@ def _assert_unavailable(response):
 @pytest.mark.parametrize("where", ["every statement", "the commit"])
 def test_sign_up_during_an_outage_is_503_and_leaves_nothing(live, where):
     live, outage = live
-    client = _client(live)
+    client = Auth(live).client()
     outage.down, outage.at_commit = True, where == "the commit"
     _assert_unavailable(client.post("/api/auth/signup", json=SIGNUP))
     assert outage.failures >= 1
@@ -122,7 +110,7 @@ def test_sign_up_during_an_outage_is_503_and_leaves_nothing(live, where):
                                    "COMMIT"])
 def test_sos_during_an_outage_is_503_and_the_replay_makes_one_case(live, where):
     live, outage = live
-    phone = _client(live)
+    phone = Auth(live).client()
     sign_up(phone, SIGNUP)
     body = sos_body(lat=48.85, lon=2.35, accuracy=30, message="help")
     # The case row is written first; the database goes away before the request ends.

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from server.broadcast import tasks
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send, deliveries
+from tests.alerts.helpers import alert_body, create_and_send, deliveries
+from tests.fixtures.push import here
 
 TRAVELERS = 12
 
@@ -40,8 +40,8 @@ def _time_passes(app, alert_id):
 
 
 def test_a_channel_that_raises_retries_its_rows_with_the_reason_then_fails_them(
-        app, sign_in_staff, create_traveler, receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+        app, auth, create_traveler, receiver, monkeypatch):
+    staff, _ = auth.staff("admin")
     devices = _travelers(create_traveler)
 
     def broken(*_args, **_kwargs):
@@ -64,9 +64,9 @@ def test_a_channel_that_raises_retries_its_rows_with_the_reason_then_fails_them(
     assert receiver.requests == 0
 
 
-def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep(app, sign_in_staff, create_traveler,
+def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep(app, auth, create_traveler,
                                                            receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     devices = _travelers(create_traveler)
     def die_after_claiming(*_args, **_kwargs):
         raise WorkerKilled  # the process is gone: no push, no result written
@@ -91,9 +91,9 @@ def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep(app, sign_in_staff, c
     assert all(len(receiver.received(name)) == 1 for _, name in devices)
 
 
-def test_lost_broker_messages_are_resumed_by_the_sweep(app, sign_in_staff, create_traveler,
+def test_lost_broker_messages_are_resumed_by_the_sweep(app, auth, create_traveler,
                                                        receiver, monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     monkeypatch.setitem(app.config, "PUSH_BATCH_SIZE", 5)  # several batches, all lost
     devices = _travelers(create_traveler)
     with monkeypatch.context() as patch:
@@ -121,10 +121,10 @@ class _Dropped:
         return None
 
 
-def test_a_push_repeated_after_a_crash_carries_the_same_tag(app, sign_in_staff,
+def test_a_push_repeated_after_a_crash_carries_the_same_tag(app, auth,
                                                             create_traveler, receiver,
                                                             monkeypatch):
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     devices = _travelers(create_traveler, 4)
     # The worker pushes, then dies before writing the results: the pushes went out, the
     # deliveries still say pending.

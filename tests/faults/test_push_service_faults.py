@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from server.broadcast.models import Delivery
 from server.db import db
 from server.devices import keys
-from tests.alerts.conftest import alert_body, here
-from tests.alerts.helpers import create_and_send, deliveries
+from tests.alerts.helpers import alert_body, create_and_send, deliveries
+from tests.fixtures.push import here
 
 TRAVELERS = 24
 
@@ -29,9 +29,9 @@ def fast_retries(app, monkeypatch):
 
 
 def test_flaky_throttling_and_hanging_push_service_still_delivers_once(
-        app, sign_in_staff, create_traveler, receiver, fast_retries, monkeypatch):
+        app, auth, create_traveler, receiver, fast_retries, monkeypatch):
     monkeypatch.setitem(app.config, "PUSH_MAX_ATTEMPTS", 10)
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     devices = [create_traveler(here("FR"))[1][0] for _ in range(TRAVELERS)]
     for index, (_, name) in enumerate(devices):
         if index % 4 == 0:
@@ -59,10 +59,10 @@ def test_flaky_throttling_and_hanging_push_service_still_delivers_once(
 
 
 def test_retries_stop_at_the_bound_and_the_failure_is_recorded(
-        app, sign_in_staff, create_traveler, receiver, fast_retries, monkeypatch):
+        app, auth, create_traveler, receiver, fast_retries, monkeypatch):
     warnings = []
     monkeypatch.setattr(app.logger, "warning", lambda *args: warnings.append(args[0] % args[1:]))
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     _, [(broken, broken_name)] = create_traveler(here("FR"))
     _, [(healthy, healthy_name)] = create_traveler(here("FR"))
     receiver.script(broken_name, [(503,)] * 20)

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import exists, func, select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
 from server.broadcast import audience
+from server.broadcast.models import Message
 from server.db import db
 from server.devices.models import Device
 from server.hazards import census
@@ -68,7 +68,8 @@ def _people(rng, lat, lon, spread, count):
 
 
 def _alert(areas):
-    return Alert(effective=NOW, expires=NOW, areas=[area_rules.build_area(dict(a)) for a in areas])
+    return Message(effective=NOW, expires=NOW,
+                   areas=[area_rules.build_area(dict(a)) for a in areas])
 
 
 def _expected(alert) -> Counter:

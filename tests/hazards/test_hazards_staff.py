@@ -22,23 +22,23 @@ def flood(app):
     return event
 
 
-def test_events_are_listed_in_jurisdiction_with_counts(app, staff_client):
-    paris, _ = staff_client("officer", "fr-paris")
+def test_events_are_listed_in_jurisdiction_with_counts(app, auth):
+    paris, _ = auth.staff("officer", "fr-paris")
     event = flood(app)
     listed = paris.get("/api/staff/hazards").json
     assert [e["id"] for e in listed] == [event.id]
     assert listed[0]["counts"]["people"] == 1
     assert listed[0]["counts"]["by_mission"][0]["people"] == 1
-    tokyo, _ = staff_client("officer", "jp-tokyo")
+    tokyo, _ = auth.staff("officer", "jp-tokyo")
     assert tokyo.get("/api/staff/hazards").json == []
     assert tokyo.get(f"/api/staff/hazards/{event.id}").status_code == 404
-    admin, _ = staff_client("admin")
+    admin, _ = auth.staff("admin")
     assert admin.get(f"/api/staff/hazards/{event.id}").status_code == 200
 
 
-def test_a_draft_alert_from_an_event_carries_its_area_and_waits(app, staff_client):
+def test_a_draft_alert_from_an_event_carries_its_area_and_waits(app, auth):
     event = flood(app)
-    paris, _ = staff_client("officer", "fr-paris")
+    paris, _ = auth.staff("officer", "fr-paris")
     response = paris.post(f"/api/staff/hazards/{event.id}/draft-alert")
     assert response.status_code == 201, response.json
     draft = response.json
@@ -52,33 +52,31 @@ def test_a_draft_alert_from_an_event_carries_its_area_and_waits(app, staff_clien
     assert db.session.get(Alert, draft["id"]).sent_at is None
 
 
-def test_a_roll_call_draft_is_a_body_to_review(app, staff_client):
+def test_a_roll_call_draft_is_a_body_to_review(app, auth):
     event = flood(app)
-    paris, _ = staff_client("officer", "fr-paris")
+    paris, _ = auth.staff("officer", "fr-paris")
     body = paris.post(f"/api/staff/hazards/{event.id}/draft-rollcall").json
     assert body["areas"][0]["kind"] == "polygon" and len(body["texts"]) == 4
     started = paris.post("/api/staff/rollcalls", json=body)
     assert started.status_code == 202, started.json
 
 
-def test_the_banner_lists_events_with_enough_people_of_my_mission(app, staff_client,
-                                                                  monkeypatch):
-    paris, _ = staff_client("officer", "fr-paris")
+def test_the_banner_lists_events_with_enough_people_of_my_mission(app, auth, monkeypatch):
+    paris, _ = auth.staff("officer", "fr-paris")
     event = flood(app)
     assert [e["id"] for e in paris.get("/api/staff/hazards/banner").json] == [event.id]
-    tokyo, _ = staff_client("viewer", "jp-tokyo")
+    tokyo, _ = auth.staff("viewer", "jp-tokyo")
     assert tokyo.get("/api/staff/hazards/banner").json == []
-    admin, _ = staff_client("admin")
+    admin, _ = auth.staff("admin")
     assert [e["id"] for e in admin.get("/api/staff/hazards/banner").json] == [event.id]
     monkeypatch.setitem(app.config, "HAZARD_BANNER_MIN_PEOPLE", 2)  # one traveler inside
     assert paris.get("/api/staff/hazards/banner").json == []
 
 
-def test_a_count_over_the_threshold_is_announced_live_to_that_mission(app, staff_client,
-                                                                      monkeypatch):
+def test_a_count_over_the_threshold_is_announced_live_to_that_mission(app, auth, monkeypatch):
     from server import live
 
-    staff_client("officer", "fr-paris")  # the sample missions
+    auth.staff("officer", "fr-paris")  # the sample missions
     published = []
     monkeypatch.setattr(live, "publish_after_commit",
                         lambda kind, embassy_id, **data: published.append((kind, data)))
@@ -90,8 +88,8 @@ def test_a_count_over_the_threshold_is_announced_live_to_that_mission(app, staff
     assert published == []
 
 
-def test_the_banner_is_in_the_openapi_document_and_needs_staff(client, signup):
+def test_the_banner_is_in_the_openapi_document_and_needs_staff(client, auth):
     operation = client.get("/api/openapi.json").json["paths"]["/api/staff/hazards/banner"]
     assert operation["get"].get("security")
-    signup(client)
+    auth.signup(client)
     assert client.get("/api/staff/hazards/banner").status_code == 403

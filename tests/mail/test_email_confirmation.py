@@ -19,13 +19,13 @@ def _empty(mail_outbox):
         listed.unlink()
 
 
-def test_a_signed_up_account_starts_verified(client, signup):
-    assert signup(client)["email_verified"] is True
+def test_a_signed_up_account_starts_verified(client, auth):
+    assert auth.signup(client)["email_verified"] is True
 
 
-def test_a_new_address_replaces_the_old_only_once_its_link_is_opened(app, client, signup,
+def test_a_new_address_replaces_the_old_only_once_its_link_is_opened(app, client, auth,
                                                                      mail_outbox):
-    me = signup(client)
+    me = auth.signup(client)
     _empty(mail_outbox)
     answer = client.post("/api/me/email", json={"email": "New@Example.org"})
     assert answer.status_code == 202 and answer.json["pending_email"] == "new@example.org"
@@ -43,9 +43,8 @@ def test_a_new_address_replaces_the_old_only_once_its_link_is_opened(app, client
     assert again.status_code == 400 and "already used" in again.text
 
 
-def test_a_tampered_link_is_a_localized_page_and_changes_nothing(app, client, signup,
-                                                                 mail_outbox):
-    me = signup(client)
+def test_a_tampered_link_is_a_localized_page_and_changes_nothing(app, client, auth, mail_outbox):
+    me = auth.signup(client)
     _empty(mail_outbox)
     client.post("/api/me/email", json={"email": "elsewhere@example.org"})
     _, link = _link(mail_outbox)
@@ -57,8 +56,8 @@ def test_a_tampered_link_is_a_localized_page_and_changes_nothing(app, client, si
     assert (user.email, user.pending_email) == (me["email"], "elsewhere@example.org")
 
 
-def test_resend_and_bad_addresses(app, client, signup, mail_outbox):
-    signup(client)
+def test_resend_and_bad_addresses(app, client, auth, mail_outbox):
+    auth.signup(client)
     assert client.post("/api/me/email/confirm").status_code == 409  # nothing left to prove
     client.post("/api/me/email", json={"email": "next@example.org"})
     _empty(mail_outbox)

@@ -8,11 +8,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert, AlertText
-from server.broadcast.models import Delivery
+from server.alerts.models import Alert
+from server.broadcast.models import Delivery, MessageText
 from server.broadcast.tasks import deliver_batch
 from server.db import db, utcnow
 from server.embassies.models import Embassy
+from server.rollcall.models import RollCallMessage
 
 
 def _user(language="en", verified=True):
@@ -26,15 +27,16 @@ def _user(language="en", verified=True):
 
 def _alert(kind="alert", severity="Severe", references=None, msg_type="Alert"):
     embassy = db.session.scalar(select(Embassy).limit(1))
-    alert = Alert(identifier=uuid.uuid4().hex, embassy_id=embassy.id if embassy else None,
-                  sender="s@example.org", status="Actual", msg_type=msg_type, kind=kind,
-                  references_id=references.id if references else None, category="Safety",
-                  event="Flood", urgency="Immediate", severity=severity, certainty="Likely",
-                  effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
-    alert.texts = [AlertText(language="en", headline="River flooding",
-                             description="Stay away from the river."),
-                   AlertText(language="ar", headline="فيضان النهر",
-                             description="ابتعد عن النهر.")]
+    message = dict(embassy_id=embassy.id if embassy else None, msg_type=msg_type,
+                   references_id=references.id if references else None, severity=severity,
+                   effective=utcnow(), expires=utcnow() + timedelta(hours=6), state="sent")
+    alert = RollCallMessage(**message) if kind == "rollcall" else Alert(
+        identifier=uuid.uuid4().hex, sender="s@example.org", status="Actual", category="Safety",
+        event="Flood", urgency="Immediate", certainty="Likely", **message)
+    alert.texts = [MessageText(language="en", headline="River flooding",
+                               description="Stay away from the river."),
+                   MessageText(language="ar", headline="فيضان النهر",
+                               description="ابتعد عن النهر.")]
     db.session.add(alert)
     db.session.flush()
     return alert
@@ -106,3 +108,21 @@ def test_a_451_leaves_the_delivery_pending_for_a_retry_then_it_is_sent(app, app_
     deliver_batch.run(alert.id, [delivery_id])
     db.session.refresh(delivery)
     assert delivery.state == "sent" and len(app_mail.messages) == 1
+
+
+def test_a_language_whose_message_cannot_be_written_fails_alone(app, app_mail):
+    """The batch writes each language's message once: a headline that would inject a header
+    fails that language's deliveries (reason kept), the other language's still go out."""
+    users = [_user(), _user("ar"), _user("ar")]
+    alert = _alert()
+    arabic = next(t for t in alert.texts if t.language == "ar")
+    arabic.headline = "فيضان\r\nBcc: everyone@example.org"
+    ids = _deliveries(alert, users)
+    deliver_batch.run(alert.id, ids)
+    states = {d.user_id: (d.state, d.error or "") for d in db.session.scalars(
+        select(Delivery).where(Delivery.id.in_(ids)))}
+    assert states[users[0].id] == ("sent", "")
+    for user in users[1:]:
+        state, error = states[user.id]
+        assert state == "failed" and "HeaderInjection" in error
+    assert [r for r, _m in app_mail.messages] == [[users[0].email]]

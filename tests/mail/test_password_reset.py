@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import TEST_PASSWORD
+from tests.auth import TEST_PASSWORD
 
 NEW = "a brand new passphrase 42"
 
@@ -15,9 +15,9 @@ def _token(mail_outbox):
     return re.search(r"/#/reset\?token=(\S+)", body).group(1)
 
 
-def test_the_answer_does_not_tell_whether_the_address_exists(app, client, signup,
-                                                            other_client, mail_outbox):
-    me = signup(client)
+def test_the_answer_does_not_tell_whether_the_address_exists(app, client, auth, mail_outbox):
+    other_client = auth.client()
+    me = auth.signup(client)
     for f in mail_outbox.files():
         f.unlink()
     known = other_client.post("/api/auth/forgot", json={"email": me["email"]})
@@ -26,9 +26,9 @@ def test_the_answer_does_not_tell_whether_the_address_exists(app, client, signup
     assert known.status_code == 202 and len(mail_outbox.files()) == 1
 
 
-def test_reset_works_once_and_ends_every_session(app, client, signup, other_client,
-                                                 mail_outbox):
-    me = signup(client)
+def test_reset_works_once_and_ends_every_session(app, client, auth, mail_outbox):
+    other_client = auth.client()
+    me = auth.signup(client)
     for f in mail_outbox.files():
         f.unlink()
     other_client.post("/api/auth/forgot", json={"email": me["email"]})
@@ -46,12 +46,14 @@ def test_reset_works_once_and_ends_every_session(app, client, signup, other_clie
     assert old.status_code == 401
 
 
-def test_a_tampered_token_is_refused(app, other_client):
+def test_a_tampered_token_is_refused(app, auth):
+    other_client = auth.client()
     bad = other_client.post("/api/auth/reset", json={"token": "x.y.z", "password": NEW})
     assert bad.status_code == 422 and "token" in str(bad.json)
 
 
-def test_reset_links_are_limited_per_address_asked_about(app, other_client):
+def test_reset_links_are_limited_per_address_asked_about(app, auth):
+    other_client = auth.client()
     answers = [other_client.post("/api/auth/forgot", json={"email": "x@example.org"},
                                  environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
                for i in range(4)]  # from four different clients

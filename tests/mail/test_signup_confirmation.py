@@ -14,7 +14,7 @@ from server import retention
 from server.accounts import signup as signing_up
 from server.accounts.models import PendingSignup, User
 from server.db import db, utcnow
-from tests.conftest import TEST_PASSWORD, signup_link
+from tests.auth import TEST_PASSWORD, signup_link
 
 
 def _body(email, **fields):
@@ -42,9 +42,9 @@ def _users(email):
     return db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
 
 
-def test_a_taken_and_a_free_address_are_answered_alike(app, client, other_client, signup,
-                                                        mail_outbox):
-    signup(client, email="owner@example.org", language="ar")
+def test_a_taken_and_a_free_address_are_answered_alike(app, client, auth, mail_outbox):
+    other_client = auth.client()
+    auth.signup(client, email="owner@example.org", language="ar")
     other_client.post("/api/auth/signup", json=_body("first@example.org"))  # session begun
     _empty(mail_outbox)
     taken = other_client.post("/api/auth/signup", json=_body("Owner@Example.org"))
@@ -66,7 +66,8 @@ def test_a_taken_and_a_free_address_are_answered_alike(app, client, other_client
     assert mails["owner@example.org"]["subject"] == "محاولة تسجيل باستخدام عنوان بريدك الإلكتروني"
 
 
-def test_a_pending_sign_up_cannot_sign_in(client, other_client):
+def test_a_pending_sign_up_cannot_sign_in(client, auth):
+    other_client = auth.client()
     assert client.post("/api/auth/signup", json=_body("waiting@example.org")).status_code == 202
     refused = other_client.post("/api/auth/login", json={"email": "waiting@example.org",
                                                          "password": TEST_PASSWORD})
@@ -75,8 +76,8 @@ def test_a_pending_sign_up_cannot_sign_in(client, other_client):
     assert refused.status_code == 401 and refused.json == unknown.json
 
 
-def test_the_mailed_link_creates_the_account_signs_in_once(app, client, other_client,
-                                                           mail_outbox):
+def test_the_mailed_link_creates_the_account_signs_in_once(app, client, auth, mail_outbox):
+    other_client = auth.client()
     assert client.post("/api/auth/signup", json=_body("Fresh@Example.org")).status_code == 202
     listed, text = _only_mail(mail_outbox)
     assert listed["to"].endswith("<fresh@example.org>")
@@ -128,9 +129,9 @@ def test_a_later_sign_up_replaces_the_pending_one(app, client):
     assert client.get("/api/me").json["name"] == "Second"
 
 
-def test_resend_answers_alike_and_mails_only_the_right_person(app, client, other_client,
-                                                              signup, mail_outbox):
-    signup(client, email="held@example.org")
+def test_resend_answers_alike_and_mails_only_the_right_person(app, client, auth, mail_outbox):
+    other_client = auth.client()
+    auth.signup(client, email="held@example.org")
     other_client.post("/api/auth/signup", json=_body("pending@example.org"))
     _empty(mail_outbox)
     answers = [other_client.post("/api/auth/signup/resend", json={"email": address})
@@ -150,7 +151,8 @@ def test_expired_pending_sign_ups_are_purged_by_retention(app, client):
     assert list(db.session.scalars(select(PendingSignup.email))) == ["recent@example.org"]
 
 
-def test_sign_up_mails_to_one_address_are_limited(app, other_client, monkeypatch):
+def test_sign_up_mails_to_one_address_are_limited(app, auth, monkeypatch):
+    other_client = auth.client()
     from server.config import Defaults
 
     monkeypatch.setitem(app.config, "RATELIMIT_SIGNUP_EMAIL", Defaults.RATELIMIT_SIGNUP_EMAIL)
@@ -160,8 +162,9 @@ def test_sign_up_mails_to_one_address_are_limited(app, other_client, monkeypatch
 
 
 def test_a_staff_address_is_answered_alike_and_its_owner_pointed_to_the_console(
-        app, staff_client, other_client, mail_outbox):
-    _, officer = staff_client("officer", "fr-paris")
+        app, auth, mail_outbox):
+    other_client = auth.client()
+    _, officer = auth.staff("officer", "fr-paris")
     _empty(mail_outbox)
     answer = other_client.post("/api/auth/signup", json=_body(officer.email))
     assert (answer.status_code, answer.json) == (202, {"status": "confirmation_sent"})

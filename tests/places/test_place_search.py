@@ -7,8 +7,8 @@ SEARCH = "/api/staff/places/search"
 
 
 @pytest.mark.parametrize("query", ["Paris", "paris", "巴黎", "باريس", "PARÍS"])
-def test_paris_is_found_in_any_script(staff_client, query):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_paris_is_found_in_any_script(auth, query):
+    client, _user = auth.staff("viewer", "fr-paris")
     found = client.get(SEARCH, query_string={"q": query, "limit": 3})
     assert found.status_code == 200, found.json
     first = found.json[0]
@@ -17,15 +17,15 @@ def test_paris_is_found_in_any_script(staff_client, query):
     assert len(found.json) <= 3
 
 
-def test_results_follow_the_staff_members_language(staff_client):
-    client, _user = staff_client("officer", "fr-paris")
+def test_results_follow_the_staff_members_language(auth):
+    client, _user = auth.staff("officer", "fr-paris")
     assert client.patch("/api/staff/me", json={"language": "ar"}).status_code == 200
     first = client.get(SEARCH, query_string={"q": "Paris"}).json[0]
     assert first["name"] == "باريس" and first["country"] == "فرنسا"
 
 
-def test_a_typed_position_is_returned_as_that_point(staff_client):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_a_typed_position_is_returned_as_that_point(auth):
+    client, _user = auth.staff("viewer", "fr-paris")
     found = client.get(SEARCH, query_string={"q": "48.85, 2.35"}).json
     assert len(found) == 1
     assert (found[0]["lat"], found[0]["lon"]) == (48.85, 2.35)
@@ -35,8 +35,8 @@ def test_a_typed_position_is_returned_as_that_point(staff_client):
 
 @pytest.mark.parametrize("args", [{}, {"q": ""}, {"q": "   "}, {"q": "x" * 101},
                                   {"q": "Paris", "limit": 0}, {"q": "Paris", "limit": "many"}])
-def test_bad_search_is_refused_naming_the_field(staff_client, args):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_bad_search_is_refused_naming_the_field(auth, args):
+    client, _user = auth.staff("viewer", "fr-paris")
     refused = client.get(SEARCH, query_string=args)
     assert refused.status_code == 422
     assert set(refused.json["errors"]["query"]) == {"limit" if "limit" in args else "q"}
@@ -48,9 +48,10 @@ def test_an_out_of_range_position_is_a_name_search_not_a_point():
     assert gazetteer.typed_point("91, 2") is None and gazetteer.typed_point("1, 181") is None
 
 
-def test_travelers_and_strangers_may_not_search(client, other_client, signup):
+def test_travelers_and_strangers_may_not_search(client, auth):
+    other_client = auth.client()
     assert other_client.get(SEARCH, query_string={"q": "Paris"}).status_code == 401
-    signup(client)
+    auth.signup(client)
     assert client.get(SEARCH, query_string={"q": "Paris"}).status_code == 403
 
 
@@ -82,8 +83,8 @@ def test_within_a_kilometre_a_point_is_in_the_city(app):
 CITIES = "/api/staff/places/cities"
 
 
-def test_the_largest_cities_of_a_map_box_come_first(staff_client):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_the_largest_cities_of_a_map_box_come_first(auth):
+    client, _user = auth.staff("viewer", "fr-paris")
     france = {"south": 42, "west": -5, "north": 51.2, "east": 8.3, "limit": 5}
     found = client.get(CITIES, query_string=france)
     assert found.status_code == 200, found.json
@@ -93,16 +94,16 @@ def test_the_largest_cities_of_a_map_box_come_first(staff_client):
     assert all(42 <= c["lat"] <= 51.2 and -5 <= c["lon"] <= 8.3 for c in found.json)
 
 
-def test_a_city_s_districts_are_not_labelled_beside_it(staff_client):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_a_city_s_districts_are_not_labelled_beside_it(auth):
+    client, _user = auth.staff("viewer", "fr-paris")
     paris = {"south": 48.8, "west": 2.25, "north": 48.92, "east": 2.42, "limit": 30}
     names = [c["name"] for c in client.get(CITIES, query_string=paris).json]
     assert names[0] == "Paris"
     assert not [name for name in names if name.startswith("Paris ")]
 
 
-def test_a_box_across_the_antimeridian_holds_both_sides(staff_client):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_a_box_across_the_antimeridian_holds_both_sides(auth):
+    client, _user = auth.staff("viewer", "fr-paris")
     fiji = {"south": -20, "west": 177, "north": -15, "east": -178, "limit": 50}
     found = client.get(CITIES, query_string=fiji).json
     assert found and {c["country_code"] for c in found} == {"FJ"}
@@ -115,15 +116,15 @@ def test_a_box_across_the_antimeridian_holds_both_sides(staff_client):
     ({"south": 40, "north": 50, "east": 5}, "west"),
     ({"south": 40, "west": 0, "north": 50, "east": 5, "limit": 500}, "limit"),
 ])
-def test_a_bad_box_is_refused_naming_the_field(staff_client, args, field):
-    client, _user = staff_client("viewer", "fr-paris")
+def test_a_bad_box_is_refused_naming_the_field(auth, args, field):
+    client, _user = auth.staff("viewer", "fr-paris")
     refused = client.get(CITIES, query_string=args)
     assert refused.status_code == 422
     assert set(refused.json["errors"]["query"]) == {field}
 
 
-def test_travelers_may_not_list_cities(client, signup):
-    signup(client)
+def test_travelers_may_not_list_cities(client, auth):
+    auth.signup(client)
     box = {"south": 40, "west": 0, "north": 50, "east": 5}
     assert client.get(CITIES, query_string=box).status_code == 403
 

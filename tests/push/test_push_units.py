@@ -113,6 +113,10 @@ def test_valid_keys_have_no_problems() -> None:
         (GOOD_P256DH, GOOD_AUTH[:4] + "!" + GOOD_AUTH[4:], ["auth_invalid"]),
         (None, 16, ["p256dh_invalid", "auth_invalid"]),
     ],
+    # Named, not by value: GOOD_P256DH is a new key each run (pytest-xdist's workers must
+    # collect the same ids).
+    ids=["off-curve", "compressed-length", "not-base64", "short-auth", "auth-not-base64",
+         "wrong-types"],
 )
 def test_malformed_keys_yield_problem_codes(p256dh, auth, problems) -> None:
     assert validate_subscription_keys(p256dh, auth) == problems

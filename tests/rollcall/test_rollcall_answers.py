@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from server.db import db, utcnow
 from server.rollcall.models import RollCallAnswer
 from server.sos.models import SosCase
-from tests.rollcall.conftest import answer_body, recipients, start
+from tests.rollcall.helpers import answer_body, recipients, start
 
 
 def _answers(rollcall_id):
@@ -17,11 +17,11 @@ def _answers(rollcall_id):
         RollCallAnswer.rollcall_id == rollcall_id))
 
 
-def test_the_latest_answer_wins_and_every_answer_is_kept(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_the_latest_answer_wins_and_every_answer_is_kept(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", "Paris")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     url = f"/api/rollcalls/{rollcall['id']}/answer"
     now = utcnow()
 
@@ -43,11 +43,11 @@ def test_the_latest_answer_wins_and_every_answer_is_kept(staff_client, traveler,
     assert _answers(rollcall["id"]) == 3
 
 
-def test_a_replayed_answer_is_stored_once(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_a_replayed_answer_is_stored_once(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     body = answer_body("safe")
     url = f"/api/rollcalls/{rollcall['id']}/answer"
     assert phone.post(url, json=body).status_code == 201
@@ -56,33 +56,33 @@ def test_a_replayed_answer_is_stored_once(staff_client, traveler, as_traveler):
     assert _answers(rollcall["id"]) == 1
 
 
-def test_only_recipients_may_answer_or_see_a_roll_call(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_only_recipients_may_answer_or_see_a_roll_call(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     asked, _ = traveler("FR")
     elsewhere, _ = traveler("DE")
     rollcall = start(staff)
-    stranger = as_traveler(elsewhere)
+    stranger = auth.traveler(elsewhere)
     url = f"/api/rollcalls/{rollcall['id']}"
     assert stranger.post(url + "/answer", json=answer_body()).status_code == 404
     assert stranger.get(url).status_code == 404
     assert stranger.get("/api/rollcalls").json == []
-    assert as_traveler(asked).post("/api/rollcalls/999999/answer",
-                                   json=answer_body()).status_code == 404
+    assert auth.traveler(asked).post("/api/rollcalls/999999/answer",
+                                     json=answer_body()).status_code == 404
     # Someone else's client_uuid is a client bug, not a replay.
     body = answer_body()
-    assert as_traveler(asked).post(url + "/answer", json=body).status_code == 201
+    assert auth.traveler(asked).post(url + "/answer", json=body).status_code == 201
     other, _ = traveler("FR")
     start_again = start(staff)
-    clash = as_traveler(other).post(f"/api/rollcalls/{start_again['id']}/answer", json=body)
+    clash = auth.traveler(other).post(f"/api/rollcalls/{start_again['id']}/answer", json=body)
     assert clash.status_code == 409
 
 
-def test_answers_are_validated(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_answers_are_validated(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     rollcall = start(staff)
     url = f"/api/rollcalls/{rollcall['id']}/answer"
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     for bad, field in ((answer_body("maybe"), "answer"), (answer_body(party_size=51), "party_size"),
                        (answer_body(lat=48.8), "lon"),
                        (answer_body(at=utcnow() + timedelta(days=2)), "answered_at")):
@@ -90,12 +90,11 @@ def test_answers_are_validated(staff_client, traveler, as_traveler):
         assert response.status_code == 422 and field in response.json["errors"]["json"], bad
 
 
-def test_help_opens_one_sos_case_routed_as_usual_even_on_replays(
-        staff_client, traveler, as_traveler):
-    staff, officer = staff_client("officer", "fr-paris")
+def test_help_opens_one_sos_case_routed_as_usual_even_on_replays(auth, traveler):
+    staff, officer = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", "Paris")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     url = f"/api/rollcalls/{rollcall['id']}/answer"
     body = answer_body("help", party_size=4, wants_evacuation=True, lat=48.86, lon=2.34)
     first = phone.post(url, json=body)
@@ -115,11 +114,11 @@ def test_help_opens_one_sos_case_routed_as_usual_even_on_replays(
     assert [c["id"] for c in queue] == [case.id]
 
 
-def test_late_answers_are_accepted_and_marked_late(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_late_answers_are_accepted_and_marked_late(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     assert [r["id"] for r in phone.get("/api/rollcalls").json] == [rollcall["id"]]
     mine = phone.get(f"/api/rollcalls/{rollcall['id']}").json
     assert mine["question"] == "Earthquake in the area. Are you safe?" and mine["answer"] is None
@@ -132,11 +131,11 @@ def test_late_answers_are_accepted_and_marked_late(staff_client, traveler, as_tr
     assert totals == {"recipients": 1, "safe": 1, "help": 0, "no_answer": 0, "late": 1}
 
 
-def test_the_question_comes_in_the_travelers_language(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_the_question_comes_in_the_travelers_language(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", language="zh_Hans")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     mine = phone.get(f"/api/rollcalls/{rollcall['id']}",
                      headers={"Accept-Language": "zh-Hans"}).json
     assert mine["language"] == "zh_Hans" and mine["question"] == "该地区发生地震。您安全吗？"

@@ -15,8 +15,7 @@ from server.db import db
 from server.rollcall import links
 from server.rollcall.models import RollCallAnswer
 from server.sos.models import SosCase
-from tests.mail.conftest import mail_outbox  # noqa: F401  (fixture)
-from tests.rollcall.conftest import recipients, start
+from tests.rollcall.helpers import recipients, start
 
 LINK = re.compile(r"https?://[^\s\"<>]+/api/rollcalls/\d+/email-answer\?[^\s\"<>]+")
 
@@ -67,12 +66,12 @@ def _tap(client, url):
 
 
 @pytest.fixture
-def asked(staff_client, traveler, mail_outbox):  # noqa: F811  (the fixture imported above)
+def asked(auth, traveler, mail_outbox):
     """A roll call sent by email to a traveler with no push device: (staff, rollcall, user,
     their email's links)."""
 
     def _make(language="en"):
-        staff, _ = staff_client("officer", "fr-paris")
+        staff, _ = auth.staff("officer", "fr-paris")
         user, _ = traveler("FR", devices=0, language=language)
         rollcall = start(staff, texts=[
             {"language": "en", "question": "Earthquake in the area. Are you safe?"},
@@ -82,8 +81,7 @@ def asked(staff_client, traveler, mail_outbox):  # noqa: F811  (the fixture impo
     return _make
 
 
-def test_the_roll_call_email_has_both_links_in_both_parts_and_no_unsubscribe(
-        asked, mail_outbox):  # noqa: F811
+def test_the_roll_call_email_has_both_links_in_both_parts_and_no_unsubscribe(asked, mail_outbox):
     _staff, rollcall, user, found = asked()
     message = _email_to(mail_outbox, user)
     assert message["List-Unsubscribe"] is None

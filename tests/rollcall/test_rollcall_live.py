@@ -3,16 +3,15 @@ answer is an event scoped to the mission, carrying ids and states only."""
 import json
 
 from server import live
-from tests.rollcall.conftest import answer_body, start
+from tests.rollcall.helpers import answer_body, start
 
 
 def events_after(last_id):
     return [(e["type"], e["embassy_id"], json.loads(e["data"])) for e in live.hub().since(last_id)]
 
 
-def test_delivery_progress_and_answers_are_published_to_the_mission(staff_client, traveler,
-                                                                    as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_delivery_progress_and_answers_are_published_to_the_mission(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", "Paris")
     last = max([e["id"] for e in live.hub().since(0)], default=0)
     rollcall = start(staff)
@@ -23,7 +22,7 @@ def test_delivery_progress_and_answers_are_published_to_the_mission(staff_client
     assert mission is not None
 
     last = max(e["id"] for e in live.hub().since(0))
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     assert phone.post(f"/api/rollcalls/{rollcall['id']}/answer",
                       json=answer_body("safe")).status_code == 201
     answers = [e for e in events_after(last) if e[0] == "rollcall.answer"]

@@ -11,8 +11,8 @@ from server.accounts.models import User
 from server.db import UTCDateTime, db, utcnow
 from server.rollcall.models import RollCallAnswer, RollCallRecipient
 from server.trips.models import Leg, Trip
-from tests.alerts.conftest import TODAY
-from tests.rollcall.conftest import answer_body, start
+from tests.fixtures.push import TODAY
+from tests.rollcall.helpers import answer_body, start
 
 TRAVELERS = 10_000
 CITIES = ("Paris", "Lyon", "Marseille", "Nice", "Lille", "Bordeaux", "Toulouse", "Nantes",
@@ -75,20 +75,19 @@ def _bulk_answers(rollcall_id: int, skip_user: int) -> None:
             answer=answer, answered_at=now, party_size=party, wants_evacuation=kind == "evac"))
 
 
-def test_ten_thousand_travelers_and_the_dashboard_adds_up(staff_client, traveler, as_traveler,
-                                                          app, monkeypatch):
+def test_ten_thousand_travelers_and_the_dashboard_adds_up(auth, traveler, app, monkeypatch):
     # The figures, not the mail: no person channels here (tests/sms and tests/mail send them).
     monkeypatch.setitem(app.config, "BROADCAST_PERSON_CHANNELS", {"rollcall": ()})
     monkeypatch.setitem(app.config, "BROADCAST_NO_PUSH_CHANNELS", ())
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     _bulk_travelers(f"scale-{uuid.uuid4().hex[:6]}")
     live, _ = traveler("FR", "Paris")
     rollcall = start(staff)
     _bulk_answers(rollcall["id"], live.id)
     # One traveler through the API, as a phone would: help, then safe.
     url = f"/api/rollcalls/{rollcall['id']}/answer"
-    as_traveler(live).post(url, json=answer_body("help", utcnow() - timedelta(minutes=1)))
-    as_traveler(live).post(url, json=answer_body("safe"))
+    auth.traveler(live).post(url, json=answer_body("help", utcnow() - timedelta(minutes=1)))
+    auth.traveler(live).post(url, json=answer_body("safe"))
 
     board = staff.get(f"/api/staff/rollcalls/{rollcall['id']}").json
     totals = board["totals"]

@@ -7,12 +7,13 @@ import io
 
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.audit.models import AuditEvent
 from server.broadcast.models import Delivery
 from server.db import db
 from server.rollcall.exports import CALL_CENTRE_COLUMNS
-from tests.rollcall.conftest import answer_body, here, start
+from server.rollcall.models import RollCallMessage
+from tests.fixtures.push import here
+from tests.rollcall.helpers import answer_body, start
 
 LILLE = (50.63, 3.06)
 TOURNAI_BE = (50.6056, 3.3878)  # 24 km from Lille, in Belgium
@@ -29,14 +30,13 @@ def _audited(action, rollcall_id):
         AuditEvent.action == action, AuditEvent.target_id == str(rollcall_id)))
 
 
-def test_reminders_go_only_to_those_who_have_not_answered(
-        staff_client, traveler, as_traveler, receiver):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_reminders_go_only_to_those_who_have_not_answered(auth, traveler, receiver):
+    staff, _ = auth.staff("officer", "fr-paris")
     answered, [(_, answered_phone)] = traveler("FR")
     _, [(_, silent_phone)] = traveler("FR")
     rollcall = start(staff)
     url = f"/api/staff/rollcalls/{rollcall['id']}/remind"
-    as_traveler(answered).post(f"/api/rollcalls/{rollcall['id']}/answer", json=answer_body())
+    auth.traveler(answered).post(f"/api/rollcalls/{rollcall['id']}/answer", json=answer_body())
 
     too_soon = staff.post(url, json={})
     assert too_soon.status_code == 409
@@ -52,17 +52,16 @@ def test_reminders_go_only_to_those_who_have_not_answered(
     assert (pushed["total"], pushed["sent"]) == (3, 3)
 
 
-def test_closing_stops_pending_pushes_and_is_for_officers(
-        staff_client, traveler, monkeypatch):
+def test_closing_stops_pending_pushes_and_is_for_officers(auth, traveler, monkeypatch):
     from server.rollcall import services, tasks
 
-    staff, _ = staff_client("officer", "fr-paris")
-    viewer, _ = staff_client("viewer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
+    viewer, _ = auth.staff("viewer", "fr-paris")
     traveler("FR")
     monkeypatch.setattr(services, "_push", lambda alert_id: None)
     monkeypatch.setattr(tasks, "enqueue_pending", lambda alert_id: 0)
     rollcall = start(staff)
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     tasks.send(alert.id)  # recipients and deliveries made; the fan-out has not run yet
     assert db.session.scalar(select(Delivery.state).where(Delivery.alert_id == alert.id)) == (
         "pending")
@@ -78,9 +77,8 @@ def test_closing_stops_pending_pushes_and_is_for_officers(
     assert _audited("rollcall.close", rollcall["id"]) is not None
 
 
-def test_the_dashboard_counts_by_city_with_points_series_and_evacuation(
-        staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_the_dashboard_counts_by_city_with_points_series_and_evacuation(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     paris_safe, _ = traveler("FR", "Paris")
     paris_help, _ = traveler("FR", "Paris")
     traveler("FR", "Paris")
@@ -88,10 +86,10 @@ def test_the_dashboard_counts_by_city_with_points_series_and_evacuation(
     traveler("FR")  # no city given
     rollcall = start(staff)
     answer = f"/api/rollcalls/{rollcall['id']}/answer"
-    as_traveler(paris_safe).post(answer, json=answer_body("safe", lat=48.85, lon=2.35))
-    as_traveler(paris_help).post(answer, json=answer_body("help"))
-    as_traveler(lyon_evac).post(answer, json=answer_body("safe", party_size=5,
-                                                         wants_evacuation=True))
+    auth.traveler(paris_safe).post(answer, json=answer_body("safe", lat=48.85, lon=2.35))
+    auth.traveler(paris_help).post(answer, json=answer_body("help"))
+    auth.traveler(lyon_evac).post(answer, json=answer_body("safe", party_size=5,
+                                                           wants_evacuation=True))
     board = staff.get(f"/api/staff/rollcalls/{rollcall['id']}").json
     assert board["totals"] == {"recipients": 5, "safe": 2, "help": 1, "no_answer": 2, "late": 0}
     by_city = {(c["country"], c["city"]): (c["recipients"], c["safe"], c["help"], c["no_answer"])
@@ -109,11 +107,10 @@ def test_the_dashboard_counts_by_city_with_points_series_and_evacuation(
     assert _audited("rollcall.evacuation_export", rollcall["id"]) is not None
 
 
-def test_the_call_centre_export_is_scoped_and_lists_who_to_call(
-        staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
-    admin, _ = staff_client("admin")
-    other_mission, _ = staff_client("officer", "de-berlin")
+def test_the_call_centre_export_is_scoped_and_lists_who_to_call(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
+    admin, _ = auth.staff("admin")
+    other_mission, _ = auth.staff("officer", "de-berlin")
     near_lille = {"kind": "circle", "lat": LILLE[0], "lon": LILLE[1], "radius_km": 40}
     silent, _ = traveler(leg=here("FR", lat=50.64, lon=3.07), city="Lille", devices=0)
     needs_help, _ = traveler(leg=here("FR", lat=50.62, lon=3.05), city="Lille")
@@ -124,9 +121,9 @@ def test_the_call_centre_export_is_scoped_and_lists_who_to_call(
     rollcall = start(staff, near_lille)
     url = f"/api/staff/rollcalls/{rollcall['id']}"
     answer = f"/api/rollcalls/{rollcall['id']}/answer"
-    as_traveler(needs_help).post(answer, json=answer_body("help", party_size=2, lat=50.621,
-                                                          lon=3.051, accuracy=12))
-    as_traveler(safe).post(answer, json=answer_body("safe"))
+    auth.traveler(needs_help).post(answer, json=answer_body("help", party_size=2, lat=50.621,
+                                                            lon=3.051, accuracy=12))
+    auth.traveler(safe).post(answer, json=answer_body("safe"))
 
     assert other_mission.get(url).status_code == 404
     assert other_mission.get(url + "/export.csv").status_code == 404
@@ -155,8 +152,8 @@ def test_the_call_centre_export_is_scoped_and_lists_who_to_call(
     assert len(everyone) == 4
 
 
-def test_the_pre_written_question_comes_in_every_language(staff_client):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_the_pre_written_question_comes_in_every_language(auth):
+    staff, _ = auth.staff("officer", "fr-paris")
     texts = {t["language"]: t["question"] for t in staff.get("/api/staff/rollcalls/question").json}
     assert set(texts) == {"en", "zh_Hans", "zh_Hant", "ar"}
     assert texts["en"].startswith("Are you safe?")

@@ -6,20 +6,20 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.broadcast import audience
 from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.push import MAX_PAYLOAD
 from server.rollcall import payload
-from server.rollcall.models import RollCall
-from tests.rollcall.conftest import PARIS, here, recipients, rollcall_body, start
+from server.rollcall.models import RollCall, RollCallMessage
+from tests.fixtures.push import here
+from tests.rollcall.helpers import PARIS, recipients, rollcall_body, start
 
 
 def test_everyone_in_the_area_is_asked_once_and_every_device_gets_the_question(
-        staff_client, traveler, create_traveler, receiver):
-    staff, _ = staff_client("officer", "fr-paris")
+        auth, traveler, create_traveler, receiver):
+    staff, _ = auth.staff("officer", "fr-paris")
     two_phones, [(_, en), (_, zh)] = traveler("FR", "Paris", devices=2)
     db.session.execute(Device.__table__.update().where(Device.__table__.c.endpoint.contains(zh))
                        .values(language="zh_Hans"))
@@ -48,13 +48,13 @@ def test_everyone_in_the_area_is_asked_once_and_every_device_gets_the_question(
     assert db.session.get(RollCall, rollcall["id"]).state == "open"
 
 
-def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(staff_client, traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     inside, _ = traveler(leg=here("FR", lat=48.86, lon=2.34), devices=0)
     traveler(leg=here("FR", lat=45.76, lon=4.83), devices=0)  # Lyon, outside
     circle = {"kind": "circle", "lat": PARIS[0], "lon": PARIS[1], "radius_km": 20}
     rollcall = start(staff, circle)
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     people = set(db.session.scalars(select(audience.people(alert).subquery().c.user_id)))
     assert set(recipients(rollcall["id"])) == people == {inside.id}
     preview = staff.post("/api/staff/rollcalls/audience", json={
@@ -63,8 +63,8 @@ def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(staff_client
                             "by_channel": {"webpush": 0, "sms": 0, "email": 1}}
 
 
-def test_areas_are_validated_and_kept_to_the_jurisdiction_as_for_alerts(staff_client):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_areas_are_validated_and_kept_to_the_jurisdiction_as_for_alerts(auth):
+    staff, _ = auth.staff("officer", "fr-paris")
     bad = staff.post("/api/staff/rollcalls", json=rollcall_body(
         {"kind": "circle", "lat": 48.8, "lon": 2.3, "radius_km": 0}))
     assert bad.status_code == 422 and "radius_km" in bad.json["errors"]["json"]["areas"]["0"]
@@ -78,30 +78,30 @@ def test_areas_are_validated_and_kept_to_the_jurisdiction_as_for_alerts(staff_cl
     assert "texts" in no_english.json["errors"]["json"]
 
 
-def test_viewers_read_but_cannot_start(staff_client):
-    viewer, _ = staff_client("viewer", "fr-paris")
+def test_viewers_read_but_cannot_start(auth):
+    viewer, _ = auth.staff("viewer", "fr-paris")
     assert viewer.post("/api/staff/rollcalls", json=rollcall_body()).status_code == 403
     assert viewer.get("/api/staff/rollcalls").status_code == 200
 
 
-def test_roll_calls_are_not_alerts_for_anyone(staff_client, traveler, as_traveler):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_roll_calls_are_not_alerts_for_anyone(auth, traveler):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     rollcall = start(staff)
     assert staff.get(f"/api/staff/alerts/{rollcall['alert_id']}").status_code == 404
     assert staff.get("/api/staff/alerts").json == []
-    assert as_traveler(user).get("/api/alerts").json == []
+    assert auth.traveler(user).get("/api/alerts").json == []
     assert staff.get(f"/api/alerts/{rollcall['alert_id']}.cap").status_code == 404
 
 
 def test_the_payload_has_both_actions_and_fits_the_push_limit_at_the_longest(
-        staff_client, traveler, receiver):
-    staff, _ = staff_client("officer", "fr-paris")
+        auth, traveler, receiver):
+    staff, _ = auth.staff("officer", "fr-paris")
     _, [(_, name)] = traveler("FR", language="zh_Hans")
     longest = "您" * 500
     rollcall = start(staff, texts=[{"language": "en", "question": "x" * 500},
                                    {"language": "zh_Hans", "question": longest}])
-    alert = db.session.get(Alert, rollcall["alert_id"])
+    alert = db.session.get(RollCallMessage, rollcall["alert_id"])
     for language in ("en", "zh_Hans", "zh_Hant", "ar"):
         body = payload.build(alert, language, "en")
         assert len(body) <= MAX_PAYLOAD
@@ -118,12 +118,12 @@ def test_the_payload_has_both_actions_and_fits_the_push_limit_at_the_longest(
 
 
 def test_a_roll_call_whose_send_task_was_lost_is_sent_by_the_sweep(
-        app, staff_client, traveler, receiver, monkeypatch):
+        app, auth, traveler, receiver, monkeypatch):
     from sqlalchemy import update
 
     from server.broadcast import tasks
 
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     _, [(_, phone)] = traveler("FR", "Paris")
     with monkeypatch.context() as patch:
         patch.setattr("server.celery_app.enqueue", lambda *args: None)  # the task is lost
@@ -132,7 +132,7 @@ def test_a_roll_call_whose_send_task_was_lost_is_sent_by_the_sweep(
     tasks.sweep_pending()
     assert receiver.received(phone) == []  # not stalled yet: its task may still be queued
     stale = utcnow() - timedelta(seconds=app.config["PUSH_SWEEP_AFTER_SECONDS"] + 5)
-    db.session.execute(update(Alert).where(Alert.id == rollcall["alert_id"])
+    db.session.execute(update(RollCallMessage).where(RollCallMessage.id == rollcall["alert_id"])
                        .values(updated_at=stale))
     db.session.commit()
     tasks.sweep_pending()

@@ -24,7 +24,8 @@ from werkzeug.serving import make_server
 from bench import pgdb
 from server.db import db
 from server.push import generate_vapid_keypair
-from tests.conftest import ApiClient, make_test_app
+from tests.auth import ApiClient
+from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "scaled-test-secret-key"
@@ -162,7 +163,7 @@ def add_traveler(receiver, country: str, languages: list[str]) -> list[tuple[int
     from server.accounts.models import User
     from server.devices.models import Device
     from server.trips.models import Leg, Trip
-    from tests.alerts.conftest import here
+    from tests.fixtures.push import here
     from tests.pushreceiver import make_subscription
 
     user = User(email=f"t-{uuid.uuid4().hex[:8]}@example.org", password_hash="x",

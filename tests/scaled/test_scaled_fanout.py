@@ -13,11 +13,12 @@ from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
 from server.staff import services as staff
-from tests.alerts.conftest import STAFF_PASSWORD, alert_body, here
-from tests.conftest import TEST_PASSWORD, leg, signup_link, trip_body
+from tests.alerts.helpers import alert_body
+from tests.auth import STAFF_PASSWORD, TEST_PASSWORD, secret_of, signup_link
+from tests.conftest import leg, trip_body
+from tests.fixtures.push import here
 from tests.pushreceiver import PushReceiver, make_subscription
 from tests.scaled.conftest import add_traveler
-from tests.staff_auth import secret_of
 
 pytestmark = pytest.mark.scaled
 DELIVERY_SECONDS = 20

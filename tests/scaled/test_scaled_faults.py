@@ -28,12 +28,11 @@ from server.broadcast.models import Delivery
 from server.db import db
 from server.devices.keys import public_key
 from server.staff import services as staff
-from tests.alerts.conftest import STAFF_PASSWORD, alert_body
-from tests.alerts.helpers import create_and_send
-from tests.conftest import ApiClient, make_test_app
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.auth import STAFF_PASSWORD, Auth, enrol
+from tests.conftest import make_test_app
 from tests.pushreceiver import PushReceiver
 from tests.scaled.conftest import WORKER_START_SECONDS, Worker, add_traveler
-from tests.staff_auth import enrol
 
 pytestmark = pytest.mark.scaled
 DEVICES = 40
@@ -81,9 +80,7 @@ def _send_alert(app, country: str) -> int:
     with app.app_context():
         staff.create_staff(email=email, name="Admin", role="admin", password=STAFF_PASSWORD)
         db.session.commit()
-    app.test_client_class = ApiClient
-    client = app.test_client()
-    client.get("/api/config")
+    client = Auth(app).client()
     enrol(client, email)
     return create_and_send(client, alert_body({"kind": "country", "code": country}))["id"]
 

@@ -17,12 +17,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from server.alerts.models import Alert, AlertArea, AlertText
-from server.broadcast.models import Delivery
+from server.alerts.models import Alert
+from server.broadcast.models import Delivery, MessageArea, MessageText
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.sos.models import SosCase
-from tests.conftest import ApiClient, leg
+from tests.auth import ApiClient
+from tests.conftest import leg
 
 ANON, A, B = "anonymous", "traveler A", "traveler B"
 VIEWER, OFFICER_X, OFFICER_Y, ADMIN = "viewer X", "officer X", "officer Y", "admin"
@@ -193,9 +194,9 @@ def test_every_endpoint_has_a_rule(app):
 
 
 @pytest.fixture
-def world(app, client, other_client, signup, create_trip, staff_client, create_mission,
-          monkeypatch, tmp_path):
+def world(app, client, auth, create_trip, create_mission, monkeypatch, tmp_path):
     """The callers (signed-in clients) and the objects they reach for."""
+    other_client = auth.client()
     import server.celery_app
 
     (tmp_path / "1" / "0").mkdir(parents=True)  # a basemap tile folder with one tile
@@ -206,8 +207,8 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
     monkeypatch.setattr(server.celery_app, "enqueue", lambda *args, **kwargs: None)
     mission_x = create_mission("fr-paris", "FR", ("FR",))
     create_mission("de-berlin", "DE", ("DE",))
-    a = signup(client, name="Li Wei")
-    signup(other_client, name="Zhang Min")
+    a = auth.signup(client, name="Li Wei")
+    auth.signup(other_client, name="Zhang Min")
     client.patch("/api/me", json={"location_consent": True})
     trip = create_trip(client, leg("FR", date.today() - timedelta(days=1), 10))
     sos = client.post("/api/sos", json={"client_uuid": str(uuid.uuid4()),
@@ -223,8 +224,8 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
                   status="Actual", msg_type="Alert", category="Safety", event="Unrest",
                   urgency="Immediate", severity="Moderate", certainty="Observed",
                   effective=now, expires=now + timedelta(hours=6), state="sent", sent_at=now)
-    alert.texts = [AlertText(language="en", headline="Stay indoors", description="Protests.")]
-    alert.areas = [AlertArea(kind="country", code="FR")]
+    alert.texts = [MessageText(language="en", headline="Stay indoors", description="Protests.")]
+    alert.areas = [MessageArea(kind="country", code="FR")]
     db.session.add(alert)
     db.session.flush()
     db.session.add(Delivery(alert_id=alert.id, device_id=device.id, user_id=a["id"],
@@ -237,7 +238,7 @@ def world(app, client, other_client, signup, create_trip, staff_client, create_m
     staff = {}
     for name, role, key in ((VIEWER, "viewer", "fr-paris"), (OFFICER_X, "officer", "fr-paris"),
                             (OFFICER_Y, "officer", "de-berlin"), (ADMIN, "admin", None)):
-        callers[name], staff[name] = staff_client(role, key)
+        callers[name], staff[name] = auth.staff(role, key)
     assert case.embassy_id == mission_x.id
     values = {"trip_id": trip["id"], "device_id": device.id, "alert_id": alert.id,
               "client_uuid": case.client_uuid, "case_id": case.id, "traveler_id": a["id"],
@@ -265,19 +266,17 @@ def _hazard_in_france(now) -> int:
 
 def _rollcall(mission_id: int, user_id: int, device_id: int, now) -> int:
     """An open roll call of mission X that asked traveler A."""
-    from server.rollcall.models import RollCall, RollCallRecipient
+    from server.rollcall.models import RollCall, RollCallMessage, RollCallRecipient
 
-    carrier = Alert(identifier=str(uuid.uuid4()), embassy_id=mission_id, sender="x@example.org",
-                    status="Actual", msg_type="Alert", kind="rollcall", category="Safety",
-                    event="Roll call", urgency="Immediate", severity="Severe",
-                    certainty="Observed", effective=now, expires=now + timedelta(hours=6),
-                    state="sent", sent_at=now)
-    carrier.texts = [AlertText(language="en", headline="Are you safe?",
-                               description="Are you safe?")]
-    carrier.areas = [AlertArea(kind="country", code="FR")]
+    carrier = RollCallMessage(embassy_id=mission_id, msg_type="Alert", severity="Severe",
+                              effective=now, expires=now + timedelta(hours=6), state="sent",
+                              sent_at=now)
+    carrier.texts = [MessageText(language="en", headline="Are you safe?",
+                                 description="Are you safe?")]
+    carrier.areas = [MessageArea(kind="country", code="FR")]
     rollcall = RollCall(embassy_id=mission_id, state="open", deadline=now + timedelta(hours=6),
                         last_pushed_at=now - timedelta(hours=1), reminders=0)
-    rollcall.alert = carrier
+    rollcall.message = carrier
     db.session.add(rollcall)
     db.session.flush()
     db.session.add(RollCallRecipient(rollcall_id=rollcall.id, user_id=user_id,

@@ -39,12 +39,12 @@ def _refused_for_csrf(response) -> bool:
 
 
 @pytest.mark.parametrize("who", ["traveler", "officer"])
-def test_every_write_route_needs_the_csrf_token(app, client, signup, staff_client, who):
+def test_every_write_route_needs_the_csrf_token(app, client, auth, who):
     if who == "traveler":
-        signup(client)
+        auth.signup(client)
         signed_in = client
     else:
-        signed_in, _ = staff_client("officer", "fr-paris")
+        signed_in, _ = auth.staff("officer", "fr-paris")
     raw = _without_echo(app, signed_in)
     writes = list(_writes(app))
     assert len(writes) > 30  # the enumeration found the API
@@ -61,17 +61,18 @@ def test_every_write_route_needs_the_csrf_token(app, client, signup, staff_clien
         assert not _refused_for_csrf(signed_in.open(url, method=method, json={})), url
 
 
-def test_a_token_from_another_session_is_refused(app, client, other_client, signup):
-    signup(client)
-    signup(other_client)
+def test_a_token_from_another_session_is_refused(app, client, auth):
+    other_client = auth.client()
+    auth.signup(client)
+    auth.signup(other_client)
     raw = _without_echo(app, client)
     foreign = other_client.get_cookie("csrf_token").value
     response = raw.post("/api/trips", json={}, headers={"X-CSRFToken": foreign})
     assert _refused_for_csrf(response)
 
 
-def test_a_token_credential_write_does_nothing_for_a_session_alone(app, client, signup):
-    signup(client)
+def test_a_token_credential_write_does_nothing_for_a_session_alone(app, client, auth):
+    auth.signup(client)
     raw = _without_echo(app, client)
     response = raw.post("/api/rollcalls/1/email-answer", data={})
     assert response.status_code == 400 and response.mimetype == "text/html"

@@ -23,17 +23,10 @@ from server.sos.models import SosCase
 from server.trips.models import Companion, Trip
 from tests.conftest import TEST_FIELD_KEY, leg, make_test_app
 from tests.pushreceiver import make_subscription
-from tests.rollcall.conftest import (  # noqa: F401  (fixtures)
-    answer_body,
-    as_traveler,
-    create_traveler,
-    push_config,
-    receiver,
-    start,
-    traveler,
-)
+from tests.rollcall.helpers import answer_body, start
 from tests.sos.helpers import sos_body
 
+pytestmark = pytest.mark.usefixtures("push_config")  # the roll calls here push
 MIGRATION = "2a8f8bde3ba6"
 POSITIONS_MIGRATION = "eea30e47b7bb"
 EXACT = {"lat": 48.856613, "lon": 2.352222, "accuracy": 12.5}  # a door in Paris
@@ -49,8 +42,8 @@ def _is_token(value) -> bool:
     return isinstance(value, str) and value.startswith("gAAAAA")  # Fernet version byte
 
 
-def test_raw_rows_hold_ciphertext_and_the_api_plaintext(client, signup, create_trip):
-    signup(client)
+def test_raw_rows_hold_ciphertext_and_the_api_plaintext(client, auth, create_trip):
+    auth.signup(client)
     trip = create_trip(client, leg("FR"), companions=[
         {"name": "Zhou Li", "phone": "+8613700137000", "relationship": "spouse"}])
     sos = client.post("/api/sos", json=sos_body(lat=48.8566, lon=2.3522, accuracy=12.5,
@@ -86,7 +79,7 @@ def _digits(row) -> str:
     return " ".join(str(v) for v in tuple(row))
 
 
-def _place_device(client, receiver) -> dict:  # noqa: F811  (the fixture's value)
+def _place_device(client, receiver) -> dict:
     """Consent, subscribe and send the exact fix, as the app does: the device as returned."""
     client.patch("/api/me", json={"location_consent": True})
     device = client.post("/api/devices",
@@ -96,9 +89,8 @@ def _place_device(client, receiver) -> dict:  # noqa: F811  (the fixture's value
     return stored.json
 
 
-def test_a_device_keeps_its_cell_in_clear_and_its_exact_fix_encrypted(
-        client, signup, receiver):  # noqa: F811  (a fixture)
-    signup(client)
+def test_a_device_keeps_its_cell_in_clear_and_its_exact_fix_encrypted(client, auth, receiver):
+    auth.signup(client)
     device = _place_device(client, receiver)
     assert {k: device[k] for k in EXACT} == EXACT  # the API answers with the exact fix
     row = _raw("SELECT * FROM devices WHERE id = :id", id=device["id"])
@@ -116,25 +108,23 @@ def test_a_device_keeps_its_cell_in_clear_and_its_exact_fix_encrypted(
     assert tuple(row) == (None,) * 5
 
 
-def _answer_with_position(staff_client, traveler, as_traveler):  # noqa: F811
+def _answer_with_position(auth, traveler):
     """A roll call in Paris: one traveler answers "help" from EXACT, one stays silent with a
     device fixed at TOWER. Returns (staff client, roll call, answering user, silent user)."""
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     answering, _ = traveler("FR", "Paris")
     silent, devices = traveler("FR", "Paris")
     devices[0][0].place(*TOWER.values(), utcnow(), "FR")
     db.session.flush()
     rollcall = start(staff)
-    answered = as_traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
-                                           json=answer_body("help", **EXACT))
+    answered = auth.traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
+                                             json=answer_body("help", **EXACT))
     assert answered.status_code == 201, answered.json
     return staff, rollcall, answering, silent
 
 
-def test_roll_call_positions_are_encrypted_and_staff_read_them_exactly(
-        staff_client, traveler, as_traveler):  # noqa: F811  (fixtures)
-    staff, rollcall, answering, silent = _answer_with_position(staff_client, traveler,
-                                                               as_traveler)
+def test_roll_call_positions_are_encrypted_and_staff_read_them_exactly(auth, traveler):
+    staff, rollcall, answering, silent = _answer_with_position(auth, traveler)
     for table in ("rollcall_answers", "rollcall_recipients"):
         row = _raw(f"SELECT lat, lon, accuracy FROM {table} WHERE user_id = :u",  # noqa: S608
                    u=answering.id)
@@ -150,10 +140,10 @@ def test_roll_call_positions_are_encrypted_and_staff_read_them_exactly(
         "48.856613", "2.352222", "12.5", "answer")
     assert tuple(by_email[silent.email][k] for k in position) == (
         "48.85837", "2.294481", "8.0", "device")  # the exact fix, not the cell
-    mine = as_traveler(answering).get("/api/me/export").json["rollcall_answers"][0]
+    mine = auth.traveler(answering).get("/api/me/export").json["rollcall_answers"][0]
     assert (mine["lat"], mine["lon"], mine["accuracy"]) == tuple(EXACT.values())
     # Withdrawing consent erases them.
-    withdrawn = as_traveler(answering).patch("/api/me", json={"location_consent": False})
+    withdrawn = auth.traveler(answering).patch("/api/me", json={"location_consent": False})
     assert withdrawn.status_code == 200, withdrawn.json
     for table in ("rollcall_answers", "rollcall_recipients"):
         row = _raw(f"SELECT lat, lon, accuracy FROM {table} WHERE user_id = :u",  # noqa: S608
@@ -173,12 +163,12 @@ def _positions_raw(device_id: int) -> tuple:
 
 
 def test_rotation_re_encrypts_with_the_new_key_and_old_keys_still_read(
-        app, client, signup, create_trip, monkeypatch, receiver, staff_client,  # noqa: F811
-        traveler, as_traveler):  # noqa: F811  (fixtures)
-    signup(client)
+        app, client, auth, create_trip, monkeypatch, receiver,
+        traveler):
+    auth.signup(client)
     trip = create_trip(client, leg("FR"))
     device = _place_device(client, receiver)
-    _answer_with_position(staff_client, traveler, as_traveler)
+    _answer_with_position(auth, traveler)
     before = _raw("SELECT emergency_contact_name FROM trips WHERE id = :id", id=trip["id"])[0]
     positions_before = _positions_raw(device["id"])
     new = Fernet.generate_key().decode()

@@ -10,7 +10,7 @@ from server import ratelimit
 from server.config import Defaults
 from server.db import db
 from server.sos.models import SosCase
-from tests.conftest import TEST_PASSWORD, ApiClient
+from tests.auth import TEST_PASSWORD, ApiClient
 from tests.sos.helpers import sos_body
 
 
@@ -43,8 +43,7 @@ def _fresh(app):
     return client
 
 
-def test_sign_in_is_limited_per_address_and_shared_with_the_staff_sign_in(
-        app, client, real_limits):
+def test_sign_in_is_limited_per_address_and_shared_with_the_staff_sign_in(app, client, real_limits):
     allowed = _per_minute("RATELIMIT_SIGNIN")
     body = {"email": "nobody@example.org", "password": "wrong password here"}
     for n in range(allowed):  # a new email each time: under the sign-in throttle's lock
@@ -79,8 +78,8 @@ def test_sign_up_is_limited_per_address(app, real_limits):
     _assert_limited(statuses[-1])
 
 
-def test_password_change_is_limited_per_account(client, signup, real_limits):
-    signup(client)
+def test_password_change_is_limited_per_account(client, auth, real_limits):
+    auth.signup(client)
     allowed = _per_minute("RATELIMIT_REAUTH")
     wrong = {"current_password": "not my password", "new_password": "a new long password"}
     for _ in range(allowed):
@@ -88,9 +87,8 @@ def test_password_change_is_limited_per_account(client, signup, real_limits):
     _assert_limited(client.post("/api/me/password", json=wrong))
 
 
-def test_staff_writes_and_searches_are_limited_per_account(app, staff_client, real_limits,
-                                                           monkeypatch):
-    officer, _ = staff_client("officer", "fr-paris")
+def test_staff_writes_and_searches_are_limited_per_account(app, auth, real_limits, monkeypatch):
+    officer, _ = auth.staff("officer", "fr-paris")
     monkeypatch.setitem(app.config, "RATELIMIT_STAFF_WRITE", "3 per minute")
     for _ in range(3):
         assert officer.post("/api/staff/alerts", json={}).status_code == 422
@@ -100,13 +98,13 @@ def test_staff_writes_and_searches_are_limited_per_account(app, staff_client, re
     for _ in range(allowed):
         assert officer.get("/api/staff/travelers?q=li").status_code == 200
     _assert_limited(officer.get("/api/staff/travelers?q=li"))
-    other, _ = staff_client("officer", "fr-paris")  # a colleague at the same desk is not
+    other, _ = auth.staff("officer", "fr-paris")  # a colleague at the same desk is not
     assert other.post("/api/staff/alerts", json={}).status_code == 422
 
 
-def test_a_burst_of_fifty_sos_is_accepted_while_sign_in_is_limited(client, signup, app,
+def test_a_burst_of_fifty_sos_is_accepted_while_sign_in_is_limited(client, auth, app,
                                                                    real_limits, monkeypatch):
-    signup(client)
+    auth.signup(client)
     monkeypatch.setitem(app.config, "RATELIMIT_SIGNIN", "1 per minute")
     body = {"email": "nobody@example.org", "password": "wrong password here"}
     client.post("/api/auth/login", json=body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from server import retention
@@ -16,16 +17,9 @@ from server.devices.models import Device
 from server.rollcall.models import RollCall, RollCallAnswer, RollCallRecipient
 from server.sos.models import SosCase, SosNote, SosPosition
 from server.trips.models import Companion, Leg, Trip
-from tests.rollcall.conftest import (  # noqa: F401  (fixtures)
-    answer_body,
-    as_traveler,
-    create_traveler,
-    push_config,
-    receiver,
-    start,
-    traveler,
-)
+from tests.rollcall.helpers import answer_body, start
 
+pytestmark = pytest.mark.usefixtures("push_config")  # the roll calls here push
 NOW = utcnow().replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=400)
 TODAY = NOW.date()
 
@@ -182,15 +176,14 @@ def _positions(model, rollcall_id: int) -> list:
                               .where(model.rollcall_id == rollcall_id)).all()
 
 
-def test_roll_call_answer_positions_go_after_the_roll_call_closed(
-        app, monkeypatch, staff_client, traveler, as_traveler):  # noqa: F811  (fixtures)
+def test_roll_call_answer_positions_go_after_the_roll_call_closed(app, monkeypatch, auth, traveler):
     monkeypatch.setitem(app.config, "RETENTION_POSITION_HOURS", 48)
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     calls = {}
     for name, closed_hours_ago in (("old", 49), ("recent", 47), ("open", None)):
         rollcall = start(staff)["id"]
-        answered = as_traveler(user).post(f"/api/rollcalls/{rollcall}/answer", json=answer_body(
+        answered = auth.traveler(user).post(f"/api/rollcalls/{rollcall}/answer", json=answer_body(
             "safe", lat=48.8566, lon=2.3522, accuracy=5))
         assert answered.status_code == 201, answered.json
         if closed_hours_ago is not None:

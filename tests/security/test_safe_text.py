@@ -14,8 +14,9 @@ from server.rollcall.schemas import QuestionIn
 from server.sos.models import SosCase
 from server.sos.schemas import CasePatch
 from server.validation import SafeText
-from tests.alerts.conftest import alert_body
-from tests.conftest import TEST_PASSWORD, trip_body
+from tests.alerts.helpers import alert_body
+from tests.auth import TEST_PASSWORD
+from tests.conftest import trip_body
 from tests.sos.helpers import sos_body
 
 XML_INVALID = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)] + [
@@ -50,9 +51,8 @@ def test_direction_marks_are_allowed_everywhere(char):
 
 
 @pytest.mark.parametrize("field", ["headline", "description", "instruction"])
-def test_an_alert_text_with_a_control_character_is_refused_naming_the_field(
-        staff_client, field):
-    staff, _ = staff_client("admin")
+def test_an_alert_text_with_a_control_character_is_refused_naming_the_field(auth, field):
+    staff, _ = auth.staff("admin")
     before = _count(Alert)
     texts = [{"language": "en", "headline": "Stay indoors", "description": "Protests.",
               field: "Stay\x07 in\ufffedoors\ud800"}]
@@ -64,16 +64,16 @@ def test_an_alert_text_with_a_control_character_is_refused_naming_the_field(
     assert _count(Alert) == before
 
 
-def test_an_alert_event_on_two_lines_is_refused_and_the_message_is_localized(staff_client):
-    staff, _ = staff_client("admin")
+def test_an_alert_event_on_two_lines_is_refused_and_the_message_is_localized(auth):
+    staff, _ = auth.staff("admin")
     response = staff.post("/api/staff/alerts?lang=zh_Hans",
                           json=alert_body(event="Civil\nunrest"))
     assert response.status_code == 422
     assert response.json["errors"]["json"]["event"] == ["必须在一行内，不能换行。"]
 
 
-def test_a_multi_line_description_with_arabic_marks_is_accepted(staff_client):
-    staff, _ = staff_client("admin")
+def test_a_multi_line_description_with_arabic_marks_is_accepted(auth):
+    staff, _ = auth.staff("admin")
     texts = [{"language": "en", "headline": "Stay indoors\u200f",
               "description": "Line one\nLine two\u200f\tindented"}]
     response = staff.post("/api/staff/alerts", json=alert_body(texts=texts))
@@ -91,14 +91,14 @@ def test_a_name_with_nul_or_a_bidi_control_is_refused_and_no_account_is_made(cli
     assert _count(User) == before
 
 
-def test_a_profile_name_with_an_override_is_refused(client, signup):
-    signup(client)
+def test_a_profile_name_with_an_override_is_refused(client, auth):
+    auth.signup(client)
     response = client.patch("/api/me", json={"name": "Admin\u202e"})
     assert response.status_code == 422 and "name" in response.json["errors"]["json"]
 
 
-def test_trip_names_and_notes_are_checked(client, signup):
-    signup(client)
+def test_trip_names_and_notes_are_checked(client, auth):
+    auth.signup(client)
     body = trip_body(notes="Line\x0bbreak",
                      companions=[{"name": "Wang\u202eFang"}],
                      emergency_contact={"name": "Li\x00Na", "phone": "+8613900139000"})
@@ -111,8 +111,8 @@ def test_trip_names_and_notes_are_checked(client, signup):
     assert ok.status_code == 201, ok.json
 
 
-def test_an_sos_message_with_a_control_character_is_refused(client, signup):
-    signup(client)
+def test_an_sos_message_with_a_control_character_is_refused(client, auth):
+    auth.signup(client)
     before = _count(SosCase)
     response = client.post("/api/sos", json=sos_body(message="Help\x00me"))
     assert response.status_code == 422 and "message" in response.json["errors"]["json"]

@@ -27,6 +27,13 @@ EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", 4))
 EXCLUDED = r"/(auth|staff/auth)/(logout|login|enrol)$"
 
 
+@pytest.fixture(autouse=True)
+def short_live_streams(app, monkeypatch):
+    """The staff live stream stays open LIVE_STREAM_SECONDS (minutes): each example of it would
+    wait that long for the end of its body. Its frames are what is checked, not its length."""
+    monkeypatch.setitem(app.config, "LIVE_STREAM_SECONDS", 0.2)
+
+
 def _auth(signed_in):
     cookies = {name: signed_in.get_cookie(name).value
                for name in ("compatriot_session", "remember_token", "csrf_token")
@@ -35,21 +42,21 @@ def _auth(signed_in):
 
 
 @pytest.fixture
-def as_traveler(client, signup, create_trip):
-    signup(client)
+def as_traveler(client, auth, create_trip):
+    auth.signup(client)
     create_trip(client)
     return _auth(client)
 
 
 @pytest.fixture
-def as_officer(staff_client):
-    return _auth(staff_client("officer", "fr-paris")[0])
+def as_officer(auth):
+    return _auth(auth.staff("officer", "fr-paris")[0])
 
 
 @pytest.fixture
-def as_admin(staff_client):
+def as_admin(auth):
     """Every mission's data and the admin-only operations (staff accounts)."""
-    return _auth(staff_client("admin")[0])
+    return _auth(auth.staff("admin")[0])
 
 
 # What the API promises: never a 5xx, and every response (errors too) as documented. Whether a

@@ -1,8 +1,7 @@
-"""SMS fixtures: the roll-call ones (eager Celery, travelers, staff), the embedded file outbox
-emptied for each test, travelers with a proven number, and Kannel's callbacks."""
+"""SMS fixtures: pushes and the outbox are shared (tests/fixtures/), travelers with a proven
+number, and Kannel's callbacks."""
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlencode
 
 import pytest
@@ -10,30 +9,15 @@ from sqlalchemy import update
 
 from server.accounts.models import User
 from server.db import db, utcnow
-from tests.alerts.conftest import (  # noqa: F401  (fixtures)
-    create_traveler,
-    new_client,
-    push_config,
-    receiver,
-)
-from tests.rollcall.conftest import as_traveler, traveler  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _push(push_config):
+    """Every test here pushes to the local receiver, tasks run inline (tests/fixtures/push.py)."""
 
 
 @pytest.fixture
-def outbox(app):
-    """What the embedded gateway "sent" during this test (instance/sms/outbox)."""
-    from server.sms.gateway import FileOutbox
-    from server.sms.outbox import outbox_directory
-
-    with app.app_context():
-        directory = outbox_directory()
-    shutil.rmtree(directory, ignore_errors=True)
-    yield FileOutbox(directory)
-    shutil.rmtree(directory, ignore_errors=True)
-
-
-@pytest.fixture
-def phone_traveler(traveler):  # noqa: F811
+def phone_traveler(traveler):
     """A traveler in ``country`` whose number is ``phone``, proven unless ``verified=False``."""
 
     def _make(phone="+33612345678", country="FR", verified=True, **kwargs):

@@ -10,12 +10,11 @@ from server.db import db
 from server.sos.models import SosCase
 from server.trips import contact
 from server.trips.models import Trip
-from tests.mail.conftest import app_mail, sink_certificate, smtp  # noqa: F401  (fixtures)
-from tests.rollcall.conftest import answer_body, start
+from tests.rollcall.helpers import answer_body, start
 from tests.sos.helpers import sos_body
 
 CONTACT_EMAIL = "mother@example.net"
-CONTACT_PHONE = "+8613900139000"  # the trip's contact in tests/alerts/conftest.py
+CONTACT_PHONE = "+8613900139000"  # the trip's contact in tests/fixtures/push.py
 MISSION_HOTLINE = "+33199001235"  # fr-paris's emergency phone (tests/conftest.py)
 
 
@@ -34,13 +33,12 @@ def _texts_to_contact(outbox):
     return [m["text"] for m in outbox.messages() if m["to"] == CONTACT_PHONE]
 
 
-def test_a_safe_answer_tells_the_contact_by_email_in_their_language_once(
-        staff_client, traveler, as_traveler, app_mail):  # noqa: F811
-    staff, _ = staff_client("officer", "fr-paris")
+def test_a_safe_answer_tells_the_contact_by_email_in_their_language_once(auth, traveler, app_mail):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", "Paris")
     _consent(user, language="zh_Hans")
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     url = f"/api/rollcalls/{rollcall['id']}/answer"
     assert phone.post(url, json=answer_body("safe", lat=48.85, lon=2.35)).status_code == 201
     assert phone.post(url, json=answer_body("safe")).status_code == 201  # still safe: no news
@@ -52,13 +50,12 @@ def test_a_safe_answer_tells_the_contact_by_email_in_their_language_once(
         assert private not in body
 
 
-def test_a_help_answer_tells_of_the_case_not_of_safety_and_then_safe_does(
-        staff_client, traveler, as_traveler, app_mail):  # noqa: F811
-    staff, _ = staff_client("officer", "fr-paris")
+def test_a_help_answer_tells_of_the_case_not_of_safety_and_then_safe_does(auth, traveler, app_mail):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     _consent(user)
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     url = f"/api/rollcalls/{rollcall['id']}/answer"
     assert phone.post(url, json=answer_body("help")).status_code == 201
     subjects = [str(m["Subject"]) for m in _mail_to_contact(app_mail)]
@@ -67,12 +64,11 @@ def test_a_help_answer_tells_of_the_case_not_of_safety_and_then_safe_does(
     assert [str(m["Subject"]) for m in _mail_to_contact(app_mail)][1:] == ["Traveler is safe"]
 
 
-def test_an_sos_opened_and_resolved_tells_the_contact(
-        staff_client, traveler, as_traveler, app_mail):  # noqa: F811
-    staff, _ = staff_client("officer", "fr-paris")
+def test_an_sos_opened_and_resolved_tells_the_contact(auth, traveler, app_mail):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     _consent(user)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     assert phone.post("/api/sos", json=sos_body(lat=48.85, lon=2.35)).status_code == 201
     case = db.session.scalar(select(SosCase).where(SosCase.user_id == user.id))
     assert staff.patch(f"/api/staff/sos/{case.id}", json={"state": "resolved"}).status_code == 200
@@ -83,8 +79,8 @@ def test_an_sos_opened_and_resolved_tells_the_contact(
 
 
 def test_only_a_phone_number_the_contact_gets_an_sms_even_for_an_sms_reply(
-        staff_client, phone_traveler, kannel, outbox):
-    staff, _ = staff_client("officer", "fr-paris")
+        auth, phone_traveler, kannel, outbox):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler("+33612345678")
     _consent(user, email=None, language="ar")
     start(staff)
@@ -94,10 +90,10 @@ def test_only_a_phone_number_the_contact_gets_an_sms_even_for_an_sms_reply(
     assert "I am safe" not in text  # in Arabic
 
 
-def test_the_email_link_answer_tells_the_contact(staff_client, traveler, app, app_mail):  # noqa: F811
+def test_the_email_link_answer_tells_the_contact(auth, traveler, app, app_mail):
     from server.rollcall import links
 
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR", devices=0)
     _consent(user)
     rollcall = start(staff)
@@ -108,13 +104,12 @@ def test_the_email_link_answer_tells_the_contact(staff_client, traveler, app, ap
     assert [str(m["Subject"]) for m in _mail_to_contact(app_mail)] == ["Traveler is safe"]
 
 
-def test_without_consent_the_contact_hears_nothing(
-        staff_client, traveler, as_traveler, app_mail):  # noqa: F811
-    staff, _ = staff_client("officer", "fr-paris")
+def test_without_consent_the_contact_hears_nothing(auth, traveler, app_mail):
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     _consent(user, consent=False)
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     assert phone.post(f"/api/rollcalls/{rollcall['id']}/answer",
                       json=answer_body("safe")).status_code == 201
     assert phone.post("/api/sos", json=sos_body()).status_code == 201
@@ -122,16 +117,16 @@ def test_without_consent_the_contact_hears_nothing(
 
 
 def test_a_failure_to_tell_the_contact_never_fails_the_answer_or_the_sos(
-        staff_client, traveler, as_traveler, app_mail, monkeypatch):  # noqa: F811
+        auth, traveler, app_mail, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("the mail server is on fire")
 
     monkeypatch.setattr(contact, "tell", broken)
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     user, _ = traveler("FR")
     _consent(user)
     rollcall = start(staff)
-    phone = as_traveler(user)
+    phone = auth.traveler(user)
     answered = phone.post(f"/api/rollcalls/{rollcall['id']}/answer", json=answer_body("help"))
     assert answered.status_code == 201 and answered.json["sos_case"]
     body = sos_body()
@@ -141,9 +136,9 @@ def test_a_failure_to_tell_the_contact_never_fails_the_answer_or_the_sos(
     assert _mail_to_contact(app_mail) == []
 
 
-def test_the_trip_keeps_the_contacts_address_language_and_consent(as_traveler, traveler):
+def test_the_trip_keeps_the_contacts_address_language_and_consent(auth, traveler):
     user, _ = traveler("FR", language="ar")
-    client = as_traveler(user)
+    client = auth.traveler(user)
     trip = db.session.scalar(select(Trip).where(Trip.user_id == user.id))
     base = {"name": "Mother", "phone": "+8613900139000"}
     bad = client.patch(f"/api/trips/{trip.id}", json={

@@ -9,9 +9,8 @@ from server.broadcast.models import Delivery
 from server.db import db, utcnow
 from server.sending import SendResult
 from server.sms import outbox as sms_outbox
-from tests.alerts.conftest import alert_body
-from tests.alerts.helpers import create_and_send
-from tests.rollcall.conftest import recipients, start
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.rollcall.helpers import recipients, start
 from tests.sms.test_sms_replies import PHONE
 
 
@@ -23,16 +22,15 @@ def _person_rows(alert_id: int) -> dict[int, tuple]:
     return {r.user_id: (r.channel, r.state, r.error) for r in rows}
 
 
-def _send_severe(staff_client) -> dict:
-    (staff, _), (approver, _) = staff_client("admin"), staff_client("admin")
+def _send_severe(auth) -> dict:
+    (staff, _), (approver, _) = auth.staff("admin"), auth.staff("admin")
     return create_and_send(staff, alert_body(severity="Severe"), approver=approver)
 
 
-def test_a_severe_alert_goes_by_sms_to_verified_numbers_only(staff_client, phone_traveler,
-                                                              outbox):
+def test_a_severe_alert_goes_by_sms_to_verified_numbers_only(auth, phone_traveler, outbox):
     verified = phone_traveler(PHONE)
     unverified = phone_traveler("+33698765432", verified=False)
-    alert = _send_severe(staff_client)
+    alert = _send_severe(auth)
     # An unverified number gets no SMS; with no other channel, its owner is mailed instead.
     assert _person_rows(alert["id"]) == {verified.id: ("sms", "sent", None),
                                          unverified.id: ("email", "sent", None)}
@@ -40,16 +38,16 @@ def test_a_severe_alert_goes_by_sms_to_verified_numbers_only(staff_client, phone
     assert message["to"] == PHONE and message["text"].startswith("Stay indoors")
 
 
-def test_a_moderate_alert_is_push_only(staff_client, phone_traveler, outbox):
-    staff, _ = staff_client("admin")
+def test_a_moderate_alert_is_push_only(auth, phone_traveler, outbox):
+    staff, _ = auth.staff("admin")
     phone_traveler(PHONE)
     alert = create_and_send(staff, alert_body(severity="Moderate"))
     assert _person_rows(alert["id"]) == {} and outbox.messages() == []
 
 
 def test_a_moderate_alert_goes_by_email_too_to_who_asked_for_every_alert(
-        staff_client, phone_traveler, outbox):
-    staff, _ = staff_client("admin")
+        auth, phone_traveler, outbox):
+    staff, _ = auth.staff("admin")
     asked, not_asked = phone_traveler(PHONE, devices=1), phone_traveler("+33698765432", devices=1)
     db.session.execute(update(User).where(User.id.in_([asked.id, not_asked.id])).values(
         email_verified_at=utcnow()))
@@ -58,9 +56,9 @@ def test_a_moderate_alert_goes_by_email_too_to_who_asked_for_every_alert(
     assert _person_rows(alert["id"]) == {asked.id: ("email", "sent", None)}
 
 
-def test_materializing_again_adds_no_second_sms(staff_client, phone_traveler, outbox):
+def test_materializing_again_adds_no_second_sms(auth, phone_traveler, outbox):
     phone_traveler(PHONE)
-    alert = _send_severe(staff_client)
+    alert = _send_severe(auth)
     from server.alerts.models import Alert
     from server.broadcast import audience
 
@@ -69,8 +67,8 @@ def test_materializing_again_adds_no_second_sms(staff_client, phone_traveler, ou
 
 
 def test_a_roll_call_in_chinese_goes_by_sms_as_ucs2_with_how_to_answer(
-        staff_client, phone_traveler, outbox, kannel):
-    staff, _ = staff_client("officer", "fr-paris")
+        auth, phone_traveler, outbox, kannel):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler(PHONE, language="zh_Hans")
     rollcall = start(staff)
     [message] = outbox.messages()
@@ -82,7 +80,7 @@ def test_a_roll_call_in_chinese_goes_by_sms_as_ucs2_with_how_to_answer(
 
 
 def test_a_number_the_gateway_refuses_fails_alone_with_its_reason(
-        staff_client, phone_traveler, outbox, monkeypatch):
+        auth, phone_traveler, outbox, monkeypatch):
     good, bad = phone_traveler(PHONE), phone_traveler("+33698765432")
     real = sms_outbox.gateway
 
@@ -94,7 +92,7 @@ def test_a_number_the_gateway_refuses_fails_alone_with_its_reason(
                 SendResult(m.id, 403, "failed", None, "number barred") for m in refused]
 
     monkeypatch.setattr(sms_outbox, "gateway", Refusing)
-    alert = _send_severe(staff_client)
+    alert = _send_severe(auth)
     rows = _person_rows(alert["id"])
     assert rows[good.id] == ("sms", "sent", None)
     assert rows[bad.id] == ("sms", "failed", "number barred")
@@ -102,9 +100,9 @@ def test_a_number_the_gateway_refuses_fails_alone_with_its_reason(
 
 
 def test_delivery_reports_move_the_broadcast_delivery_and_keep_the_operator_code(
-        staff_client, phone_traveler, outbox, client):
+        auth, phone_traveler, outbox, client):
     phone_traveler(PHONE)
-    alert = _send_severe(staff_client)
+    alert = _send_severe(auth)
     [message] = outbox.messages()
     path = message["dlr_url"].split("://", 1)[1].split("/", 1)[1]
     report = "/" + path.replace("%d", "2").replace("%A", "id:1 stat:EXPIRED err:027").replace(
@@ -116,8 +114,8 @@ def test_delivery_reports_move_the_broadcast_delivery_and_keep_the_operator_code
 
 
 def test_figures_per_channel_and_the_call_list_of_people_not_reached(
-        staff_client, phone_traveler, traveler, outbox, monkeypatch):
-    (staff, _), (approver, _) = staff_client("admin"), staff_client("admin")
+        auth, phone_traveler, traveler, outbox, monkeypatch):
+    (staff, _), (approver, _) = auth.staff("admin"), auth.staff("admin")
     phone_traveler(PHONE, devices=1)
     barred = phone_traveler("+33698765432")
     nothing, _ = traveler(devices=0)  # no device, no verified number
@@ -151,24 +149,24 @@ def test_figures_per_channel_and_the_call_list_of_people_not_reached(
 
 
 def test_escalation_texts_only_who_has_not_answered_once_the_wait_is_over(
-        staff_client, phone_traveler, outbox, as_traveler):
+        auth, phone_traveler, outbox):
     from datetime import timedelta
 
-    from server.alerts.models import Alert
     from server.rollcall import tasks as rollcall_tasks
-    from tests.rollcall.conftest import answer_body
+    from server.rollcall.models import RollCallMessage
+    from tests.rollcall.helpers import answer_body
 
-    staff, _ = staff_client("officer", "fr-paris")
+    staff, _ = auth.staff("officer", "fr-paris")
     silent = phone_traveler(PHONE, devices=1)
     answering = phone_traveler("+33698765432", devices=1)
     without_push = phone_traveler("+33611112222")
     rollcall = start(staff)
     # Push first; who has no push device cannot be asked by push first: texted at once.
     assert [m["to"] for m in outbox.messages()] == ["+33611112222"]
-    assert as_traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
-                                       json=answer_body("safe")).status_code in (200, 201)
+    assert auth.traveler(answering).post(f"/api/rollcalls/{rollcall['id']}/answer",
+                                         json=answer_body("safe")).status_code in (200, 201)
     assert rollcall_tasks.escalate() == 0  # not yet
-    question = db.session.get(Alert, rollcall["alert_id"])
+    question = db.session.get(RollCallMessage, rollcall["alert_id"])
     question.sent_at -= timedelta(minutes=16)
     db.session.commit()
     assert rollcall_tasks.escalate() == 1

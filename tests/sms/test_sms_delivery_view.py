@@ -13,20 +13,18 @@ from server.db import db
 from server.sending import SendResult
 from server.sms import outbox as sms_outbox
 from server.sms.encoding import measure
-from tests.alerts.conftest import alert_body
-from tests.alerts.helpers import create_and_send
-from tests.rollcall.conftest import start
+from tests.alerts.helpers import alert_body, create_and_send
+from tests.rollcall.helpers import start
 from tests.sms.test_sms_replies import PHONE
 
 CHINESE = "地震后请远离建筑物，前往开阔地带，注意余震并听从当地政府指示。" * 3
 
 
-def test_the_audience_preview_says_how_many_sms_and_segments_per_language(
-        staff_client, phone_traveler):
+def test_the_audience_preview_says_how_many_sms_and_segments_per_language(auth, phone_traveler):
     phone_traveler(PHONE)
     phone_traveler("+33698765432", language="zh_Hans")
     phone_traveler("+33698765433", language="zh_Hans")
-    staff, _ = staff_client("admin")
+    staff, _ = auth.staff("admin")
     texts = [{"language": "en", "headline": "Stay indoors", "description": "Protests downtown."},
              {"language": "zh_Hans", "headline": "请待在室内", "description": CHINESE}]
     created = staff.post("/api/staff/alerts",
@@ -44,10 +42,10 @@ def test_the_audience_preview_says_how_many_sms_and_segments_per_language(
 
 
 def test_the_delivery_series_is_cumulative_in_steps_chosen_from_the_duration(
-        staff_client, phone_traveler, outbox):
+        auth, phone_traveler, outbox):
     for n in range(3):
         phone_traveler(f"+3369876543{n}")
-    (staff, _), (approver, _) = staff_client("admin"), staff_client("admin")
+    (staff, _), (approver, _) = auth.staff("admin"), auth.staff("admin")
     alert = create_and_send(staff, alert_body(severity="Severe"), approver=approver)
     series = staff.get(f"/api/staff/alerts/{alert['id']}/deliveries").json["series"]
     assert series["step"] == 1 and series["points"][0]["sent"] == 0
@@ -68,8 +66,8 @@ def test_the_delivery_series_is_cumulative_in_steps_chosen_from_the_duration(
 
 
 def test_a_roll_call_lists_who_no_channel_reached_and_why_deliveries_failed(
-        staff_client, phone_traveler, outbox, monkeypatch):
-    staff, _ = staff_client("officer", "fr-paris")
+        auth, phone_traveler, outbox, monkeypatch):
+    staff, _ = auth.staff("officer", "fr-paris")
     reached = phone_traveler(PHONE)
     barred = phone_traveler("+33698765432", language="ar")
 
@@ -92,6 +90,6 @@ def test_a_roll_call_lists_who_no_channel_reached_and_why_deliveries_failed(
     csv_text = staff.get(f"/api/staff/rollcalls/{rollcall['id']}/unreached.csv").text
     assert csv_text.lstrip("\ufeff").splitlines()[0] == "name,phone,email,language"
     assert "+33698765432" in csv_text and csv_text.rstrip().endswith(",ar")
-    other, _ = staff_client("officer", "us-dc")
+    other, _ = auth.staff("officer", "us-dc")
     assert other.get(f"/api/staff/rollcalls/{rollcall['id']}/unreached").status_code == 404
     assert stats.failures([rollcall["alert_id"]])[0]["count"] == 1

@@ -25,7 +25,7 @@ from server.sms.models import SmsInbox, SmsMessage
 from server.sms.outbox import gateway
 from server.trips.models import Leg, Trip
 from tests.conftest import make_test_app
-from tests.rollcall.conftest import rollcall_body
+from tests.rollcall.helpers import rollcall_body
 
 PHONE = "+33612345678"
 
@@ -119,9 +119,9 @@ def test_chinese_reaches_the_operator_as_ucs2_in_the_right_segments(live):
 
 
 def test_a_chinese_roll_call_reaches_the_operator_as_ucs2_in_the_predicted_segments(live):
-    from server.alerts.models import Alert
     from server.broadcast.channels import sms as sms_channel
     from server.rollcall import services as rollcalls
+    from server.rollcall.models import RollCallMessage
     from server.rollcall.schemas import RollCallIn
     from server.sms.encoding import measure
     from server.staff import services as staff
@@ -138,7 +138,7 @@ def test_a_chinese_roll_call_reaches_the_operator_as_ucs2_in_the_predicted_segme
         _traveler(number)  # in Chinese, a verified number, no push device: texted at once
         rollcall = rollcalls.start(admin, RollCallIn().load(rollcall_body(texts=texts)))
         db.session.commit()
-        expected = sms_channel.text(db.session.get(Alert, rollcall.alert_id), "zh_Hans")
+        expected = sms_channel.text(db.session.get(RollCallMessage, rollcall.alert_id), "zh_Hans")
     predicted = measure(expected)
     assert predicted.encoding == "ucs2" and predicted.segments >= 2, predicted
     got = _until(lambda: len(_segments_to(chain, number)) >= predicted.segments and

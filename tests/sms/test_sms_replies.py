@@ -10,7 +10,7 @@ from server.rollcall.models import RollCallAnswer
 from server.sms import texts
 from server.sms.models import SmsInbox, SmsMessage
 from server.sos.models import SosCase
-from tests.rollcall.conftest import recipients, start
+from tests.rollcall.helpers import recipients, start
 
 PHONE = "+33612345678"
 
@@ -27,9 +27,8 @@ def test_callbacks_need_the_shared_secret(kannel):
     assert db.session.scalar(select(func.count()).select_from(SmsInbox)) == 0
 
 
-def test_a_reply_1_answers_the_latest_open_roll_call_once(staff_client, phone_traveler, kannel,
-                                                          outbox):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_a_reply_1_answers_the_latest_open_roll_call_once(auth, phone_traveler, kannel, outbox):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler(PHONE)
     rollcall = start(staff)
     assert kannel.mo("0033612345678", " １ ", mo_id="k-1").status_code == 200  # full width
@@ -42,9 +41,8 @@ def test_a_reply_1_answers_the_latest_open_roll_call_once(staff_client, phone_tr
     assert len(outbox.messages()) == 1
 
 
-def test_help_in_chinese_records_help_and_opens_the_sos_case(staff_client, phone_traveler,
-                                                             kannel):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_help_in_chinese_records_help_and_opens_the_sos_case(auth, phone_traveler, kannel):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler(PHONE, language="zh_Hans")
     rollcall = start(staff)
     assert kannel.mo(PHONE, "帮助！", mo_id="k-2").status_code == 200
@@ -53,9 +51,8 @@ def test_help_in_chinese_records_help_and_opens_the_sos_case(staff_client, phone
     assert case is not None and _inbox("k-2").sos_case_id == case.id
 
 
-def test_arabic_and_traditional_chinese_forms_are_understood(staff_client, phone_traveler,
-                                                             kannel):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_arabic_and_traditional_chinese_forms_are_understood(auth, phone_traveler, kannel):
+    staff, _ = auth.staff("officer", "fr-paris")
     first, second = phone_traveler(PHONE), phone_traveler("+33698765432")
     rollcall = start(staff)
     kannel.mo(PHONE, "آمن", mo_id="k-3")
@@ -78,8 +75,8 @@ def test_sos_by_sms_opens_one_case_routed_as_from_the_app(phone_traveler, kannel
 
 
 def test_anything_else_is_kept_for_staff_and_answered_with_help(phone_traveler, kannel, outbox,
-                                                               staff_client):
-    officer, _ = staff_client("officer", "fr-paris")  # the mission of the traveler's trip
+                                                               auth):
+    officer, _ = auth.staff("officer", "fr-paris")  # the mission of the traveler's trip
     user = phone_traveler(PHONE, language="ar")
     assert kannel.mo(PHONE, "Where is the embassy?\x07", mo_id="k-7").status_code == 200
     row = _inbox("k-7")
@@ -92,13 +89,12 @@ def test_anything_else_is_kept_for_staff_and_answered_with_help(phone_traveler, 
     listed = officer.get("/api/staff/sms/inbox").json
     assert [r["text"] for r in listed] == ["hello?", "Where is the embassy?"]
     assert listed[0]["user_id"] == user.id
-    other, _ = staff_client("officer", "de-berlin")
+    other, _ = auth.staff("officer", "de-berlin")
     assert other.get("/api/staff/sms/inbox").json == []
 
 
-def test_an_unproven_or_unknown_number_is_stored_never_matched(staff_client, phone_traveler,
-                                                               kannel):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_an_unproven_or_unknown_number_is_stored_never_matched(auth, phone_traveler, kannel):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler(PHONE, verified=False)
     rollcall = start(staff)
     kannel.mo(PHONE, "1", mo_id="k-9")
@@ -107,7 +103,7 @@ def test_an_unproven_or_unknown_number_is_stored_never_matched(staff_client, pho
     assert [(_inbox(i).handled_as, _inbox(i).user_id) for i in ("k-9", "k-10")] == [
         ("unknown", None), ("unknown", None)]
     assert staff.get("/api/staff/sms/inbox").json == []  # no mission: admins only
-    admin, _ = staff_client("admin")
+    admin, _ = auth.staff("admin")
     assert {r["sender"] for r in admin.get("/api/staff/sms/inbox").json} == {
         PHONE, "+447700900123"}
 
@@ -153,8 +149,8 @@ def test_delivery_reports_move_the_sms_and_keep_the_operator_code(phone_traveler
     assert got[0].gateway_id == "smsc-7" and kannel.dlr(999999, 1).status_code == 404
 
 
-def test_the_command_line_gives_the_same_flows(app, staff_client, phone_traveler, outbox):
-    staff, _ = staff_client("officer", "fr-paris")
+def test_the_command_line_gives_the_same_flows(app, auth, phone_traveler, outbox):
+    staff, _ = auth.staff("officer", "fr-paris")
     user = phone_traveler(PHONE)
     rollcall = start(staff)
     db.session.commit()

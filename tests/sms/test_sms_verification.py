@@ -17,8 +17,8 @@ def _code(outbox) -> str:
     return re.search(r"(?<!\d)(\d{6})(?!\d)", outbox.messages()[-1]["text"]).group(1)
 
 
-def test_a_code_by_sms_proves_the_number(client, signup, outbox):
-    signup(client, phone="138 0013-8000", language="zh_Hans")  # no +: a home (CN) number
+def test_a_code_by_sms_proves_the_number(client, auth, outbox):
+    auth.signup(client, phone="138 0013-8000", language="zh_Hans")  # no +: a home (CN) number
     me = client.get("/api/me").json
     assert me["phone_verified"] is False
     assert client.post("/api/me/phone/code").status_code == 202
@@ -31,15 +31,15 @@ def test_a_code_by_sms_proves_the_number(client, signup, outbox):
     assert sms_reachable(user)
 
 
-def test_a_number_in_any_format_is_stored_as_e164_and_a_bad_one_named(client, signup):
-    user = signup(client, phone="+33 (0)6 12-34-56-78")
+def test_a_number_in_any_format_is_stored_as_e164_and_a_bad_one_named(client, auth):
+    user = auth.signup(client, phone="+33 (0)6 12-34-56-78")
     assert user["phone"] == "+33612345678"
     bad = client.patch("/api/me", json={"phone": "12"})
     assert bad.status_code == 422 and "phone" in bad.json["errors"]["json"]
 
 
-def test_wrong_codes_are_counted_and_the_sixth_try_refused(client, signup, outbox):
-    signup(client)
+def test_wrong_codes_are_counted_and_the_sixth_try_refused(client, auth, outbox):
+    auth.signup(client)
     client.post("/api/me/phone/code")
     right = _code(outbox)
     wrong = "000000" if right != "000000" else "111111"
@@ -51,8 +51,8 @@ def test_wrong_codes_are_counted_and_the_sixth_try_refused(client, signup, outbo
     assert client.get("/api/me").json["phone_verified"] is False
 
 
-def test_an_expired_code_is_refused(client, signup, outbox):
-    user = signup(client)
+def test_an_expired_code_is_refused(client, auth, outbox):
+    user = auth.signup(client)
     client.post("/api/me/phone/code")
     db.session.execute(update(PhoneVerification).where(PhoneVerification.user_id == user["id"])
                        .values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -62,8 +62,8 @@ def test_an_expired_code_is_refused(client, signup, outbox):
     assert "expired" in response.json["errors"]["json"]["code"][0]
 
 
-def test_a_changed_number_is_unproven_again_and_the_old_code_void(client, signup, outbox):
-    signup(client)
+def test_a_changed_number_is_unproven_again_and_the_old_code_void(client, auth, outbox):
+    auth.signup(client)
     client.post("/api/me/phone/code")
     code = _code(outbox)
     assert client.post("/api/me/phone/verify", json={"code": code}).json["phone_verified"]
@@ -75,8 +75,8 @@ def test_a_changed_number_is_unproven_again_and_the_old_code_void(client, signup
     assert client.post("/api/me/phone/verify", json={"code": _code(outbox)}).status_code == 422
 
 
-def test_codes_are_rate_limited_per_account(client, signup, outbox):
-    user = signup(client)
+def test_codes_are_rate_limited_per_account(client, auth, outbox):
+    user = auth.signup(client)
     statuses = []
     for _ in range(4):
         statuses.append(client.post("/api/me/phone/code").status_code)
@@ -87,23 +87,19 @@ def test_codes_are_rate_limited_per_account(client, signup, outbox):
     assert len(outbox.messages()) == 3
 
 
-def test_codes_are_rate_limited_per_number_across_accounts(app, signup, outbox):
-    from tests.conftest import new_client
-
+def test_codes_are_rate_limited_per_number_across_accounts(app, auth, outbox):
     statuses = []
     for _ in range(4):
-        client = new_client(app)
-        signup(client, phone="+33612345678")
+        client = auth.client()
+        auth.signup(client, phone="+33612345678")
         statuses.append(client.post("/api/me/phone/code").status_code)
     assert statuses == [202, 202, 202, 429]
 
 
-def test_a_number_is_proven_on_one_account_at_a_time(app, signup, outbox):
-    from tests.conftest import new_client
-
-    first, second = new_client(app), new_client(app)
-    signup(first, phone="+33612345678")
-    signup(second, phone="+33612345678")
+def test_a_number_is_proven_on_one_account_at_a_time(app, auth, outbox):
+    first, second = auth.client(), auth.client()
+    auth.signup(first, phone="+33612345678")
+    auth.signup(second, phone="+33612345678")
     first.post("/api/me/phone/code")
     first.post("/api/me/phone/verify", json={"code": _code(outbox)})
     second.post("/api/me/phone/code")

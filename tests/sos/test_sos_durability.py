@@ -16,7 +16,8 @@ from server.audit import services as audit
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosFollowUp
-from tests.conftest import TEST_PASSWORD, ApiClient, make_test_app, sign_up, stop_background
+from tests.auth import TEST_PASSWORD, ApiClient, Auth, sign_up
+from tests.conftest import make_test_app, stop_background
 from tests.sos.helpers import sos_body
 
 EMAIL = "live-sos@example.org"
@@ -36,14 +37,8 @@ def _stop(live) -> None:
         db.engine.dispose()
 
 
-def _client(live):
-    client = live.test_client()
-    client.get("/api/config")
-    return client
-
-
 def _signed_in(live, signup_first=False):
-    client = _client(live)
+    client = Auth(live).client()
     if signup_first:
         sign_up(client, {"email": EMAIL, "password": TEST_PASSWORD, "name": "Live Traveler",
                          "phone": "+8613800138000", "language": "en"})
@@ -127,8 +122,7 @@ def test_concurrent_replays_of_an_edited_sos_add_its_new_text_once(live_app):
     assert texts == ["help, I am at the station now"]
 
 
-def test_a_restart_between_queue_and_replay_still_delivers_once(live_app, tmp_path_factory,
-                                                                app):
+def test_a_restart_between_queue_and_replay_still_delivers_once(live_app, tmp_path_factory, app):
     phone = _signed_in(live_app, signup_first=True)
     body = sos_body(message="sent just before the server went down")
     first = phone.post("/api/sos", json=body)

@@ -4,15 +4,19 @@
 """
 from datetime import timedelta
 
+import pytest
+
 from server.db import db, utcnow
 from server.sos import tasks
 from server.staff import services as staff
-from tests.alerts.conftest import STAFF_PASSWORD
+from tests.auth import STAFF_PASSWORD
 from tests.conftest import mail_sent
-from tests.sos.test_sos_staff import _actions, paris_case, pushes  # noqa: F401  (fixtures)
+from tests.sos.helpers import actions
+
+pytestmark = pytest.mark.usefixtures("pushes")  # no test here may reach the real sender
 
 
-def test_unacknowledged_case_older_than_the_limit_is_escalated_once(app, paris_case):  # noqa: F811
+def test_unacknowledged_case_older_than_the_limit_is_escalated_once(app, paris_case):
     _traveler, case = paris_case
     assert tasks.escalate.run() == 0  # just received
     case.received_at = utcnow() - timedelta(minutes=app.config["SOS_ESCALATE_AFTER_MINUTES"] + 1)
@@ -25,7 +29,7 @@ def test_unacknowledged_case_older_than_the_limit_is_escalated_once(app, paris_c
     with mail_sent(app) as mails:
         assert tasks.escalate.run() == 1
     assert tasks.escalate.run() == 0
-    assert _actions(case.id).count("sos.escalate") == 1
+    assert actions(case.id).count("sos.escalate") == 1
     # Every officer of the mission is mailed, in their console language; a viewer is not.
     [mail] = [m for m in mails if officer.email in str(m["To"])]
     assert not [m for m in mails if viewer.email in str(m["To"])]

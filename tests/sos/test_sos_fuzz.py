@@ -13,9 +13,9 @@ BODIES = st.dictionaries(FIELDS, VALUES | st.lists(VALUES, max_size=2), max_size
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(body=BODIES)
-def test_no_server_error_for_any_sos_body(client, signup, body):
+def test_no_server_error_for_any_sos_body(client, auth, body):
     if client.get("/api/me").status_code == 401:
-        signup(client)
+        auth.signup(client)
     response = client.post("/api/sos", json=body)
     assert response.status_code < 500, (body, response.json)
     if response.status_code in (200, 201):

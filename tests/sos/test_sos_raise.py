@@ -10,7 +10,8 @@ from server.accounts.models import User
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase, SosPosition
-from tests.conftest import TEST_PASSWORD, leg
+from tests.auth import TEST_PASSWORD
+from tests.conftest import leg
 from tests.sos.helpers import now_iso, sos_body
 
 TODAY = date.today()
@@ -20,10 +21,10 @@ def _count(model=SosCase) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_first_post_creates_the_case_and_replays_return_it(client, signup, create_trip,
+def test_first_post_creates_the_case_and_replays_return_it(client, auth, create_trip,
                                                            create_mission):
     create_mission("fr-paris", "FR", ["FR"])
-    signup(client)
+    auth.signup(client)
     trip = create_trip(client, leg("FR", TODAY, 5))
     body = sos_body(message="  Lost my passport, threatened  ", trip_id=trip["id"])
     first = client.post("/api/sos", json=body)
@@ -46,18 +47,19 @@ def test_first_post_creates_the_case_and_replays_return_it(client, signup, creat
         AuditEvent.target_type == "sos_cases")) == "sos.raise"
 
 
-def test_sos_without_anything_but_uuid_and_time_goes_to_the_default_queue(client, signup):
-    signup(client)
+def test_sos_without_anything_but_uuid_and_time_goes_to_the_default_queue(client, auth):
+    auth.signup(client)
     response = client.post("/api/sos", json=sos_body())
     assert response.status_code == 201
     assert response.json["routed_by"] == "default" and response.json["mission"] is None
 
 
-def test_a_traveler_sees_only_their_own_cases(client, other_client, signup):
-    signup(client)
+def test_a_traveler_sees_only_their_own_cases(client, auth):
+    other_client = auth.client()
+    auth.signup(client)
     body = sos_body()
     client.post("/api/sos", json=body)
-    signup(other_client)
+    auth.signup(other_client)
     assert other_client.get(f"/api/sos/{body['client_uuid']}").status_code == 404
     assert other_client.get("/api/sos").json == []
     assert other_client.post(f"/api/sos/{body['client_uuid']}/cancel").status_code == 404
@@ -66,9 +68,9 @@ def test_a_traveler_sees_only_their_own_cases(client, other_client, signup):
     assert _count() == 1
 
 
-def test_sos_needs_a_signed_in_traveler_and_the_csrf_header(app, client, signup):
+def test_sos_needs_a_signed_in_traveler_and_the_csrf_header(app, client, auth):
     assert client.post("/api/sos", json=sos_body()).status_code == 401
-    signup(client)
+    auth.signup(client)
     no_header = app.test_client()  # no ApiClient: does not echo the CSRF cookie
     for cookie in ("compatriot_session", "remember_token"):
         value = client.get_cookie(cookie)
@@ -95,8 +97,8 @@ def test_sos_needs_a_signed_in_traveler_and_the_csrf_header(app, client, signup)
     ({"planet": "Mars"}, "planet"),
 ])
 def test_bad_input_is_refused_with_the_field_and_a_valid_replay_still_lands(
-        client, signup, change, field):
-    signup(client)
+        client, auth, change, field):
+    auth.signup(client)
     body = sos_body()
     response = client.post("/api/sos", json={**body, **change})
     assert response.status_code == 422, response.json
@@ -106,23 +108,23 @@ def test_bad_input_is_refused_with_the_field_and_a_valid_replay_still_lands(
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"data": "help!"}, {"json": []}, {"json": "help"}])
-def test_no_body_or_a_body_that_is_not_an_object_is_refused(client, signup, kwargs):
-    signup(client)
+def test_no_body_or_a_body_that_is_not_an_object_is_refused(client, auth, kwargs):
+    auth.signup(client)
     response = client.post("/api/sos", **kwargs)
     assert 400 <= response.status_code < 500 and response.status_code != 404
     assert response.json["code"] == response.status_code
     assert _count() == 0
 
 
-def test_missing_uuid_and_time_are_reported_per_field(client, signup):
-    signup(client)
+def test_missing_uuid_and_time_are_reported_per_field(client, auth):
+    auth.signup(client)
     response = client.post("/api/sos", json={})
     assert response.status_code == 422
     assert set(response.json["errors"]["json"]) == {"client_uuid", "raised_at"}
 
 
-def test_a_flood_is_accepted_and_flagged_never_refused(client, signup):
-    signup(client)
+def test_a_flood_is_accepted_and_flagged_never_refused(client, auth):
+    auth.signup(client)
     statuses = [client.post("/api/sos", json=sos_body()).status_code for _ in range(8)]
     assert statuses == [201] * 8
     flags = db.session.scalars(select(SosCase.flagged).order_by(SosCase.id)).all()
@@ -131,8 +133,8 @@ def test_a_flood_is_accepted_and_flagged_never_refused(client, signup):
     assert reasons == {"many_recent_cases"}
 
 
-def test_position_trail_is_idempotent_per_recorded_time(client, signup):
-    signup(client)
+def test_position_trail_is_idempotent_per_recorded_time(client, auth):
+    auth.signup(client)
     body = sos_body(lat=48.85, lon=2.35, accuracy=30)
     uid = body["client_uuid"]
     client.post("/api/sos", json=body)
@@ -150,8 +152,8 @@ def test_position_trail_is_idempotent_per_recorded_time(client, signup):
     assert client.post(f"/api/sos/{uuid.uuid4()}/positions", json=point).status_code == 404
 
 
-def test_cancel_closes_the_case_once_and_stops_the_trail(client, signup):
-    signup(client)
+def test_cancel_closes_the_case_once_and_stops_the_trail(client, auth):
+    auth.signup(client)
     body = sos_body()
     uid = body["client_uuid"]
     client.post("/api/sos", json=body)
@@ -167,8 +169,8 @@ def test_cancel_closes_the_case_once_and_stops_the_trail(client, signup):
         AuditEvent.action == "sos.cancel")) == 1
 
 
-def test_export_includes_cases_and_deleting_the_account_keeps_the_case(client, signup):
-    user = signup(client, name="Chen Jing")
+def test_export_includes_cases_and_deleting_the_account_keeps_the_case(client, auth):
+    user = auth.signup(client, name="Chen Jing")
     body = sos_body(lat=35.68, lon=139.69)
     client.post("/api/sos", json=body)
     export = privacy.export_user_data(db.session.get(User, user["id"]), {})["sos"]

@@ -64,9 +64,9 @@ ROUTES = [
 
 @pytest.mark.usefixtures("fake_geo")
 @pytest.mark.parametrize("stay, point, routed_by, mission, country, subdivision", ROUTES)
-def test_routing_table(client, signup, create_trip, missions, stay, point, routed_by, mission,
+def test_routing_table(client, auth, create_trip, missions, stay, point, routed_by, mission,
                        country, subdivision):
-    signup(client)
+    auth.signup(client)
     if stay:
         create_trip(client, stay)
     case = _raise(client, point)
@@ -77,9 +77,8 @@ def test_routing_table(client, signup, create_trip, missions, stay, point, route
 
 
 @pytest.mark.usefixtures("fake_geo")
-def test_trip_named_by_the_phone_wins_over_the_current_one(client, signup, create_trip,
-                                                           missions):
-    signup(client)
+def test_trip_named_by_the_phone_wins_over_the_current_one(client, auth, create_trip, missions):
+    auth.signup(client)
     create_trip(client, leg("FR", TODAY, 5))
     planned = create_trip(client, leg("JP", TODAY + timedelta(days=10), 5))
     case = _raise(client, trip_id=planned["id"])
@@ -88,23 +87,23 @@ def test_trip_named_by_the_phone_wins_over_the_current_one(client, signup, creat
     assert unknown["mission"]["id"] == missions["fr"].id
 
 
-def test_a_failing_place_lookup_falls_back_to_the_trip(client, signup, create_trip,
+def test_a_failing_place_lookup_falls_back_to_the_trip(client, auth, create_trip,
                                                        missions, monkeypatch):
     def broken(lat, lon):
         raise RuntimeError("boundary data missing")
 
     monkeypatch.setattr(embassies, "place_at", broken)
-    signup(client)
+    auth.signup(client)
     create_trip(client, leg("FR", TODAY, 5))
     case = _raise(client, PARIS)
     assert case["routed_by"] == "trip" and case["mission"]["id"] == missions["fr"].id
 
 
-def test_routing_with_the_real_boundary_data(client, signup, create_trip, missions):
+def test_routing_with_the_real_boundary_data(client, auth, create_trip, missions):
     geo = pytest.importorskip("server.geo")
     if not hasattr(geo, "country_at"):
         pytest.skip("server.geo.country_at is not there yet")
-    signup(client)
+    auth.signup(client)
     create_trip(client, leg("US", TODAY, 5, subdivision="US-CA"))
     assert _raise(client, PARIS)["mission"]["id"] == missions["fr"].id
     assert _raise(client, TOKYO)["mission"]["id"] == missions["jp"].id
@@ -134,9 +133,9 @@ def sample_missions(app):
 
 
 @pytest.mark.parametrize("point, key, subdivision", REAL_ROUTES)
-def test_a_position_goes_to_the_mission_covering_its_region(client, signup, sample_missions,
+def test_a_position_goes_to_the_mission_covering_its_region(client, auth, sample_missions,
                                                             point, key, subdivision):
-    signup(client)
+    auth.signup(client)
     case = _raise(client, point)
     assert case["routed_by"] == "position"
     assert case["mission"]["id"] == sample_missions[key]

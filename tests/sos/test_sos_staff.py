@@ -6,45 +6,14 @@ from sqlalchemy import select
 from server.audit.models import AuditEvent
 from server.db import db
 from server.sos.models import SosCase
-from tests.sos.helpers import sign_in_staff, sos_body
+from tests.sos.helpers import actions, sos_body
+
+pytestmark = pytest.mark.usefixtures("pushes")  # no test here may reach the real sender
 
 
-@pytest.fixture(autouse=True)
-def pushes(monkeypatch):
-    """Stand in for the broadcast's ``direct.send_to_person(user_id, kind, data)``.
-
-    Autouse: no test here may reach the real sender's background worker.
-    """
-    from server.broadcast import direct
-
-    calls = []
-    monkeypatch.setattr(direct, "send_to_person", lambda *args: calls.append(args))
-    return calls
-
-
-@pytest.fixture
-def paris_case(client, signup, create_mission, monkeypatch):
-    """A traveler's open case in the Paris mission's queue: (traveler JSON, case row)."""
-    from server.embassies import services as embassies
-
-    monkeypatch.setattr(embassies, "country_at", lambda lat, lon: "FR")
-    create_mission("fr-paris", "FR", ["FR"], names={"zh_Hans": "驻法国大使馆"})
-    traveler = signup(client, language="en")
-    body = sos_body(lat=48.85, lon=2.35, accuracy=20, message="Robbed near the station")
-    assert client.post("/api/sos", json=body).status_code == 201
-    return traveler, db.session.scalar(select(SosCase).where(
-        SosCase.client_uuid == body["client_uuid"]))
-
-
-def _actions(case_id):
-    return db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.target_type == "sos_cases", AuditEvent.target_id == str(case_id))
-        .order_by(AuditEvent.id)).all()
-
-
-def test_officer_works_a_case_from_queue_to_resolved(client, other_client, paris_case, pushes):
+def test_officer_works_a_case_from_queue_to_resolved(client, auth, paris_case, pushes):
     traveler, case = paris_case
-    officer = sign_in_staff(other_client, "officer", "fr-paris")
+    other_client, officer = auth.staff("officer", "fr-paris")
     queue = other_client.get("/api/staff/sos").json
     assert [c["id"] for c in queue] == [case.id]
     assert queue[0]["traveler"]["phone"] == "+8613800138000" and "positions" not in queue[0]
@@ -73,16 +42,16 @@ def test_officer_works_a_case_from_queue_to_resolved(client, other_client, paris
     assert done.json["state"] == "resolved" and done.json["resolved_at"]
     reopen = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
     assert reopen.status_code == 409 and "state" in reopen.json["errors"]["json"]
-    assert _actions(case.id) == ["sos.raise", "sos.view", "sos.acknowledge", "sos.note",
+    assert actions(case.id) == ["sos.raise", "sos.view", "sos.acknowledge", "sos.note",
                                  "sos.resolve"]
     assert db.session.scalar(select(AuditEvent.actor_id).where(
         AuditEvent.action == "sos.acknowledge")) == officer.id
 
 
-def test_queue_puts_open_cases_first_and_filters_by_state(client, other_client, paris_case):
+def test_queue_puts_open_cases_first_and_filters_by_state(client, auth, paris_case):
     _, first = paris_case
     second = client.post("/api/sos", json=sos_body(lat=48.9, lon=2.3)).json
-    sign_in_staff(other_client, "officer", "fr-paris")
+    other_client, _ = auth.staff("officer", "fr-paris")
     other_client.patch(f"/api/staff/sos/{first.id}", json={"state": "acknowledged"})
     third = client.post("/api/sos", json=sos_body(lat=48.9, lon=2.3)).json
     states = [(c["client_uuid"], c["state"]) for c in other_client.get("/api/staff/sos").json]
@@ -94,7 +63,7 @@ def test_queue_puts_open_cases_first_and_filters_by_state(client, other_client, 
 
 
 def test_push_in_the_travelers_language_and_failures_do_not_undo_the_ack(
-        client, other_client, paris_case, pushes, monkeypatch):
+        client, auth, paris_case, pushes, monkeypatch):
     import server.celery_app
     from server.broadcast import direct
 
@@ -110,26 +79,26 @@ def test_push_in_the_travelers_language_and_failures_do_not_undo_the_ack(
 
     monkeypatch.setattr(direct, "send_to_person", record_then_enqueue)
     monkeypatch.setattr(server.celery_app, "enqueue", broker_down)
-    sign_in_staff(other_client, "officer", "fr-paris")
+    other_client, _ = auth.staff("officer", "fr-paris")
     response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
     assert response.status_code == 200 and pushes[0][2]["mission"] == "驻法国大使馆"
     assert client.get(f"/api/sos/{case.client_uuid}").json["state"] == "acknowledged"
 
 
-def test_officer_of_another_mission_gets_404(other_client, paris_case, create_mission):
+def test_officer_of_another_mission_gets_404(auth, paris_case, create_mission):
     _, case = paris_case
     create_mission("jp-tokyo", "JP", ["JP"])
-    sign_in_staff(other_client, "officer", "jp-tokyo")
+    other_client, _ = auth.staff("officer", "jp-tokyo")
     assert other_client.get("/api/staff/sos").json == []
     assert other_client.get(f"/api/staff/sos/{case.id}").status_code == 404
     response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
     assert response.status_code == 404
-    assert _actions(case.id) == ["sos.raise"]
+    assert actions(case.id) == ["sos.raise"]
 
 
-def test_viewer_reads_but_may_not_change(other_client, paris_case):
+def test_viewer_reads_but_may_not_change(auth, paris_case):
     _, case = paris_case
-    sign_in_staff(other_client, "viewer", "fr-paris")
+    other_client, _ = auth.staff("viewer", "fr-paris")
     assert other_client.get(f"/api/staff/sos/{case.id}").status_code == 200
     response = other_client.patch(f"/api/staff/sos/{case.id}", json={"state": "acknowledged"})
     assert response.status_code == 403
@@ -144,9 +113,9 @@ def test_travelers_may_not_use_the_staff_endpoints(client, paris_case):
 
 
 def test_admin_sees_the_default_queue_and_acks_in_the_ministrys_name(
-        app, client, other_client, signup, paris_case, pushes):
+        app, client, auth, paris_case, pushes):
     default = client.post("/api/sos", json=sos_body()).json  # no position: default queue
-    sign_in_staff(other_client, "admin")
+    other_client, _ = auth.staff("admin")
     ids = {c["client_uuid"]: c for c in other_client.get("/api/staff/sos").json}
     assert set(ids) == {default["client_uuid"], paris_case[1].client_uuid}
     default_id = ids[default["client_uuid"]]["id"]
@@ -156,9 +125,9 @@ def test_admin_sees_the_default_queue_and_acks_in_the_ministrys_name(
     assert pushes[0][2]["mission"] == app.config["MINISTRY_NAME"]
 
 
-def test_patch_needs_a_state_or_a_note(other_client, paris_case):
+def test_patch_needs_a_state_or_a_note(auth, paris_case):
     _, case = paris_case
-    sign_in_staff(other_client, "officer", "fr-paris")
+    other_client, _ = auth.staff("officer", "fr-paris")
     for body in ({}, {"state": "open"}, {"state": "cancelled"}, {"note": ""}):
         response = other_client.patch(f"/api/staff/sos/{case.id}", json=body)
         assert response.status_code == 422, body

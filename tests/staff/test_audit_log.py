@@ -10,7 +10,7 @@ from server.accounts.models import User
 from server.audit import services as audit
 from server.audit.models import AuditEvent, AuditLogIsAppendOnly
 from server.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.auth import TEST_PASSWORD
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -42,8 +42,8 @@ def _ids(page):
     return [e["id"] for e in page["events"]]
 
 
-def test_admin_searches_by_actor_action_target_and_time(staff_client, events):
-    admin, user = staff_client("admin")
+def test_admin_searches_by_actor_action_target_and_time(auth, events):
+    admin, user = auth.staff("admin")
     view, ack, traveler = (e.id for e in events)
     assert _ids(_search(admin, actor="a@example.org")) == [ack, view]
     assert _ids(_search(admin, actor="A@Example.org", action="sos.view")) == [view]
@@ -59,8 +59,8 @@ def test_admin_searches_by_actor_action_target_and_time(staff_client, events):
                           "target_type", "target_id", "embassy_id", "details", "address"}
 
 
-def test_pages_go_back_by_id(staff_client, events):
-    admin, _ = staff_client("admin")
+def test_pages_go_back_by_id(auth, events):
+    admin, _ = auth.staff("admin")
     first = _search(admin, actor="a@example.org", limit=1)
     assert _ids(first) == [events[1].id] and first["next_before_id"] == events[1].id
     second = _search(admin, actor="a@example.org", limit=1, before_id=first["next_before_id"])
@@ -69,8 +69,8 @@ def test_pages_go_back_by_id(staff_client, events):
     assert third == {"events": [], "next_before_id": None}
 
 
-def test_searching_the_log_is_itself_logged(staff_client, events):
-    admin, user = staff_client("admin")
+def test_searching_the_log_is_itself_logged(auth, events):
+    admin, user = auth.staff("admin")
     _search(admin, target_type="users", action="traveler.view")
     logged = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "audit.search", AuditEvent.actor_id == user.id))
@@ -79,14 +79,14 @@ def test_searching_the_log_is_itself_logged(staff_client, events):
     assert logged.target_type is None
 
 
-def test_bad_search_arguments_are_refused(staff_client):
-    admin, _ = staff_client("admin")
+def test_bad_search_arguments_are_refused(auth):
+    admin, _ = auth.staff("admin")
     assert admin.get("/api/staff/audit?limit=0").status_code == 422
     assert admin.get("/api/staff/audit?since=yesterday").status_code == 422
 
 
-def test_no_endpoint_changes_the_log(staff_client, events):
-    admin, _ = staff_client("admin")
+def test_no_endpoint_changes_the_log(auth, events):
+    admin, _ = auth.staff("admin")
     for method in ("post", "put", "patch", "delete"):
         assert getattr(admin, method)("/api/staff/audit").status_code == 405
         assert getattr(admin, method)(f"/api/staff/audit/{events[0].id}").status_code in (
@@ -118,9 +118,9 @@ def test_postgres_refuses_update_and_delete_even_in_raw_sql(app, events):
         AuditEvent.id == events[0].id)) == "sos.view"
 
 
-def test_deleting_an_account_keeps_its_events(client, signup, staff_client):
+def test_deleting_an_account_keeps_its_events(client, auth):
     """ON DELETE SET NULL is the one change the PostgreSQL trigger lets through."""
-    user = signup(client)
+    user = auth.signup(client)
     audit.record(db.session.get(User, user["id"]), "test.event")
     assert client.delete("/api/me", json={"password": TEST_PASSWORD}).status_code == 204
     kept = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test.event"))

@@ -3,9 +3,9 @@ so the names and messages the server makes (mission names here) follow it."""
 from server.db import db
 
 
-def test_console_language_is_kept_and_names_follow_it(staff_client, create_mission):
+def test_console_language_is_kept_and_names_follow_it(auth, create_mission):
     create_mission("fr-paris", "FR", ["FR"], names={"ar": "سفارة باريس"})
-    client, user = staff_client("officer", "fr-paris")
+    client, user = auth.staff("officer", "fr-paris")
     assert client.get("/api/staff/me").json["embassy"]["name"] == "Mission fr-paris"
 
     changed = client.patch("/api/staff/me", json={"language": "ar"})
@@ -19,8 +19,8 @@ def test_console_language_is_kept_and_names_follow_it(staff_client, create_missi
     assert later.json["embassy"]["name"] == "سفارة باريس"
 
 
-def test_console_language_must_be_a_supported_one(staff_client):
-    client, user = staff_client("viewer", "fr-paris")
+def test_console_language_must_be_a_supported_one(auth):
+    client, user = auth.staff("viewer", "fr-paris")
     for body in ({"language": "xx"}, {}, {"language": 3}):
         refused = client.patch("/api/staff/me", json=body)
         assert refused.status_code == 422
@@ -28,7 +28,7 @@ def test_console_language_must_be_a_supported_one(staff_client):
     assert client.get("/api/staff/me").json["language"] == "en"
 
 
-def test_only_staff_set_the_console_language(client, signup):
+def test_only_staff_set_the_console_language(client, auth):
     assert client.patch("/api/staff/me", json={"language": "ar"}).status_code == 401
-    signup(client)
+    auth.signup(client)
     assert client.patch("/api/staff/me", json={"language": "ar"}).status_code in (401, 403)

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from server.accounts.models import User
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
-from tests.mail.conftest import mail_outbox  # noqa: F401  (fixture)
-from tests.staff_auth import STAFF_PASSWORD
+from tests.auth import STAFF_PASSWORD
 
 NEW_PASSWORD = "another long staff passphrase"
 
@@ -25,10 +24,10 @@ def _next_code(user):
     return pyotp.TOTP(secret).at(utcnow() + timedelta(seconds=30))
 
 
-def test_admin_sets_a_new_password_sessions_end_and_the_totp_is_still_asked(
-        staff_client, other_client):
-    admin, admin_user = staff_client("admin")
-    officer, user = staff_client("officer", "fr-paris")
+def test_admin_sets_a_new_password_sessions_end_and_the_totp_is_still_asked(auth):
+    other_client = auth.client()
+    admin, admin_user = auth.staff("admin")
+    officer, user = auth.staff("officer", "fr-paris")
     db.session.expire_all()
     secret = db.session.get(User, user.id).totp_secret
     assert secret
@@ -54,12 +53,12 @@ def test_admin_sets_a_new_password_sessions_end_and_the_totp_is_still_asked(
     assert event.actor_id == admin_user.id and NEW_PASSWORD not in str(event.details)
 
 
-def test_only_admins_set_staff_passwords(staff_client, signup, client):
-    _, colleague = staff_client("officer", "fr-paris")
+def test_only_admins_set_staff_passwords(auth, client):
+    _, colleague = auth.staff("officer", "fr-paris")
     for role in ("officer", "viewer"):
-        caller, _ = staff_client(role, "fr-paris")
+        caller, _ = auth.staff(role, "fr-paris")
         assert caller.post(_url(colleague), json={"password": NEW_PASSWORD}).status_code == 403
-    traveler = signup(client)
+    traveler = auth.signup(client)
     assert client.post(f"/api/staff/users/{traveler['id']}/password",
                        json={"password": NEW_PASSWORD}).status_code in (401, 403)
     db.session.expire_all()
@@ -68,11 +67,10 @@ def test_only_admins_set_staff_passwords(staff_client, signup, client):
         AuditEvent.action == "staff.password_set")).all()
 
 
-def test_travelers_unknown_ids_weak_passwords_and_oneself_are_refused(
-        staff_client, signup, client):
-    admin, admin_user = staff_client("admin")
-    _, officer = staff_client("officer", "fr-paris")
-    traveler = signup(client)
+def test_travelers_unknown_ids_weak_passwords_and_oneself_are_refused(auth, client):
+    admin, admin_user = auth.staff("admin")
+    _, officer = auth.staff("officer", "fr-paris")
+    traveler = auth.signup(client)
     traveler_url = f"/api/staff/users/{traveler['id']}/password"
     assert admin.post(traveler_url, json={"password": NEW_PASSWORD}).status_code == 404
     assert admin.post("/api/staff/users/999999/password",
@@ -88,8 +86,8 @@ def test_travelers_unknown_ids_weak_passwords_and_oneself_are_refused(
     assert admin.get("/api/staff/me").status_code == 200  # still signed in
 
 
-def test_forgot_password_sends_no_link_to_a_staff_account(staff_client, client, mail_outbox):  # noqa: F811
-    _, officer = staff_client("officer", "fr-paris")
+def test_forgot_password_sends_no_link_to_a_staff_account(auth, client, mail_outbox):
+    _, officer = auth.staff("officer", "fr-paris")
     asked = client.post("/api/auth/forgot", json={"email": officer.email})
     assert asked.status_code == 202
     assert [m for m in mail_outbox.messages() if officer.email in m["to"]] == []

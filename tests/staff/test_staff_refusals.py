@@ -1,7 +1,7 @@
 """Who may call each new staff endpoint: anonymous 401, travelers 403, then by staff role."""
 import pytest
 
-from tests.staff_auth import STAFF_PASSWORD
+from tests.auth import STAFF_PASSWORD
 
 OK = 200
 STAFF = {"viewer": OK, "officer": OK, "admin": OK}
@@ -27,19 +27,19 @@ def _call(client, method, path, body, ids):
 
 
 @pytest.fixture
-def world(client, signup, create_trip, staff_client):
+def world(client, auth, create_trip):
     from tests.conftest import leg
 
-    traveler = signup(client)
+    traveler = auth.signup(client)
     create_trip(client, leg("FR"))
-    _, other = staff_client("viewer", "fr-paris")
+    _, other = auth.staff("viewer", "fr-paris")
     return {"traveler": traveler["id"], "other": other.id}
 
 
 @pytest.mark.parametrize("method,path,body,allowed", ENDPOINTS)
 @pytest.mark.parametrize("role", ["viewer", "officer", "admin"])
-def test_staff_roles(world, staff_client, method, path, body, allowed, role):
-    staff, user = staff_client(role, None if role == "admin" else "fr-paris")
+def test_staff_roles(world, auth, method, path, body, allowed, role):
+    staff, user = auth.staff(role, None if role == "admin" else "fr-paris")
     response = _call(staff, method, path, body, {**world, "me": user.id})
     assert response.status_code == allowed[role], response.json
 
@@ -51,12 +51,13 @@ def test_travelers_are_refused(world, client, method, path, body, allowed):
 
 
 @pytest.mark.parametrize("method,path,body,allowed", ENDPOINTS)
-def test_anonymous_callers_are_refused(world, other_client, method, path, body, allowed):
+def test_anonymous_callers_are_refused(world, auth, method, path, body, allowed):
+    other_client = auth.client()
     response = _call(other_client, method, path, body, {**world, "me": 1})
     assert response.status_code == 401
 
 
-def test_an_officer_elsewhere_cannot_read_the_traveler(world, staff_client):
-    berlin, _ = staff_client("officer", "de-berlin")
+def test_an_officer_elsewhere_cannot_read_the_traveler(world, auth):
+    berlin, _ = auth.staff("officer", "de-berlin")
     assert berlin.get(f"/api/staff/travelers/{world['traveler']}").status_code == 404
     assert berlin.get("/api/staff/travelers?q=li").json == []

@@ -16,8 +16,8 @@ def clock(monkeypatch):
     return move
 
 
-def test_an_idle_staff_session_expires_and_is_cleared(staff_client, clock):
-    client, _ = staff_client("officer", "fr-paris")
+def test_an_idle_staff_session_expires_and_is_cleared(auth, clock):
+    client, _ = auth.staff("officer", "fr-paris")
     clock(29)
     assert client.get("/api/staff/me").status_code == 200
     clock(29)  # activity 29 minutes ago: still alive
@@ -31,8 +31,8 @@ def test_an_idle_staff_session_expires_and_is_cleared(staff_client, clock):
     assert client.get("/api/staff/me").status_code == 401
 
 
-def test_polling_does_not_keep_a_session_alive(staff_client, clock):
-    client, _ = staff_client("officer", "fr-paris")
+def test_polling_does_not_keep_a_session_alive(auth, clock):
+    client, _ = auth.staff("officer", "fr-paris")
     background = {sessions.BACKGROUND_HEADER: "1"}
     for minutes in (10, 10, 9):
         clock(minutes)
@@ -41,8 +41,8 @@ def test_polling_does_not_keep_a_session_alive(staff_client, clock):
     assert client.get("/api/staff/me", headers=background).status_code == 401
 
 
-def test_an_active_session_still_ends_after_its_lifetime(staff_client, clock, app):
-    client, _ = staff_client("officer", "fr-paris")
+def test_an_active_session_still_ends_after_its_lifetime(auth, clock, app):
+    client, _ = auth.staff("officer", "fr-paris")
     for _ in range(12 * 60 // 20 - 1):
         clock(20)
         assert client.get("/api/staff/me").status_code == 200
@@ -50,19 +50,19 @@ def test_an_active_session_still_ends_after_its_lifetime(staff_client, clock, ap
     assert client.get("/api/staff/me").status_code == 401
 
 
-def test_the_limits_come_from_the_config(staff_client, clock, app, monkeypatch):
+def test_the_limits_come_from_the_config(auth, clock, app, monkeypatch):
     monkeypatch.setitem(app.config, "STAFF_SESSION_IDLE_MINUTES", 5)
-    client, _ = staff_client("viewer", "fr-paris")
+    client, _ = auth.staff("viewer", "fr-paris")
     me = client.get("/api/staff/me").json
     assert me["idle_expires_at"] < me["expires_at"]
     clock(6)
     assert client.get("/api/staff/me").status_code == 401
 
 
-def test_an_expired_session_can_sign_in_again(staff_client, clock):
-    from tests.staff_auth import STAFF_PASSWORD
+def test_an_expired_session_can_sign_in_again(auth, clock):
+    from tests.auth import STAFF_PASSWORD
 
-    client, user = staff_client("officer", "fr-paris")
+    client, user = auth.staff("officer", "fr-paris")
     clock(31)
     # The expired session does not stand in the way of a new sign-in (code missing: 401 totp).
     again = client.post("/api/staff/auth/login",
@@ -70,24 +70,24 @@ def test_an_expired_session_can_sign_in_again(staff_client, clock):
     assert again.status_code == 401 and "totp" in again.json["errors"]["json"]
 
 
-def test_a_session_without_staff_sign_in_times_is_refused(staff_client):
-    client, _ = staff_client("admin")
+def test_a_session_without_staff_sign_in_times_is_refused(auth):
+    client, _ = auth.staff("admin")
     with client.session_transaction() as session:
         del session[sessions.SIGNED_IN_AT]
     assert client.get("/api/staff/me").status_code == 401
 
 
-def test_traveler_sessions_are_not_affected(client, signup, clock):
-    signup(client)
+def test_traveler_sessions_are_not_affected(client, auth, clock):
+    auth.signup(client)
     clock(60 * 24)
     assert client.get("/api/me").status_code == 200
 
 
-def test_me_gives_the_deadlines_with_the_servers_time(staff_client, clock, app):
+def test_me_gives_the_deadlines_with_the_servers_time(auth, clock, app):
     """The console warns before the idle limit: it needs the deadlines on the server's clock."""
     from datetime import datetime
 
-    client, _ = staff_client("officer", "fr-paris")
+    client, _ = auth.staff("officer", "fr-paris")
     me = client.get("/api/staff/me").json
     now = datetime.fromisoformat(me["now"])
     idle = datetime.fromisoformat(me["idle_expires_at"]) - now

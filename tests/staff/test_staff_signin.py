@@ -12,13 +12,14 @@ from server.accounts import throttle
 from server.audit.models import AuditEvent
 from server.db import db, utcnow
 from server.staff import services as staff
-from tests.conftest import TEST_PASSWORD, new_client
-from tests.staff_auth import STAFF_PASSWORD, enrol, secret_of
+from tests.auth import STAFF_PASSWORD, TEST_PASSWORD, enrol, secret_of
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The sign-in clock, frozen; move it with ``clock.move(seconds)``."""
+    """The sign-in clock, frozen for the server and the test's authenticator alike; move it
+    with ``clock.move(seconds)``. (An authenticator on the real clock could enrol with the
+    next step's code when a step ends during the test, and that step's code is then used.)"""
 
     class Clock:
         at = utcnow()
@@ -28,6 +29,7 @@ def clock(monkeypatch):
 
     frozen = Clock()
     monkeypatch.setattr(throttle, "now", lambda: frozen.at)
+    monkeypatch.setattr(pyotp.TOTP, "now", lambda totp: totp.at(frozen.at))
     return frozen
 
 
@@ -84,8 +86,7 @@ def test_first_sign_in_enrols_an_authenticator_with_a_local_qr_code(client, offi
     assert _actions(officer.id) == ["staff.create", "staff.totp_enrol", "staff.sign_in"]
 
 
-def test_each_enrolment_attempt_gets_a_new_secret_and_only_the_latest_works(
-        client, officer, clock):
+def test_each_enrolment_attempt_gets_a_new_secret_and_only_the_latest_works(client, officer, clock):
     first = secret_of(_login(client).json["otpauth_uri"])
     second = secret_of(_login(client).json["otpauth_uri"])
     assert first != second
@@ -95,7 +96,8 @@ def test_each_enrolment_attempt_gets_a_new_secret_and_only_the_latest_works(
 
 
 def test_enrolment_needs_the_password_and_cannot_replace_an_active_authenticator(
-        client, other_client, officer, clock):
+        client, auth, officer, clock):
+    other_client = auth.client()
     secret = secret_of(_login(client).json["otpauth_uri"])
     wrong = client.post("/api/staff/auth/enrol", json={
         "email": "duty@example.org", "password": "not the password", "totp": _code(secret, clock)})
@@ -110,8 +112,8 @@ def test_enrolment_needs_the_password_and_cannot_replace_an_active_authenticator
     assert "otpauth_uri" not in asked.json
 
 
-def test_enrolled_staff_sign_in_with_password_and_current_code(client, other_client, officer,
-                                                               clock):
+def test_enrolled_staff_sign_in_with_password_and_current_code(client, auth, officer, clock):
+    other_client = auth.client()
     secret = enrol(client, "duty@example.org")
     clock.move(30)
     missing = _login(other_client)
@@ -125,7 +127,8 @@ def test_enrolled_staff_sign_in_with_password_and_current_code(client, other_cli
     assert other_client.get_cookie("remember_token") is None  # remember=False for staff
 
 
-def test_a_code_is_refused_the_second_time(client, other_client, officer, clock):
+def test_a_code_is_refused_the_second_time(client, auth, officer, clock):
+    other_client = auth.client()
     secret = enrol(client, "duty@example.org")
     clock.move(60)
     code = _code(secret, clock)
@@ -160,7 +163,8 @@ def test_failures_back_off_per_address_and_reset_on_success(client, officer, clo
     assert _login(client, password="wrong password").status_code == 401  # counting anew
 
 
-def test_an_attacker_locks_only_their_own_address_out(client, other_client, officer, clock):
+def test_an_attacker_locks_only_their_own_address_out(client, auth, officer, clock):
+    other_client = auth.client()
     secret = enrol(client, "duty@example.org")
     for _ in range(5):
         assert _login(other_client, password="wrong password", source=ATTACKER
@@ -174,9 +178,9 @@ def test_an_attacker_locks_only_their_own_address_out(client, other_client, offi
     assert _actions(officer.id).count("staff.login_throttled") == 1
 
 
-def test_a_staff_lockout_reaches_the_admins_consoles_at_once(app, client, other_client,
-                                                            officer, clock):
+def test_a_staff_lockout_reaches_the_admins_consoles_at_once(app, client, auth, officer, clock):
     """The live event has no mission, so only admins' streams carry it (server/live)."""
+    other_client = auth.client()
     enrol(client, "duty@example.org")
     start = max([event["id"] for event in live.hub().since(0)], default=0)
     for _ in range(6):
@@ -196,8 +200,8 @@ def _spread_attack(client, email, times=50):
                       ).status_code == 401
 
 
-def test_an_attack_from_many_addresses_leaves_only_password_and_code(
-        client, other_client, officer, clock):
+def test_an_attack_from_many_addresses_leaves_only_password_and_code(client, auth, officer, clock):
+    other_client = auth.client()
     secret = enrol(client, "duty@example.org")
     clock.move(30)
     _spread_attack(other_client, "duty@example.org")
@@ -215,8 +219,9 @@ def test_an_attack_from_many_addresses_leaves_only_password_and_code(
     assert "staff.login_throttled" in _actions(officer.id)
 
 
-def test_wrong_codes_lock_the_account_from_everywhere(client, other_client, officer, clock):
+def test_wrong_codes_lock_the_account_from_everywhere(client, auth, officer, clock):
     """Only someone with the password gets this far: the code must not be guessed."""
+    other_client = auth.client()
     secret = enrol(client, "duty@example.org")
     clock.move(30)
     wrong = "000000" if _code(secret, clock) != "000000" else "111111"
@@ -240,8 +245,9 @@ def _traveler_login(client, password=TEST_PASSWORD, email="walker@example.org", 
                        environ_base=source or {})
 
 
-def test_travelers_are_throttled_per_address_too(client, other_client, signup, clock):
-    user = signup(client, email="walker@example.org")
+def test_travelers_are_throttled_per_address_too(client, auth, clock):
+    other_client = auth.client()
+    user = auth.signup(client, email="walker@example.org")
     client.post("/api/auth/logout")
     for _ in range(5):
         assert _traveler_login(other_client, "wrong password", source=ATTACKER
@@ -255,19 +261,19 @@ def test_travelers_are_throttled_per_address_too(client, other_client, signup, c
 
 
 def test_a_guarded_traveler_account_lets_in_only_a_browser_that_signed_in_before(
-        app, client, signup, clock):
-    signup(client, email="walker@example.org")
+        app, client, auth, clock):
+    auth.signup(client, email="walker@example.org")
     client.post("/api/auth/logout")
     for n in range(50):
-        assert _traveler_login(new_client(app), f"guess {n}",
+        assert _traveler_login(auth.client(), f"guess {n}",
                                source={"REMOTE_ADDR": f"198.51.100.{n // 2}"}).status_code == 401
-    assert _traveler_login(new_client(app)).status_code == 429  # a new browser, right password
+    assert _traveler_login(auth.client()).status_code == 429  # a new browser, right password
     assert _traveler_login(client).status_code == 200  # the traveler's own phone
     assert "account.login_throttled" in db.session.scalars(select(AuditEvent.action)).all()
 
 
-def test_unknown_emails_are_throttled_and_hashed_alike(client, signup, monkeypatch):
-    signup(client, email="walker@example.org")
+def test_unknown_emails_are_throttled_and_hashed_alike(client, auth, monkeypatch):
+    auth.signup(client, email="walker@example.org")
     client.post("/api/auth/logout")
     hashed = []
     real = accounts.password_matches
@@ -282,8 +288,9 @@ def test_unknown_emails_are_throttled_and_hashed_alike(client, signup, monkeypat
 
 
 def test_a_traveler_cannot_sign_in_on_the_console_and_it_looks_like_a_wrong_password(
-        client, other_client, signup, officer):
-    signup(client, email="walker@example.org")
+        client, auth, officer):
+    other_client = auth.client()
+    auth.signup(client, email="walker@example.org")
     traveler = _login(other_client, email="walker@example.org", password=TEST_PASSWORD)
     wrong = _login(other_client, password="wrong password")
     unknown = _login(other_client, email="nobody@example.org")

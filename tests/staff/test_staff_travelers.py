@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEvent
 from server.db import db
-from tests.conftest import ApiClient, leg
+from tests.auth import ApiClient
+from tests.conftest import leg
 
 TODAY = date.today()
 
@@ -17,7 +18,7 @@ def _days(n):
 
 
 @pytest.fixture
-def travelers(app, signup, create_trip, create_mission):
+def travelers(app, auth, create_trip, create_mission):
     """Seven travelers around the US and France; returns name -> user JSON."""
     create_mission("us-dc", "US", ["US"])
     create_mission("us-la", "US", ["US-CA"], kind="consulate_general")
@@ -39,7 +40,7 @@ def travelers(app, signup, create_trip, create_mission):
         app.test_client_class = ApiClient
         client = app.test_client()
         client.get("/api/config")
-        made[name] = signup(client, name=name, phone=phone)
+        made[name] = auth.signup(client, name=name, phone=phone)
         create_trip(client, *legs, companions=[{"name": "Companion of " + name}])
     return made
 
@@ -54,15 +55,15 @@ def _counts(entry):
     return entry["current"], entry["upcoming"]
 
 
-def test_summary_counts_by_country_and_region_within_jurisdiction(travelers, staff_client):
-    consulate, _ = staff_client("officer", "us-la")
+def test_summary_counts_by_country_and_region_within_jurisdiction(travelers, auth):
+    consulate, _ = auth.staff("officer", "us-la")
     la = consulate.get("/api/staff/travelers/summary").json
     assert la["as_of"] == TODAY.isoformat() and _counts(la["totals"]) == (2, 2)
     [us] = la["countries"]
     assert us["country"] == "US" and _counts(us) == (2, 2)
     assert [(r["subdivision"], _counts(r)) for r in us["regions"]] == [("US-CA", (2, 2))]
 
-    embassy, _ = staff_client("viewer", "us-dc")
+    embassy, _ = auth.staff("viewer", "us-dc")
     dc = embassy.get("/api/staff/travelers/summary").json
     assert _counts(dc["totals"]) == (4, 2)
     [us] = dc["countries"]
@@ -71,14 +72,14 @@ def test_summary_counts_by_country_and_region_within_jurisdiction(travelers, sta
         ("US-CA", (2, 2)), ("US-TX", (1, 0)), (None, (1, 0))]
     assert us["regions"][0]["name"] == "California"
 
-    admin, _ = staff_client("admin")
+    admin, _ = auth.staff("admin")
     everywhere = admin.get("/api/staff/travelers/summary").json
     assert _counts(everywhere["totals"]) == (5, 2)
     assert [c["country"] for c in everywhere["countries"]] == ["FR", "US"]
 
 
-def test_search_by_name_or_phone_finds_only_travelers_in_jurisdiction(travelers, staff_client):
-    consulate, officer = staff_client("officer", "us-la")
+def test_search_by_name_or_phone_finds_only_travelers_in_jurisdiction(travelers, auth):
+    consulate, officer = auth.staff("officer", "us-la")
     found = consulate.get("/api/staff/travelers?q=an").json
     assert [r["traveler"]["name"] for r in found] == ["Ann Current"]
     assert found[0]["stays"][0]["subdivision"] == "US-CA"
@@ -92,7 +93,7 @@ def test_search_by_name_or_phone_finds_only_travelers_in_jurisdiction(travelers,
     assert [r["traveler"]["name"] for r in by_phone] == ["Gus Resident"]
     assert _search(consulate, "+33 6 12 34 56 78") == []
 
-    paris, _ = staff_client("officer", "fr-paris")
+    paris, _ = auth.staff("officer", "fr-paris")
     national = _search(paris, "06 12 34 56 78")
     assert [r["traveler"]["name"] for r in national] == ["Ed France"]
     assert _search(paris, "%_") == []  # wildcards are literal
@@ -104,25 +105,25 @@ def test_search_by_name_or_phone_finds_only_travelers_in_jurisdiction(travelers,
     assert events[0].details["results"] == 1
 
 
-def test_search_needs_a_query(staff_client):
-    admin, _ = staff_client("admin")
+def test_search_needs_a_query(auth):
+    admin, _ = auth.staff("admin")
     assert admin.get("/api/staff/travelers").status_code == 422
     assert admin.get("/api/staff/travelers?q=a").status_code == 422
 
 
-def test_search_returns_at_most_fifty(staff_client, signup, create_trip, app):
+def test_search_returns_at_most_fifty(auth, create_trip, app):
     for n in range(52):
         app.test_client_class = ApiClient
         client = app.test_client()
         client.get("/api/config")
-        signup(client, name=f"Zed {n:02d}")
+        auth.signup(client, name=f"Zed {n:02d}")
         create_trip(client, leg("FR"))
-    admin, _ = staff_client("admin")
+    admin, _ = auth.staff("admin")
     assert len(admin.get("/api/staff/travelers?q=zed").json) == 50
 
 
-def test_traveler_record_with_trips_in_scope_and_audited(travelers, staff_client):
-    consulate, officer = staff_client("officer", "us-la")
+def test_traveler_record_with_trips_in_scope_and_audited(travelers, auth):
+    consulate, officer = auth.staff("officer", "us-la")
     di = travelers["Di Both"]
     record = consulate.get(f"/api/staff/travelers/{di['id']}")
     assert record.status_code == 200, record.json
@@ -138,25 +139,25 @@ def test_traveler_record_with_trips_in_scope_and_audited(travelers, staff_client
 
 
 @pytest.mark.parametrize("name", ["Cy Texas", "Ed France", "Fay Past"])
-def test_traveler_record_outside_jurisdiction_is_not_found(travelers, staff_client, name):
-    consulate, _ = staff_client("officer", "us-la")
+def test_traveler_record_outside_jurisdiction_is_not_found(travelers, auth, name):
+    consulate, _ = auth.staff("officer", "us-la")
     response = consulate.get(f"/api/staff/travelers/{travelers[name]['id']}")
     assert response.status_code == 404
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "traveler.view")) is None
 
 
-def test_staff_accounts_are_not_traveler_records(staff_client):
-    admin, _ = staff_client("admin")
-    _, officer = staff_client("officer", "fr-paris")
+def test_staff_accounts_are_not_traveler_records(auth):
+    admin, _ = auth.staff("admin")
+    _, officer = auth.staff("officer", "fr-paris")
     assert admin.get(f"/api/staff/travelers/{officer.id}").status_code == 404
     assert admin.get("/api/staff/travelers/999999").status_code == 404
 
 
-def test_an_officer_without_a_mission_sees_nobody(travelers, staff_client):
+def test_an_officer_without_a_mission_sees_nobody(travelers, auth):
     from server.accounts.models import User
 
-    client, officer = staff_client("officer", "us-la")
+    client, officer = auth.staff("officer", "us-la")
     db.session.get(User, officer.id).embassy_id = None
     db.session.flush()
     assert _counts(client.get("/api/staff/travelers/summary").json["totals"]) == (0, 0)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from server.accounts.models import User
 from server.audit.models import AuditEvent
 from server.db import db
-from tests.staff_auth import STAFF_PASSWORD, enrol
+from tests.auth import STAFF_PASSWORD, enrol
 
 
 def _body(**fields):
@@ -17,8 +17,9 @@ def _audited(action, target_id):
         AuditEvent.action == action, AuditEvent.target_id == str(target_id))).all()
 
 
-def test_admin_creates_an_officer_who_then_enrols(staff_client, create_mission, other_client):
-    admin, admin_user = staff_client("admin")
+def test_admin_creates_an_officer_who_then_enrols(auth, create_mission):
+    other_client = auth.client()
+    admin, admin_user = auth.staff("admin")
     paris = create_mission("fr-paris", "FR", ["FR"])
     created = admin.post("/api/staff/users", json=_body(embassy_id=paris.id))
     assert created.status_code == 201, created.json
@@ -36,9 +37,9 @@ def test_admin_creates_an_officer_who_then_enrols(staff_client, create_mission, 
     assert next(u for u in listed if u["id"] == body["id"])["totp_enrolled"] is True
 
 
-def test_bad_staff_accounts_are_refused_field_by_field(staff_client, signup, client):
-    admin, _ = staff_client("admin")
-    signup(client, email="taken@example.org")
+def test_bad_staff_accounts_are_refused_field_by_field(auth, client):
+    admin, _ = auth.staff("admin")
+    auth.signup(client, email="taken@example.org")
     response = admin.post("/api/staff/users", json=_body(
         email="taken@example.org", password="short pass", embassy_id=None))
     assert response.status_code == 422
@@ -65,9 +66,9 @@ def test_the_cli_reports_the_same_rules(app):
     assert "--embassy: Officers and viewers belong to a mission." in result.output
 
 
-def test_admin_changes_role_and_mission_and_it_is_audited(staff_client, create_mission):
-    admin, admin_user = staff_client("admin")
-    officer, user = staff_client("officer", "fr-paris")
+def test_admin_changes_role_and_mission_and_it_is_audited(auth, create_mission):
+    admin, admin_user = auth.staff("admin")
+    officer, user = auth.staff("officer", "fr-paris")
     berlin = create_mission("de-berlin", "DE", ["DE"])
     changed = admin.patch(f"/api/staff/users/{user.id}",
                           json={"role": "viewer", "embassy_id": berlin.id})
@@ -83,9 +84,9 @@ def test_admin_changes_role_and_mission_and_it_is_audited(staff_client, create_m
     assert admin.patch(f"/api/staff/users/{user.id}", json={}).status_code == 422
 
 
-def test_disabling_signs_out_at_once_and_blocks_sign_in(staff_client):
-    admin, _ = staff_client("admin")
-    officer, user = staff_client("officer", "fr-paris")
+def test_disabling_signs_out_at_once_and_blocks_sign_in(auth):
+    admin, _ = auth.staff("admin")
+    officer, user = auth.staff("officer", "fr-paris")
     assert admin.patch(f"/api/staff/users/{user.id}", json={"disabled": True}).json["disabled"]
     assert officer.get("/api/staff/me").status_code == 401
     login = officer.post("/api/staff/auth/login", json={"email": user.email,
@@ -96,9 +97,10 @@ def test_disabling_signs_out_at_once_and_blocks_sign_in(staff_client):
         "email": user.email, "password": STAFF_PASSWORD}).json["errors"]["json"]["totp"]
 
 
-def test_reset_totp_makes_the_next_sign_in_enrol_again(staff_client, other_client):
-    admin, _ = staff_client("admin")
-    officer, user = staff_client("officer", "fr-paris")
+def test_reset_totp_makes_the_next_sign_in_enrol_again(auth):
+    other_client = auth.client()
+    admin, _ = auth.staff("admin")
+    officer, user = auth.staff("officer", "fr-paris")
     reset = admin.patch(f"/api/staff/users/{user.id}", json={"reset_totp": True})
     assert reset.status_code == 200 and reset.json["totp_enrolled"] is False
     assert officer.get("/api/staff/me").status_code == 401
@@ -106,27 +108,27 @@ def test_reset_totp_makes_the_next_sign_in_enrol_again(staff_client, other_clien
     assert _audited("staff.totp_reset", user.id)
 
 
-def test_admin_cannot_demote_or_disable_themselves(staff_client):
-    admin, user = staff_client("admin")
+def test_admin_cannot_demote_or_disable_themselves(auth):
+    admin, user = auth.staff("admin")
     assert admin.patch(f"/api/staff/users/{user.id}", json={"role": "viewer"}).status_code == 409
     assert admin.patch(f"/api/staff/users/{user.id}", json={"disabled": True}).status_code == 409
 
 
-def test_traveler_accounts_are_not_managed_here(staff_client, signup, client):
-    admin, _ = staff_client("admin")
-    traveler = signup(client)
+def test_traveler_accounts_are_not_managed_here(auth, client):
+    admin, _ = auth.staff("admin")
+    traveler = auth.signup(client)
     assert admin.get(f"/api/staff/users/{traveler['id']}").status_code == 404
     response = admin.patch(f"/api/staff/users/{traveler['id']}", json={"role": "admin"})
     assert response.status_code == 404
     assert db.session.get(User, traveler["id"]).role == "traveler"
 
 
-def test_only_admins_list_create_or_change_staff(staff_client, create_mission, signup, client):
+def test_only_admins_list_create_or_change_staff(auth, create_mission, client):
     paris = create_mission("fr-paris", "FR", ["FR"])
-    _, colleague = staff_client("officer", "fr-paris")
-    signup(client)
+    _, colleague = auth.staff("officer", "fr-paris")
+    auth.signup(client)
     for role in ("officer", "viewer"):
-        caller, _ = staff_client(role, "fr-paris")
+        caller, _ = auth.staff(role, "fr-paris")
         assert caller.get("/api/staff/users").status_code == 403
         assert caller.get(f"/api/staff/users/{colleague.id}").status_code == 403
         made = caller.post("/api/staff/users", json=_body(email=f"{role}.made@example.org",

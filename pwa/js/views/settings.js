@@ -43,14 +43,8 @@ function section(title, ...children) {
   return h("section", { class: "settings-section" }, h("h2", {}, title), ...children);
 }
 
-export async function settingsView() {
-  if (!requireUser()) return;
-  const user = state.user;
-  const status = h("div", { "aria-live": "polite" });
-  const say = (text, kind) => status.replaceChildren(notice(text, kind));
-  const failed = (error) => say(error.offline
-    ? _("You are offline. Try again when you are back online.") : error.message, "error");
-
+/** The app's language: saved to the profile, then the screen is painted again in it. */
+function languageSelect(failed) {
   const languages = state.config.languages.map((lang) => [lang.code, lang.name]);
   const language = select(languages, locale(), { onchange: async () => {
     const code = language.value;
@@ -66,7 +60,11 @@ export async function settingsView() {
       failed(error);
     }
   } });
+  return language;
+}
 
+/** The safety-alerts switch of this device, and its status line beside it. */
+async function pushSwitch() {
   // Told beside the switch, where the traveler is looking (the page's status is at the top).
   const pushStatus = h("div", { "aria-live": "polite", id: "push-status" });
   const pushSay = (text, kind) => pushStatus.replaceChildren(notice(text, kind));
@@ -98,7 +96,53 @@ export async function settingsView() {
   toggle.id = "push-toggle";
   notifications.querySelector("label").setAttribute("for", "push-toggle");
   if (!enabled && blocker) toggle.disabled = true;
+  return [notifications, pushStatus];
+}
 
+/** Deleting the account needs the password; this device forgets everything after. */
+function deleteAccountForm() {
+  const form = h("form", { novalidate: true, class: "stack" },
+    formStatus(),
+    field(_("Your password"), input({ type: "password", autocomplete: "current-password" }),
+          { path: "password", hint: _("Deleting your account removes your trips and all your data. This cannot be undone.") }),
+    h("button", { type: "submit", class: "button danger" }, _("Delete my account")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const password = form.querySelector('[data-path="password"]').value;
+    try {
+      await del("/api/me", { password });
+      await disablePush().catch(() => {});
+      await signedOut();
+    } catch (error) {
+      if (!error.fields) throw error;
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+function signOutButton(failed) {
+  return h("button", { type: "button", class: "button", id: "sign-out", onclick: async () => {
+    try {
+      // This phone stops getting my alerts before I leave it (it may be someone else's next).
+      await disablePush().catch(() => {});
+      await post("/api/auth/logout");
+      await signedOut();
+    } catch (error) {
+      failed(error);
+    }
+  } }, _("Sign out of this device"));
+}
+
+export async function settingsView() {
+  if (!requireUser()) return;
+  const user = state.user;
+  const status = h("div", { "aria-live": "polite" });
+  const say = (text, kind) => status.replaceChildren(notice(text, kind));
+  const failed = (error) => say(error.offline
+    ? _("You are offline. Try again when you are back online.") : error.message, "error");
+  const language = languageSelect(failed);
+  const notifications = await pushSwitch();
   const consent = profileSwitch("consent-toggle", "location_consent",
     _("Keep my position for area alerts and follow me during an SOS"),
     _("Every SOS sends your position at the moment you ask for help, whatever this setting says. With this on, your embassy also keeps this phone's latest position, so alerts about danger where you are reach you, and the app sends your position every few minutes while an SOS is open. Turning it off stops both and deletes the positions kept."),
@@ -107,48 +151,21 @@ export async function settingsView() {
     _("Every alert by email too"),
     _("Severe and Extreme alerts and every “Are you safe?” question come by email anyway once your address is confirmed; with this on, every other alert does too."),
     say, failed);
-
-  const deleteForm = h("form", { novalidate: true, class: "stack" },
-    formStatus(),
-    field(_("Your password"), input({ type: "password", autocomplete: "current-password" }),
-          { path: "password", hint: _("Deleting your account removes your trips and all your data. This cannot be undone.") }),
-    h("button", { type: "submit", class: "button danger" }, _("Delete my account")));
-  deleteForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const password = deleteForm.querySelector('[data-path="password"]').value;
-    try {
-      await del("/api/me", { password });
-      await disablePush().catch(() => {});
-      await signedOut();
-    } catch (error) {
-      if (!error.fields) throw error;
-      showErrors(deleteForm, error);
-    }
-  });
+  const deleteForm = deleteAccountForm();  // here, as before: generated field ids keep their order
 
   const phoneCheck = phoneConfirmation();
   render(h("h1", {}, _("Settings")), status,
     section(_("Account"), emailSettings(),
       profileForm(user, say, phoneCheck), phoneCheck.box, passwordForm(say)),
     section(_("Language"), field(_("Language of the app and of your alerts"), language)),
-    section(_("Notifications"), notifications, pushStatus, emailAll),
+    section(_("Notifications"), ...notifications, emailAll),
     section(_("Privacy"), consent,
       h("p", {}, h("a", { href: "/api/me/export", download: "compatriot-export.json",
                           class: "button" }, _("Download my data")))),
-    section(_("Sign out"), h("button", { type: "button", class: "button", id: "sign-out", onclick: async () => {
-      try {
-        // This phone stops getting my alerts before I leave it (it may be someone else's next).
-        await disablePush().catch(() => {});
-        await post("/api/auth/logout");
-        await signedOut();
-      } catch (error) {
-        failed(error);
-      }
-    } }, _("Sign out of this device"))),
+    section(_("Sign out"), signOutButton(failed)),
     section(_("Delete my account"), deleteForm));
 }
 
-/** Name and phone number; only what changed is sent (a new number must be confirmed again). */
 /** "Your number is not confirmed": ask for a code by SMS, type it in. `box` is the element,
  * `codeSent()` shows the code field once a code went (after a change of number). */
 function phoneConfirmation() {
@@ -195,6 +212,7 @@ function phoneConfirmation() {
   return { box, codeSent, paint };
 }
 
+/** Name and phone number; only what changed is sent (a new number must be confirmed again). */
 function profileForm(user, say, phoneCheck) {
   const form = h("form", { novalidate: true, class: "stack", id: "profile-form" },
     formStatus(),

@@ -9,6 +9,7 @@ import { go } from "../router.js";
 import { refreshOfflineCopy, requireUser, state } from "../state.js";
 import { dropDraft, loadDraft, saveDraft } from "../store.js";
 import { loadTrip } from "./trip.js";
+import { companionFieldset, legFieldset } from "./trip-fieldsets.js";
 
 const emptyLeg = () => ({ country: "", subdivision: "", city: "", start_date: "", end_date: "" });
 const emptyCompanion = () => ({ name: "", relationship: "", phone: "" });
@@ -40,69 +41,94 @@ function toBody(values) {
   return body;
 }
 
-export async function tripFormView({ id } = {}) {
-  if (!requireUser()) return;
-  const draftKey = "trip:" + (id || "new");
-  let values;
-  let countries = [];
+const newTrip = () => ({ purpose: "tourism", notes: "", legs: [emptyLeg()], companions: [],
+                         emergency_contact: { name: "", phone: "" } });
+
+/** The countries and the trip being edited (null for a new one), or null when they could not
+ * be fetched (with the screen that says why already shown). */
+async function loadForm(id) {
   try {
-    countries = await get("/api/places/countries");
-    values = id ? fromTrip(await loadTrip(id)) : null;
+    const countries = await get("/api/places/countries");
+    return { countries, values: id ? fromTrip(await loadTrip(id)) : null };
   } catch (error) {
     render(h("h1", {}, _("Trip")), notice(error.offline
       ? _("You are offline. Open this form again when you are back online.") : error.message,
       "error"));
-    return;
+    return null;
   }
-  const draft = await loadDraft(draftKey).catch(() => undefined);
-  const restored = Boolean(draft);
-  values = draft || values || { purpose: "tourism", notes: "", legs: [emptyLeg()],
-    companions: [], emergency_contact: { name: "", phone: "" } };
+}
 
+/** What the form holds now, as form values (`version`: the one the trip was read at). */
+function collect(form, legsBox, companionsBox, version) {
+  const value = (path) => {
+    const el = form.querySelector('[data-path="' + path + '"]');
+    return el ? el.value.trim() : "";
+  };
+  return {
+    purpose: value("purpose"), notes: value("notes"), version,
+    legs: [...legsBox.children].map((_el, i) => ({
+      country: value("legs." + i + ".country"), subdivision: value("legs." + i + ".subdivision"),
+      city: value("legs." + i + ".city"), start_date: value("legs." + i + ".start_date"),
+      end_date: value("legs." + i + ".end_date") })),
+    companions: [...companionsBox.children].map((_el, i) => ({
+      name: value("companions." + i + ".name"),
+      relationship: value("companions." + i + ".relationship"),
+      phone: value("companions." + i + ".phone") })),
+    emergency_contact: { name: value("emergency_contact.name"),
+      phone: value("emergency_contact.phone"), email: value("emergency_contact.email") || null,
+      language: value("emergency_contact.language") || null,
+      consent: form.querySelector('[data-path="emergency_contact.consent"]').checked },
+  };
+}
+
+function emergencyContactGroup(contact) {
+  return h("fieldset", { class: "group" }, h("legend", {}, _("Emergency contact at home")),
+    field(_("Name"), input({ value: contact.name, autocomplete: "off" }),
+          { path: "emergency_contact.name" }),
+    field(_("Phone"), input({ type: "tel", dir: "ltr", value: contact.phone }),
+          { path: "emergency_contact.phone" }),
+    field(_("Email (optional)"), input({ type: "email", dir: "ltr", autocomplete: "off",
+      value: contact.email || "" }), { path: "emergency_contact.email" }),
+    field(_("Language of the messages they get"), select(
+      state.config.languages.map((lang) => [lang.code, lang.name]),
+      contact.language || locale()), { path: "emergency_contact.language" }),
+    field(_("Tell them when I answer “I am safe” to a roll call, and when I ask for help"),
+      input({ type: "checkbox", checked: Boolean(contact.consent) }),
+      { path: "emergency_contact.consent",
+        hint: _("By email, or by SMS when there is no email. Only your name, what happened and the consular hotline.") }));
+}
+
+/** The stays or the companions: painted from a list, one added or removed by repainting what
+ * the form holds now. `add(focus)` appends an empty one and focuses its first `focus` control. */
+function repeated(box, key, fieldset, empty, read) {
+  const paint = (items) => {
+    box.replaceChildren(...items.map((item, i) => fieldset(item, i, items.length, () => {
+      const now = read();
+      now[key].splice(i, 1);
+      paint(now[key]);
+    })));
+  };
+  const add = (focus) => {
+    const now = read();
+    now[key].push(empty());
+    paint(now[key]);
+    box.lastElementChild.querySelector(focus).focus();
+  };
+  return { paint, add };
+}
+
+/** The form for `values`; `read()` gives what it holds now. */
+function tripForm(values, countries, { id, restored }) {
   const form = h("form", { novalidate: true, class: "stack trip-form" });
   const legsBox = h("div", { class: "stack" });
   const companionsBox = h("div", { class: "stack" });
-
-  const collect = () => {
-    const value = (path) => {
-      const el = form.querySelector('[data-path="' + path + '"]');
-      return el ? el.value.trim() : "";
-    };
-    return {
-      purpose: value("purpose"), notes: value("notes"), version: values.version,
-      legs: [...legsBox.children].map((_el, i) => ({
-        country: value("legs." + i + ".country"), subdivision: value("legs." + i + ".subdivision"),
-        city: value("legs." + i + ".city"), start_date: value("legs." + i + ".start_date"),
-        end_date: value("legs." + i + ".end_date") })),
-      companions: [...companionsBox.children].map((_el, i) => ({
-        name: value("companions." + i + ".name"),
-        relationship: value("companions." + i + ".relationship"),
-        phone: value("companions." + i + ".phone") })),
-      emergency_contact: { name: value("emergency_contact.name"),
-        phone: value("emergency_contact.phone"), email: value("emergency_contact.email") || null,
-        language: value("emergency_contact.language") || null,
-        consent: form.querySelector('[data-path="emergency_contact.consent"]').checked },
-    };
-  };
-
-  const paintLegs = (legs) => {
-    legsBox.replaceChildren(...legs.map((leg, i) => legFieldset(leg, i, legs.length, countries, {
-      remove: () => {
-        const now = collect();
-        now.legs.splice(i, 1);
-        paintLegs(now.legs);
-      },
-    })));
-  };
-  const paintCompanions = (companions) => {
-    companionsBox.replaceChildren(...companions.map((c, i) => companionFieldset(c, i, () => {
-      const now = collect();
-      now.companions.splice(i, 1);
-      paintCompanions(now.companions);
-    })));
-  };
-  paintLegs(values.legs);
-  paintCompanions(values.companions);
+  const read = () => collect(form, legsBox, companionsBox, values.version);
+  const legs = repeated(legsBox, "legs", (leg, i, count, remove) => legFieldset(leg, i, count,
+    countries, { remove }), emptyLeg, read);
+  const companions = repeated(companionsBox, "companions",
+    (companion, i, _count, remove) => companionFieldset(companion, i, remove), emptyCompanion, read);
+  legs.paint(values.legs);
+  companions.paint(values.companions);
 
   const submit = h("button", { type: "submit", class: "button primary" },
                    id ? _("Save changes") : _("Save trip"));
@@ -111,50 +137,34 @@ export async function tripFormView({ id } = {}) {
     restored ? notice(_("Your unsaved changes on this device were restored.")) : null,
     field(_("Purpose of the trip"), select(purposes(), values.purpose), { path: "purpose" }),
     h("fieldset", { class: "group" }, h("legend", {}, _("Where and when")), legsBox,
-      h("button", { type: "button", class: "button", onclick: () => {
-        const now = collect();
-        now.legs.push(emptyLeg());
-        paintLegs(now.legs);
-        legsBox.lastElementChild.querySelector("select").focus();
-      } }, _("Add another stay"))),
-    h("fieldset", { class: "group" }, h("legend", {}, _("Emergency contact at home")),
-      field(_("Name"), input({ value: values.emergency_contact.name, autocomplete: "off" }),
-            { path: "emergency_contact.name" }),
-      field(_("Phone"), input({ type: "tel", dir: "ltr", value: values.emergency_contact.phone }),
-            { path: "emergency_contact.phone" }),
-      field(_("Email (optional)"), input({ type: "email", dir: "ltr", autocomplete: "off",
-        value: values.emergency_contact.email || "" }), { path: "emergency_contact.email" }),
-      field(_("Language of the messages they get"), select(
-        state.config.languages.map((lang) => [lang.code, lang.name]),
-        values.emergency_contact.language || locale()), { path: "emergency_contact.language" }),
-      field(_("Tell them when I answer “I am safe” to a roll call, and when I ask for help"),
-        input({ type: "checkbox", checked: Boolean(values.emergency_contact.consent) }),
-        { path: "emergency_contact.consent",
-          hint: _("By email, or by SMS when there is no email. Only your name, what happened and the consular hotline.") })),
+      h("button", { type: "button", class: "button", onclick: () => legs.add("select") },
+        _("Add another stay"))),
+    emergencyContactGroup(values.emergency_contact),
     h("fieldset", { class: "group" }, h("legend", {}, _("Travelling with")), companionsBox,
-      h("button", { type: "button", class: "button", onclick: () => {
-        const now = collect();
-        now.companions.push(emptyCompanion());
-        paintCompanions(now.companions);
-        companionsBox.lastElementChild.querySelector("input").focus();
-      } }, _("Add a companion"))),
+      h("button", { type: "button", class: "button", onclick: () => companions.add("input") },
+        _("Add a companion"))),
     field(_("Notes for the consular service"), h("textarea", { rows: 3, value: values.notes }),
           { path: "notes", hint: _("Optional: health conditions, where you stay, anything useful in a crisis.") }),
     h("div", { class: "actions" }, submit,
       h("a", { href: id ? "#/trips/" + id : "#/trips", class: "button" }, _("Cancel")))
   ].filter(Boolean));
   form.querySelector("textarea").value = values.notes || "";
+  return { form, submit, read };
+}
 
+/** Typing keeps a draft on this device; submitting sends the trip (offline: again once back
+ * online), drops the draft and opens the saved trip. */
+function saveOnSubmit({ form, submit, read }, { id, draftKey }) {
   let timer = null;
   form.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => saveDraft(draftKey, collect()).catch(() => {}), 300);
+    timer = setTimeout(() => saveDraft(draftKey, read()).catch(() => {}), 300);
   });
 
   let retryWhenOnline = false;
   const save = async () => {
     clearTimeout(timer);
-    const current = collect();
+    const current = read();
     await saveDraft(draftKey, current).catch(() => {});
     submit.disabled = true;
     form.setAttribute("aria-busy", "true");
@@ -184,103 +194,21 @@ export async function tripFormView({ id } = {}) {
     event.preventDefault();
     save();
   });
+}
 
+export async function tripFormView({ id } = {}) {
+  if (!requireUser()) return;
+  const draftKey = "trip:" + (id || "new");
+  const loaded = await loadForm(id);
+  if (!loaded) return;
+  const draft = await loadDraft(draftKey).catch(() => undefined);
+  const restored = Boolean(draft);
+  const trip = tripForm(draft || loaded.values || newTrip(), loaded.countries, { id, restored });
+  saveOnSubmit(trip, { id, draftKey });
   const discard = restored ? h("button", { type: "button", class: "button", onclick: async () => {
     await dropDraft(draftKey);
     tripFormView({ id });
   } }, _("Discard my unsaved changes")) : null;
-  render(h("h1", {}, id ? _("Edit trip") : _("Add a trip")), form, discard);
-  clearErrors(form);
-}
-
-/** A country's subdivisions as the country groups them: each region with its departments
- * (the region itself first), then what belongs to none (overseas, cities with a status). */
-function regionOptions(items) {
-  const children = new Map();
-  for (const item of items.filter((entry) => entry.parent)) {
-    if (!children.has(item.parent)) children.set(item.parent, []);
-    children.get(item.parent).push(item);
-  }
-  const option = (item, label) => h("option", { value: item.code }, label || item.name);
-  if (!children.size) return items.map((item) => option(item));
-  const groups = items.filter((item) => children.has(item.code)).map((parent) => h("optgroup",
-    { label: parent.name }, option(parent, _("{region} (all of it)", { region: parent.name })),
-    children.get(parent.code).map((item) => option(item))));
-  const alone = items.filter((item) => !item.parent && !children.has(item.code));
-  return alone.length ? [...groups, h("optgroup", { label: _("Other areas") }, alone.map((item) => option(item)))]
-    : groups;
-}
-
-/** Accent- and case-blind text for searching ("Ile" finds "Île-de-France"). */
-const folded = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-
-/** A search box that narrows a long <select> to the options whose name contains what is typed. */
-function regionSearch(region) {
-  const box = input({ type: "search", class: "region-search", autocomplete: "off" });
-  box.addEventListener("input", () => {
-    const wanted = folded(box.value.trim());
-    for (const option of region.querySelectorAll("option[value]:not([value=''])")) {
-      option.hidden = Boolean(wanted) && !folded(option.textContent).includes(wanted);
-    }
-    for (const group of region.querySelectorAll("optgroup")) {
-      group.hidden = !group.querySelector("option:not([hidden])");
-    }
-    const first = region.querySelector("option[value]:not([value='']):not([hidden])");
-    const chosen = region.selectedOptions[0];
-    if (wanted && first && (!region.value || (chosen && chosen.hidden))) {
-      region.value = first.value;
-    }
-  });
-  return box;
-}
-
-function legFieldset(leg, index, count, countries, { remove }) {
-  const path = (name) => "legs." + index + "." + name;
-  const country = select(countries, leg.country, { empty: _("Choose a country") });
-  const region = select([], "", { empty: _("The whole country") });
-  const loadRegions = async (code, chosen) => {
-    region.replaceChildren(h("option", { value: "" }, _("The whole country")));
-    region.disabled = !code;
-    if (!code) return;
-    try {
-      const items = await get("/api/places/countries/" + code + "/subdivisions");
-      region.append(...regionOptions(items));
-      searchField.hidden = items.length < 15;  // a short list needs no search
-      region.value = chosen || "";
-    } catch (error) {
-      // Offline with no saved list: keep the region already chosen rather than lose it.
-      if (chosen) region.append(h("option", { value: chosen, selected: true }, chosen));
-      region.value = chosen || "";
-    }
-  };
-  const search = regionSearch(region);
-  const searchField = field(_("Find a region"), search, { hint: _("Type part of its name.") });
-  searchField.hidden = true;
-  country.addEventListener("change", () => loadRegions(country.value, ""));
-  loadRegions(leg.country, leg.subdivision);
-  return h("fieldset", { class: "leg-fields" },
-    h("legend", {}, _("Stay {number}", { number: index + 1 })),
-    field(_("Country"), country, { path: path("country") }),
-    searchField,
-    field(_("Region (optional)"), region, { path: path("subdivision") }),
-    field(_("City (optional)"), input({ value: leg.city }), { path: path("city") }),
-    field(_("Arrival"), input({ type: "date", value: leg.start_date }),
-          { path: path("start_date") }),
-    field(_("Departure"), input({ type: "date", value: leg.end_date }),
-          { path: path("end_date"), hint: _("Leave empty if you live there.") }),
-    count > 1 ? h("button", { type: "button", class: "button link danger-text", onclick: remove },
-                  _("Remove this stay")) : null);
-}
-
-function companionFieldset(companion, index, remove) {
-  const path = (name) => "companions." + index + "." + name;
-  return h("fieldset", { class: "companion-fields" },
-    h("legend", {}, _("Companion {number}", { number: index + 1 })),
-    field(_("Name"), input({ value: companion.name }), { path: path("name") }),
-    field(_("Relationship (optional)"), input({ value: companion.relationship }),
-          { path: path("relationship") }),
-    field(_("Phone (optional)"), input({ type: "tel", dir: "ltr", value: companion.phone }),
-          { path: path("phone") }),
-    h("button", { type: "button", class: "button link danger-text", onclick: remove },
-      _("Remove this companion")));
+  render(h("h1", {}, id ? _("Edit trip") : _("Add a trip")), trip.form, discard);
+  clearErrors(trip.form);
 }

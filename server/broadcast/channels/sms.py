@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.accounts.models import User
-from server.alerts.models import Alert
+from server.broadcast.models import Message
 from server.db import among, db
 from server.sending import SendResult
 from server.sms import outbox, services, texts
@@ -24,7 +24,7 @@ def reachable():
     return services.reachable_condition()
 
 
-def text(message: Alert, language: str) -> str:
+def text(message: Message, language: str) -> str:
     """The SMS body in ``language``; a roll call says how to answer by reply."""
     body = message.text_for(language, current_app.config["BABEL_DEFAULT_LOCALE"])
     words = f"{body.headline}\n{body.description}" if body else ""
@@ -34,7 +34,7 @@ def text(message: Alert, language: str) -> str:
     return shorten(words, current_app.config["SMS_MAX_SEGMENTS"], link)
 
 
-def cost(message: Alert, recipients: dict[str, int]) -> dict:
+def cost(message: Message, recipients: dict[str, int]) -> dict:
     """Before sending: per language of the message, the text as it would go, its encoding and
     segments, the SMS count (``recipients``: people per language) and the totals."""
     languages = dict.fromkeys(t.language for t in message.texts)
@@ -43,7 +43,7 @@ def cost(message: Alert, recipients: dict[str, int]) -> dict:
             "max_segments": limit}
 
 
-def send(message: Alert, rows, now: datetime) -> list[SendResult]:
+def send(message: Message, rows, now: datetime) -> list[SendResult]:
     """Text the verified number of each row's user; a row without one fails alone."""
     numbers = dict(db.session.execute(
         select(User.id, User.phone).where(among(User.id, [r.user_id for r in rows]),

@@ -7,8 +7,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from server.alerts.models import Alert
 from server.broadcast import kinds
+from server.broadcast.models import Message
 from server.db import among, db
 from server.devices.models import Device
 from server.push import PushMessage, check_fields
@@ -16,21 +16,25 @@ from server.push.message import MAX_TTL
 from server.sending import SendResult, failed
 
 
-def ttl(message: Alert, now: datetime) -> int:
+def ttl(message: Message, now: datetime) -> int:
     """Keep the message at the push service until it expires (a phone may be off)."""
     return max(0, min(MAX_TTL, int((message.expires - now).total_seconds())))
 
 
-def urgency(message: Alert) -> str:
-    return "high" if message.needs_second_person else "normal"
+# Pushed with Urgency: high (RFC 8030: delivered even to a phone saving its battery).
+URGENT_SEVERITIES = ("Extreme", "Severe")
 
 
-def topic(message: Alert) -> str:
+def urgency(message: Message) -> str:
+    return "high" if message.severity in URGENT_SEVERITIES else "normal"
+
+
+def topic(message: Message) -> str:
     """A newer message of the same thread replaces one still queued at the push service."""
     return f"alert-{message.thread_id}"
 
 
-def send(message: Alert, rows, now: datetime) -> list[SendResult]:
+def send(message: Message, rows, now: datetime) -> list[SendResult]:
     """Push to the devices of ``rows``; a row whose device was removed is "gone"."""
     from server.devices.keys import sender
 
@@ -59,7 +63,7 @@ def _subscriptions(device_ids: set[int]) -> dict:
         .where(among(devices.c.id, device_ids)))}
 
 
-def _bodies(message: Alert, languages, common: dict) -> dict[str, bytes | Exception]:
+def _bodies(message: Message, languages, common: dict) -> dict[str, bytes | Exception]:
     """The payload in each language, checked once per batch (endpoints and keys were checked
     on subscribe, and the sender fails a bad one alone). A language whose payload cannot be
     built gets the error instead: its rows fail with it, the others still go out."""

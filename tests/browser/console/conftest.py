@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pyotp
 import pytest
 
+from tests.auth import ApiClient, sign_up
 from tests.browser.conftest import running_app, serving
-from tests.conftest import ApiClient, sign_up, writing
+from tests.conftest import writing
 
 STAFF_PASSWORD = "a long staff password"
 DESKTOP = {"width": 1280, "height": 800}

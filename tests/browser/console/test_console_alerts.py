@@ -174,9 +174,8 @@ def _wait_sent(app, alert_id, timeout=15.0):
 
 def test_update_of_a_sent_alert_opens_the_composer_prefilled_and_needs_approval(
         console, make_staff, console_app, artifacts):
-    from tests.alerts.conftest import alert_body
-    from tests.alerts.helpers import create_and_send
-    from tests.staff_auth import enrol
+    from tests.alerts.helpers import alert_body, create_and_send
+    from tests.auth import enrol
 
     drafter, colleague = make_staff(name="Chen Jing"), make_staff(name="Marie Dubois")
     api = console_app.test_client()

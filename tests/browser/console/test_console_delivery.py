@@ -16,9 +16,8 @@ PHONE = "+8613800138000"  # every traveler_with_device signs up with it (unverif
 
 
 def _sent_alert(app, staff_email, country) -> int:
-    from tests.alerts.conftest import alert_body
-    from tests.alerts.helpers import create_and_send
-    from tests.staff_auth import enrol
+    from tests.alerts.helpers import alert_body, create_and_send
+    from tests.auth import enrol
 
     api = app.test_client()
     api.get("/api/config")
@@ -114,8 +113,8 @@ def test_the_composer_says_what_the_sms_will_cost_per_language(
 
     from server.accounts.models import User
     from server.db import db, utcnow
-    from tests.alerts.conftest import alert_body
-    from tests.staff_auth import enrol
+    from tests.alerts.helpers import alert_body
+    from tests.auth import enrol
 
     page.set_viewport_size(WIDE)
     with PushReceiver() as receiver:

@@ -91,113 +91,115 @@ function layout(parts) {
   parts.fields];
 }
 
+/** The server's answer is the alert from now on: the title, workflow and audience follow. */
+function saved(c, answer) {
+  c.alert = answer;
+  history.replaceState(null, "", "#/alerts/" + c.alert.id);
+  c.heading.textContent = titleOf(c.alert);
+  document.title = c.heading.textContent;
+  c.paint();
+  c.audience.count(c.alert.id);
+}
+
+/** Save the draft (create it first time); false when the server listed field errors. */
+async function save(c) {
+  const { alert, form } = c;
+  clearErrors(form);
+  const data = c.fields.body(c.editor ? c.editor.areas() : alert.areas || []);
+  try {
+    saved(c, alert.id ? await patch("/api/staff/alerts/" + alert.id, data)
+      : await post("/api/staff/alerts", alert.msg_type === "Update"
+        ? { ...data, msg_type: "Update", references: alert.references } : data));
+    c.status.replaceChildren(notice(_("Draft saved."), "success"));
+    return true;
+  } catch (error) {
+    if (!error.fields) throw error;
+    showErrors(form, error);
+    return false;
+  }
+}
+
+// The audience is counted by the server for a saved alert: a changed area is saved first.
+async function areaChanged(c, areas) {
+  if (!c.editor) return undefined;  // the first paint of the saved area is not a change
+  if (!c.alert.id || !c.editable) return c.audience.count(c.alert.id);
+  clearTimeout(c.audienceTimer);
+  c.audienceTimer = setTimeout(async () => {
+    if (!areas.length) {
+      c.audience.say(_("Choose an area."));
+      return;
+    }
+    try {
+      c.alert = await patch("/api/staff/alerts/" + c.alert.id, { areas: apiAreas(areas) });
+      c.paint();
+      c.audience.count(c.alert.id);
+    } catch (error) {
+      if (error.fields) showErrors(c.form, error);
+    }
+  }, AUDIENCE_DELAY);
+  return undefined;
+}
+
+/** `confirmation`: a question, or a function resolving false (no), true or a body (yes). */
+async function act(c, path, confirmation) {
+  const ask = typeof confirmation === "function" ? confirmation
+    : () => !confirmation || window.confirm(confirmation);
+  const confirmed = await ask();
+  if (!confirmed) return;
+  clearErrors(c.form);
+  try {
+    const answer = await post("/api/staff/alerts/" + c.alert.id + "/" + path,
+                              typeof confirmed === "object" ? confirmed : undefined);
+    if (path === "send" || (path === "cancel" && answer.id !== c.alert.id)) {
+      go("/alerts/" + answer.id + "/delivery");
+      return;
+    }
+    c.alert = answer;
+    c.status.replaceChildren(notice(DONE[path] ? DONE[path]() : _("Done."), "success"));
+    c.paint();
+  } catch (error) {
+    if (!error.fields) throw error;
+    showErrors(c.form, error);
+  }
+}
+
+/** The screen's parts around `alert`; `c.alert` is replaced by each answer of the server. */
+function composerParts(alert, severities) {
+  const editable = canAct() && ["draft", "approved"].includes(alert.state);
+  const languages = session.config.languages;
+  const c = { alert, editable, editor: null, audienceTimer: null,
+              form: h("form", { novalidate: true, class: "composer-form", id: "composer-form" }),
+              status: formStatus(), mapPane: h("div", { class: "map-pane" }),
+              heading: h("h1", {}, titleOf(alert)), audience: audiencePanel(languages) };
+  c.fields = alertFields(alert, { editable, languages, ministry: session.config.ministry_name,
+                                  onSeverity: () => c.paint() });
+  c.workflow = workflowPanel({ save: () => save(c), act: (path, text) => act(c, path, text) });
+  c.paint = () => c.workflow.paint(c.alert, {
+    editable, twoPerson: severities.includes(c.fields.severity()) });
+  return c;
+}
+
 /** `id`: an alert to open; `updates`: a sent alert to write an update of; neither: new. */
 export async function composerView(params) {
   const show = screen();
-  let alert = await openAlert(params, show);
+  const alert = await openAlert(params, show);
   if (!alert) return;
-  const severities = alert.id ? [] : await twoPersonSeverities();
-  const editable = canAct() && ["draft", "approved"].includes(alert.state);
-  const languages = session.config.languages;
-  const form = h("form", { novalidate: true, class: "composer-form", id: "composer-form" });
-  const status = formStatus();
-  const mapPane = h("div", { class: "map-pane" });
-  const heading = h("h1", {}, titleOf(alert));
-  const audience = audiencePanel(languages);
-  const fields = alertFields(alert, { editable, languages, ministry: session.config.ministry_name,
-                                      onSeverity: () => paintWorkflow() });
-  const workflow = workflowPanel({ save: () => save(), act: (path, text) => act(path, text) });
-  let editor = null;
-  let audienceTimer = null;
-
-  function paintWorkflow() {
-    workflow.paint(alert, { editable, twoPerson: severities.includes(fields.severity()) });
-  }
-
-  /** The server's answer is the alert from now on: the title, workflow and audience follow. */
-  function saved(answer) {
-    alert = answer;
-    history.replaceState(null, "", "#/alerts/" + alert.id);
-    heading.textContent = titleOf(alert);
-    document.title = heading.textContent;
-    paintWorkflow();
-    audience.count(alert.id);
-  }
-
-  async function save() {
-    clearErrors(form);
-    const data = fields.body(editor ? editor.areas() : alert.areas || []);
-    try {
-      saved(alert.id ? await patch("/api/staff/alerts/" + alert.id, data)
-        : await post("/api/staff/alerts", alert.msg_type === "Update"
-          ? { ...data, msg_type: "Update", references: alert.references } : data));
-      status.replaceChildren(notice(_("Draft saved."), "success"));
-      return true;
-    } catch (error) {
-      if (!error.fields) throw error;
-      showErrors(form, error);
-      return false;
-    }
-  }
-
-  // The audience is counted by the server for a saved alert: a changed area is saved first.
-  async function areaChanged(areas) {
-    if (!editor) return undefined;  // the first paint of the saved area is not a change
-    if (!alert.id || !editable) return audience.count(alert.id);
-    clearTimeout(audienceTimer);
-    audienceTimer = setTimeout(async () => {
-      if (!areas.length) {
-        audience.say(_("Choose an area."));
-        return;
-      }
-      try {
-        alert = await patch("/api/staff/alerts/" + alert.id, { areas: apiAreas(areas) });
-        paintWorkflow();
-        audience.count(alert.id);
-      } catch (error) {
-        if (error.fields) showErrors(form, error);
-      }
-    }, AUDIENCE_DELAY);
-    return undefined;
-  }
-
-  /** `confirmation`: a question, or a function resolving false (no), true or a body (yes). */
-  async function act(path, confirmation) {
-    const ask = typeof confirmation === "function" ? confirmation
-      : () => !confirmation || window.confirm(confirmation);
-    const confirmed = await ask();
-    if (!confirmed) return;
-    clearErrors(form);
-    try {
-      const answer = await post("/api/staff/alerts/" + alert.id + "/" + path,
-                                typeof confirmed === "object" ? confirmed : undefined);
-      if (path === "send" || (path === "cancel" && answer.id !== alert.id)) {
-        go("/alerts/" + answer.id + "/delivery");
-        return;
-      }
-      alert = answer;
-      status.replaceChildren(notice(DONE[path] ? DONE[path]() : _("Done."), "success"));
-      paintWorkflow();
-    } catch (error) {
-      if (!error.fields) throw error;
-      showErrors(form, error);
-    }
-  }
-
+  const c = composerParts(alert, alert.id ? [] : await twoPersonSeverities());
+  const { form, status } = c;
   // One form around the whole screen, so errors are listed at the top, next to the title.
-  form.append(...[heading, updateNote(alert), status].filter(Boolean), ...layout({
-    mapPane, audience: audience.element, workflow: workflow.element, preview: fields.preview,
-    fields: fields.element }));
+  form.append(...[c.heading, updateNote(alert), status].filter(Boolean), ...layout({
+    mapPane: c.mapPane, audience: c.audience.element, workflow: c.workflow.element,
+    preview: c.fields.preview, fields: c.fields.element }));
   form.addEventListener("submit", (event) => event.preventDefault());
   if (!show(h("section", { class: "composer" }, form))) return;
-  paintWorkflow();
-  fields.showPreview();
-  editor = await areaEditor(mapPane, { initial: alert.areas || [], editable,
-                                       onChange: areaChanged });
-  audience.count(alert.id);
-  followHandoff(alert.id, () => document.contains(form), async (text) => {
-    alert = await load(alert.id) || alert;
+  c.paint();
+  c.fields.showPreview();
+  c.editor = await areaEditor(c.mapPane, { initial: alert.areas || [], editable: c.editable,
+                                           onChange: (areas) => areaChanged(c, areas) });
+  c.audience.count(c.alert.id);
+  followHandoff(c.alert.id, () => document.contains(form), async (text) => {
+    c.alert = await load(c.alert.id) || c.alert;
     status.replaceChildren(notice(text, "info"));
-    paintWorkflow();
+    c.paint();
   });
 }

@@ -39,8 +39,15 @@ export function waitText(seconds) {
   return _("{minutes} min {seconds} s", { minutes, seconds: rest });
 }
 
-export function loginView() {
-  const show = screen();
+async function signedIn() {
+  trackSession(await loadMe());
+  session.expired = false;
+  paintSignedIn();
+  go("/alerts");
+}
+
+/** The password form, with the code field hidden until the server asks for it. */
+function loginForm() {
   const totpField = field(_("Authenticator code"),
     input({ inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}",
             maxlength: 6, dir: "ltr" }),
@@ -57,11 +64,13 @@ export function loginView() {
                                  required: true }), { path: "password" }),
     totpField,
     submit);
-  const enrolment = h("section", { class: "enrol", id: "enrol", hidden: true });
-  const value = (path) => form.querySelector('[data-path="' + path + '"]').value.trim();
-  let countdown = null;
+  return { form, totpField, lock, submit };
+}
 
-  function showLockout(seconds) {
+/** `showLockout(seconds)`: the lock notice counting down, sign-in disabled until it ends. */
+function lockout({ lock, submit }) {
+  let countdown = null;
+  return function showLockout(seconds) {
     clearInterval(countdown);
     let left = Math.max(1, Math.ceil(seconds || 60));
     const paint = () => {
@@ -81,15 +90,14 @@ export function loginView() {
       }
       paint();
     }, 1000);
-  }
+  };
+}
 
-  async function signedIn() {
-    trackSession(await loadMe());
-    session.expired = false;
-    paintSignedIn();
-    go("/alerts");
-  }
-
+/** Email and password (and the code once asked for); `enrol(answer, credentials)` when the
+ * server says the authenticator is to be set up first. */
+function submitLogin(login, { showLockout, enrol }) {
+  const { form, totpField, lock, submit } = login;
+  const value = (path) => form.querySelector('[data-path="' + path + '"]').value.trim();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -99,7 +107,7 @@ export function loginView() {
     try {
       const answer = await postRaw("/api/staff/auth/login", body);
       if (answer && answer.enrolment_required) {
-        showEnrolment(answer, body);
+        enrol(answer, body);
       } else {
         await signedIn();
       }
@@ -123,51 +131,65 @@ export function loginView() {
       if (lock.hidden) submit.disabled = false;
     }
   });
+}
 
-  function showEnrolment(answer, credentials) {
-    form.hidden = true;
-    const code = input({ inputmode: "numeric", autocomplete: "one-time-code", maxlength: 6,
-                         dir: "ltr" });
-    const enrolForm = h("form", { novalidate: true, class: "stack", id: "enrol-form" },
-      formStatus(),
-      field(_("Authenticator code"), code,
-            { path: "totp", hint: _("Enter the 6-digit code your app now shows.") }),
-      h("button", { type: "submit", class: "button primary" }, _("Confirm and sign in")));
-    const secret = answer.secret || new URL(answer.otpauth_uri).searchParams.get("secret") || "";
-    const qr = (answer.qr_svg || "").startsWith("data:") ? answer.qr_svg
-      : "data:image/svg+xml;charset=utf-8," + encodeURIComponent(answer.qr_svg || "");
-    enrolment.replaceChildren(
-      h("h2", {}, _("Set up two-step sign-in")),
-      h("p", {}, _("Scan this code with an authenticator app (for example FreeOTP or Google Authenticator), then enter the code it shows.")),
-      h("img", { class: "qr", id: "enrol-qr", alt: _("QR code for your authenticator app"),
-                 src: qr,
-                 width: 220, height: 220 }),
-      h("p", { class: "hint" }, _("Cannot scan? Add this key by hand:")),
-      h("p", { class: "mono", dir: "ltr", id: "enrol-secret" }, secret),
-      h("details", {}, h("summary", {}, _("Setup link")),
-        h("p", { class: "mono wrap", dir: "ltr", id: "enrol-uri" }, answer.otpauth_uri)),
-      enrolForm);
-    enrolment.hidden = false;
-    code.focus();
-    enrolForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      clearErrors(enrolForm);
-      try {
-        await postRaw("/api/staff/auth/enrol", { ...credentials, totp: code.value.trim() });
-        await signedIn();
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        if (error.status === 429) {
-          enrolment.hidden = true;
-          form.hidden = false;
-          showLockout(error.retryAfter);
-          return;
-        }
-        showErrors(enrolForm, error);
+/** The QR code and key of the server's `answer`, then the first code; `locked(seconds)`
+ * when too many codes were wrong. */
+function showEnrolment(enrolment, answer, credentials, locked) {
+  const code = input({ inputmode: "numeric", autocomplete: "one-time-code", maxlength: 6,
+                       dir: "ltr" });
+  const enrolForm = h("form", { novalidate: true, class: "stack", id: "enrol-form" },
+    formStatus(),
+    field(_("Authenticator code"), code,
+          { path: "totp", hint: _("Enter the 6-digit code your app now shows.") }),
+    h("button", { type: "submit", class: "button primary" }, _("Confirm and sign in")));
+  const secret = answer.secret || new URL(answer.otpauth_uri).searchParams.get("secret") || "";
+  const qr = (answer.qr_svg || "").startsWith("data:") ? answer.qr_svg
+    : "data:image/svg+xml;charset=utf-8," + encodeURIComponent(answer.qr_svg || "");
+  enrolment.replaceChildren(
+    h("h2", {}, _("Set up two-step sign-in")),
+    h("p", {}, _("Scan this code with an authenticator app (for example FreeOTP or Google Authenticator), then enter the code it shows.")),
+    h("img", { class: "qr", id: "enrol-qr", alt: _("QR code for your authenticator app"),
+               src: qr,
+               width: 220, height: 220 }),
+    h("p", { class: "hint" }, _("Cannot scan? Add this key by hand:")),
+    h("p", { class: "mono", dir: "ltr", id: "enrol-secret" }, secret),
+    h("details", {}, h("summary", {}, _("Setup link")),
+      h("p", { class: "mono wrap", dir: "ltr", id: "enrol-uri" }, answer.otpauth_uri)),
+    enrolForm);
+  enrolment.hidden = false;
+  code.focus();
+  enrolForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(enrolForm);
+    try {
+      await postRaw("/api/staff/auth/enrol", { ...credentials, totp: code.value.trim() });
+      await signedIn();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 429) {
+        locked(error.retryAfter);
+        return;
       }
-    });
-  }
+      showErrors(enrolForm, error);
+    }
+  });
+}
 
+export function loginView() {
+  const show = screen();
+  const login = loginForm();
+  const { form } = login;
+  const enrolment = h("section", { class: "enrol", id: "enrol", hidden: true });
+  const showLockout = lockout(login);
+  submitLogin(login, { showLockout, enrol: (answer, credentials) => {
+    form.hidden = true;
+    showEnrolment(enrolment, answer, credentials, (seconds) => {
+      enrolment.hidden = true;
+      form.hidden = false;
+      showLockout(seconds);
+    });
+  } });
   show(h("section", { class: "login" },
     h("h1", {}, _("Staff sign-in")),
     h("p", { class: "muted" }, _("For embassy and consulate staff. Every action is recorded.")),
