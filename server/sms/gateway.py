@@ -69,8 +69,7 @@ class _QuickAckConnection(urllib3.connection.HTTPConnection):
     """A kept-alive connection that acknowledges the answer at once (Linux TCP_QUICKACK, set
     again before each answer: the kernel drops it). smsbox writes its answer in more than
     one segment and waits for the first one's ACK before the next (Nagle), while an idle
-    kept-alive connection delays that ACK: measured, 18 ms a request on average (300 in a
-    row, median 2.5 ms), 1.6 ms with it (median 0.5 ms); bench/RESULTS.md section 6."""
+    kept-alive connection delays that ACK (measured: bench/RESULTS.md, section 6)."""
 
     def getresponse(self, *args, **kwargs):
         if self.sock is not None and hasattr(socket, "TCP_QUICKACK"):
