@@ -7,10 +7,8 @@ message fails alone. No Flask: ``server/sms/outbox.py`` builds them from the con
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Hashable, Iterable
@@ -65,19 +63,6 @@ class TokenBucket:
             self.sleep(wait)
 
 
-class _QuickAckConnection(urllib3.connection.HTTPConnection):
-    """A kept-alive connection that acknowledges the answer at once (Linux TCP_QUICKACK, set
-    again before each answer: the kernel drops it). smsbox writes its answer in more than
-    one segment and waits for the first one's ACK before the next (Nagle), while an idle
-    kept-alive connection delays that ACK (measured: bench/RESULTS.md, section 6)."""
-
-    def getresponse(self, *args, **kwargs):
-        if self.sock is not None and hasattr(socket, "TCP_QUICKACK"):
-            with contextlib.suppress(OSError):  # only a delay saved: read all the same
-                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-        return super().getresponse(*args, **kwargs)
-
-
 def _split_url(url: str) -> tuple[str, dict[str, str]]:
     """Kannel's sendsms URL without its credentials, and the credentials as its parameters."""
     parts = urlsplit(url)
@@ -101,8 +86,6 @@ class KannelGateway:
         self.pool = urllib3.connection_from_url(
             self.endpoint, maxsize=pool_size, block=True, retries=False,
             timeout=urllib3.Timeout(connect=min(timeout, 3.0), read=timeout))
-        if type(self.pool) is urllib3.HTTPConnectionPool:  # plain HTTP: smsbox on loopback
-            self.pool.ConnectionCls = _QuickAckConnection
 
     def params(self, message: SmsOut) -> dict[str, str]:
         """The sendsms parameters: UCS-2 as ``coding=2`` (Kannel converts the UTF-8 text),
