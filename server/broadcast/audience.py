@@ -30,7 +30,7 @@ from sqlalchemy import (
 from server.accounts.models import User
 from server.broadcast import areas as area_rules
 from server.broadcast.models import Delivery, Message
-from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
+from server.db import UTCDateTime, conflict_insert, db, inserted_count, on_postgresql, utcnow
 from server.devices.models import Device
 from server.trips.models import Leg
 
@@ -228,12 +228,7 @@ def insert_deliveries(message: Message, rows, device_col=None, low: int | None =
         index_where=Delivery.device_id.is_(None)) if person else
         statement.on_conflict_do_nothing(index_elements=["alert_id", "device_id"]))
     make_room_to_hash()
-    if not on_postgresql():
-        return db.session.execute(statement).rowcount
-    # psycopg reports -1 as the rowcount of this INSERT: count the inserted rows in the
-    # statement itself (RETURNING into a CTE; only the count leaves the server).
-    inserted = statement.returning(literal(1)).cte("inserted")
-    return db.session.scalar(select(func.count()).select_from(inserted))
+    return inserted_count(statement)
 
 
 def materialize(message: Message, low: int | None = None, high: int | None = None) -> int:

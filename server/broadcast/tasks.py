@@ -17,14 +17,22 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from server import live
 from server.broadcast import audience, kinds
 from server.broadcast.channels import CHANNELS
 from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery, Message
 from server.celery_app import bound
-from server.db import UTCDateTime, among, db, on_postgresql, utcnow, write_transaction
+from server.db import (
+    UTCDateTime,
+    among,
+    analyze,
+    db,
+    on_postgresql,
+    utcnow,
+    write_transaction,
+)
 from server.devices.models import Device
 from server.sending import SendResult
 
@@ -115,7 +123,7 @@ def _refresh_statistics(created: int, analyzed_at: int) -> bool:
     if (created < max(ANALYZE_AFTER_ROWS, analyzed_at * ANALYZE_GROWTH)
             or not on_postgresql()):
         return False
-    db.session.execute(text("ANALYZE deliveries"))
+    analyze(Delivery.__table__)
     db.session.commit()
     return True
 
