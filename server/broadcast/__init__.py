@@ -5,3 +5,15 @@ message (``models``), and their fan-out: materialize, claim under lease, send, r
 with backoff, sweep (``tasks``). Alerts, roll calls and SOS updates are its callers: each
 builds its message and its phone payload (``payloads``) and asks for it to be sent.
 """
+from server import signals
+
+
+@signals.account_deleting.connect
+def _forget_deliveries(user, **_extra):
+    """``deliveries`` has no foreign key to ``users`` (``models``): the rows go here."""
+    from sqlalchemy import delete
+
+    from server.broadcast.models import Delivery
+    from server.db import db
+
+    db.session.execute(delete(Delivery).where(Delivery.user_id == user.id))

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from server.accounts.models import User
 from server.alerts.models import Alert
 from server.broadcast import areas as area_rules
+from server.broadcast import batches
 from server.broadcast.models import Delivery
 from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
@@ -205,7 +206,8 @@ def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = Non
     """INSERT INTO deliveries SELECT ... skipping recipients the alert already has a row for:
     device rows (``rows`` without a channel column: Web Push) by (alert, device), person rows
     (with a ``channel`` column, no device) by (alert, user, channel). Device rows only with
-    ``low < device_col <= high`` (a chunk) if given. Returns the number of rows inserted."""
+    ``low < device_col <= high`` (a chunk) if given. The new rows' batches are recorded in the
+    same transaction (``batches.record``). Returns the number of rows inserted."""
     now = utcnow()
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the alert
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
@@ -229,12 +231,9 @@ def insert_deliveries(alert: Alert, rows, device_col=None, low: int | None = Non
         index_where=Delivery.device_id.is_(None)) if person else
         statement.on_conflict_do_nothing(index_elements=["alert_id", "device_id"]))
     make_room_to_hash()
-    if not on_postgresql():
-        return db.session.execute(statement).rowcount
-    # psycopg reports -1 as the rowcount of this INSERT: count the inserted rows in the
-    # statement itself (RETURNING into a CTE; only the count leaves the server).
-    inserted = statement.returning(literal(1)).cte("inserted")
-    return db.session.scalar(select(func.count()).select_from(inserted))
+    ids = list(db.session.scalars(statement.returning(Delivery.id)))
+    batches.record(alert.id, ids)
+    return len(ids)
 
 
 def materialize(alert: Alert, low: int | None = None, high: int | None = None) -> int:
@@ -258,10 +257,11 @@ def materialize_people(alert: Alert, persons=None) -> int:
 
 def materialize_cancel(cancel: Alert, original: Alert, low: int | None = None,
                        high: int | None = None) -> int:
-    """A Cancel goes to every device the original went (or was going) to."""
-    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
-        Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
-        Delivery.state != "gone")
+    """A Cancel goes to every device the original went (or was going) to that is still there
+    (a removed device's deliveries keep its number)."""
+    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).join(
+        Device, Device.id == Delivery.device_id).where(
+        Delivery.alert_id == original.id, Delivery.state != "gone")
     return insert_deliveries(cancel, rows, Delivery.device_id, low, high)
 
 
