@@ -223,7 +223,7 @@ def _apply_results(alert_id: int, rows, results, now, batch_id: int | None = Non
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
     if batch_id is not None and not retries:  # with the results: a batch is never left open
-        batches.close(batch_id, finished=len(rows))
+        batches.close(batch_id, finished=sum(len(ids) for ids in done.values()))
     db.session.commit()
     delays = {r["_id"]: (r["_next"] - now).total_seconds() for r in retries}
     for countdown, ids in by_delay(delays).items():
