@@ -318,10 +318,10 @@ def test_resend_that_died_between_chunks_is_resumed_by_the_sweep(app, auth,
     assert [len(receiver.received(name)) for name in [early, *newcomers]] == [1] * 7
 
 
-def test_deleting_an_account_deletes_its_deliveries(sign_in_staff, create_traveler, receiver):
+def test_deleting_an_account_deletes_its_deliveries(auth, create_traveler, receiver):
     from server.accounts import services as accounts
 
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     user, _ = create_traveler(here("FR"))
     create_traveler(here("FR"))
     alert = create_and_send(staff, alert_body())

@@ -149,10 +149,10 @@ def test_a_push_repeated_after_a_crash_carries_the_same_tag(app, auth,
 
 
 def test_batches_close_when_done_and_the_sweep_closes_a_cancelled_alerts(
-        app, sign_in_staff, create_traveler, receiver, monkeypatch):
+        app, auth, create_traveler, receiver, monkeypatch):
     from server.broadcast.models import DeliveryBatch
 
-    staff, _ = sign_in_staff("admin")
+    staff, _ = auth.staff("admin")
     monkeypatch.setitem(app.config, "PUSH_BATCH_SIZE", 5)
     _travelers(create_traveler)
     sent = create_and_send(staff, alert_body())
