@@ -29,8 +29,9 @@ from sqlalchemy import (
 
 from server.accounts.models import User
 from server.broadcast import areas as area_rules
+from server.broadcast import batches
 from server.broadcast.models import Delivery, Message
-from server.db import UTCDateTime, conflict_insert, db, inserted_count, on_postgresql, utcnow
+from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
 from server.trips.models import Leg
 
@@ -204,7 +205,8 @@ def insert_deliveries(message: Message, rows, device_col=None, low: int | None =
     """INSERT INTO deliveries SELECT ... skipping recipients the message already has a row for:
     device rows (``rows`` without a channel column: Web Push) by (message, device), person rows
     (with a ``channel`` column, no device) by (message, user, channel). Device rows only with
-    ``low < device_col <= high`` (a chunk) if given. Returns the number of rows inserted."""
+    ``low < device_col <= high`` (a chunk) if given. The new rows' batches are recorded in the
+    same transaction (``batches.record``). Returns the number of rows inserted."""
     now = utcnow()
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the message
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
@@ -228,7 +230,9 @@ def insert_deliveries(message: Message, rows, device_col=None, low: int | None =
         index_where=Delivery.device_id.is_(None)) if person else
         statement.on_conflict_do_nothing(index_elements=["alert_id", "device_id"]))
     make_room_to_hash()
-    return inserted_count(statement)
+    ids = list(db.session.scalars(statement.returning(Delivery.id)))
+    batches.record(message.id, ids)
+    return len(ids)
 
 
 def materialize(message: Message, low: int | None = None, high: int | None = None) -> int:
@@ -252,10 +256,11 @@ def materialize_people(message: Message, persons=None) -> int:
 
 def materialize_cancel(cancel: Message, original: Message, low: int | None = None,
                        high: int | None = None) -> int:
-    """A Cancel goes to every device the original went (or was going) to."""
-    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
-        Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
-        Delivery.state != "gone")
+    """A Cancel goes to every device the original went (or was going) to that is still there
+    (a removed device's deliveries keep its number)."""
+    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).join(
+        Device, Device.id == Delivery.device_id).where(
+        Delivery.alert_id == original.id, Delivery.state != "gone")
     return insert_deliveries(cancel, rows, Delivery.device_id, low, high)
 
 
