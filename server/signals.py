@@ -18,6 +18,11 @@ user_data_export = _signals.signal("user-data-export", doc="""
     Sent with the ``User`` who asked for their data; receivers return ``(section, data)``:
     what their feature holds about that person, JSON-ready.""")
 
+account_deleting = _signals.signal("account-deleting", doc="""
+    Sent with the ``User`` whose account is being deleted, in the same transaction, before the
+    row goes; receivers delete what their feature keeps of that person in a table without a
+    foreign key to ``users`` (the others go by ``ON DELETE CASCADE``).""")
+
 location_consent_withdrawn = _signals.signal("location-consent-withdrawn", doc="""
     Sent with the ``User`` who withdrew consent to location sharing; receivers delete every
     position their feature keeps of that person.""")

@@ -1,7 +1,8 @@
 """What each feature holds about a person: exported on request, erased with the account.
 
 Each feature answers for its own data on the signals of ``server.signals`` (connected in its
-``__init__.py``); erasure itself is done by ``ON DELETE CASCADE`` foreign keys to ``users``.
+``__init__.py``); erasure itself is done by ``ON DELETE CASCADE`` foreign keys to ``users``,
+and by the receivers of ``account_deleting`` for a table kept without one (``deliveries``).
 """
 from __future__ import annotations
 

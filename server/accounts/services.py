@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from server import signals
 from server.accounts import throttle
 from server.accounts.models import User
 from server.auth import end_session
@@ -123,5 +124,6 @@ def change_password(user: User, current: str, new: str) -> None:
 def delete_account(user: User, password: str) -> None:
     if not password_matches(user, password):
         raise Invalid(_l("The password is not correct."), field="password")
+    signals.account_deleting.send(user)
     db.session.delete(user)
     db.session.flush()

@@ -29,6 +29,7 @@ from sqlalchemy import (
 
 from server.accounts.models import User
 from server.broadcast import areas as area_rules
+from server.broadcast import batches
 from server.broadcast.models import Delivery, Message
 from server.db import UTCDateTime, conflict_insert, db, on_postgresql, utcnow
 from server.devices.models import Device
@@ -208,7 +209,8 @@ def insert_deliveries(message: Message, rows, device_col=None, low: int | None =
     """INSERT INTO deliveries SELECT ... skipping recipients the message already has a row for:
     device rows (``rows`` without a channel column: Web Push) by (message, device), person rows
     (with a ``channel`` column, no device) by (message, user, channel). Device rows only with
-    ``low < device_col <= high`` (a chunk) if given. Returns the number of rows inserted."""
+    ``low < device_col <= high`` (a chunk) if given. The new rows' batches are recorded in the
+    same transaction (``batches.record``). Returns the number of rows inserted."""
     now = utcnow()
     # No NOT EXISTS against deliveries here: ON CONFLICT already skips the devices the message
     # has a row for, and with few deliveries in the statistics (a new installation) PostgreSQL
@@ -232,12 +234,9 @@ def insert_deliveries(message: Message, rows, device_col=None, low: int | None =
         index_where=Delivery.device_id.is_(None)) if person else
         statement.on_conflict_do_nothing(index_elements=["alert_id", "device_id"]))
     make_room_to_hash()
-    if not on_postgresql():
-        return db.session.execute(statement).rowcount
-    # psycopg reports -1 as the rowcount of this INSERT: count the inserted rows in the
-    # statement itself (RETURNING into a CTE; only the count leaves the server).
-    inserted = statement.returning(literal(1)).cte("inserted")
-    return db.session.scalar(select(func.count()).select_from(inserted))
+    ids = list(db.session.scalars(statement.returning(Delivery.id)))
+    batches.record(message.id, ids)
+    return len(ids)
 
 
 def materialize(message: Message, low: int | None = None, high: int | None = None) -> int:
@@ -261,10 +260,11 @@ def materialize_people(message: Message, persons=None) -> int:
 
 def materialize_cancel(cancel: Message, original: Message, low: int | None = None,
                        high: int | None = None) -> int:
-    """A Cancel goes to every device the original went (or was going) to."""
-    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).where(
-        Delivery.alert_id == original.id, Delivery.device_id.is_not(None),
-        Delivery.state != "gone")
+    """A Cancel goes to every device the original went (or was going) to that is still there
+    (a removed device's deliveries keep its number)."""
+    rows = select(Delivery.device_id, Delivery.user_id, Delivery.language).join(
+        Device, Device.id == Delivery.device_id).where(
+        Delivery.alert_id == original.id, Delivery.state != "gone")
     return insert_deliveries(cancel, rows, Delivery.device_id, low, high)
 
 

@@ -1,13 +1,14 @@
 """Fan-out: materialize deliveries, push them in batches, record what happened.
 
 Tasks take ids and are idempotent: a delivery is claimed (state-guarded, with a lease) before
-it is pushed and never pushed again once ``sent``. The sweep re-enqueues pending deliveries
-whose task was lost (dead worker, lost broker message).
+it is pushed and never pushed again once ``sent``. Deliveries are written with their batches
+(``server/broadcast/batches.py``), and the sweep re-enqueues the open batches whose pending
+deliveries are overdue (their task was lost: dead worker, lost broker message).
 
 A pending delivery is due once both its ``next_attempt_at`` (first try, or a retry's backoff)
 and its ``leased_until`` (a claim in flight) have passed. The lease has a column of its own that
 no index holds: on PostgreSQL the claim then rewrites the row in place on its page (a HOT
-update, no index entry written), and only the result moves the row between index entries.
+update, no index entry written), and so does the result (no index holds the state either).
 """
 from __future__ import annotations
 
@@ -17,14 +18,22 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from server import live
-from server.broadcast import audience, kinds
+from server.broadcast import audience, batches, kinds
 from server.broadcast.channels import CHANNELS
 from server.broadcast.models import DELIVERY_ERROR_LENGTH, Delivery, Message
 from server.celery_app import bound
-from server.db import UTCDateTime, among, db, on_postgresql, utcnow, write_transaction
+from server.db import (
+    UTCDateTime,
+    among,
+    analyze,
+    db,
+    on_postgresql,
+    utcnow,
+    write_transaction,
+)
 from server.devices.models import Device
 from server.sending import SendResult
 
@@ -35,23 +44,14 @@ def _due(table, moment):
             or_(table.c.leased_until.is_(None), table.c.leased_until <= moment))
 
 
-def enqueue_pending(alert_id: int, due_before=None, after: int = 0) -> int:
-    """One deliver_batch task per page of pending delivery ids (keyset pages, ids only), of
-    the ids above ``after`` (the rows a chunk added: see ``send_alert``)."""
-    size = current_app.config["PUSH_BATCH_SIZE"]
-    due_before = due_before or utcnow()
-    table = Delivery.__table__
-    last, batches = after, 0
-    while True:
-        ids = list(db.session.scalars(
-            select(table.c.id).where(table.c.alert_id == alert_id, table.c.id > last,
-                                     *_due(table, due_before))
-            .order_by(table.c.id).limit(size)))
-        db.session.commit()  # end the read before (eager) batches write
-        if not ids:
-            return batches
-        bound(deliver_batch).delay(alert_id, ids)
-        last, batches = ids[-1], batches + 1
+def enqueue_pending(alert_id: int, after: int = 0) -> int:
+    """One deliver_batch task per open batch of ``alert_id`` with an id above ``after`` (the
+    batches a chunk added: see ``send_alert``); the claim skips what is not due."""
+    found = batches.open_of(alert_id, after)
+    db.session.commit()  # end the read before (eager) batches write
+    for batch_id, ids in found:
+        bound(deliver_batch).delay(alert_id, ids, batch_id)
+    return len(found)
 
 
 @shared_task(name="broadcast.send")
@@ -73,9 +73,9 @@ def send_alert(alert_id: int) -> None:
     for number, (low, high) in enumerate(audience.chunks()):
         if message.state == "cancelled":  # meanwhile (read again after each commit)
             return
-        # Every id this chunk inserts is above the largest one now (a sequence; SQLite: max
-        # + 1). The first enqueue starts at 0: pending rows of an earlier, interrupted run.
-        after = (db.session.scalar(select(func.max(Delivery.id))) or 0) if number else 0
+        # Every batch this chunk records has an id above the largest one now. The first
+        # enqueue starts at 0: open batches of an earlier, interrupted run.
+        after = batches.last_id() if number else 0
         if message.msg_type == "Cancel":
             added = audience.materialize_cancel(message, message.references, low, high)
         else:
@@ -115,7 +115,7 @@ def _refresh_statistics(created: int, analyzed_at: int) -> bool:
     if (created < max(ANALYZE_AFTER_ROWS, analyzed_at * ANALYZE_GROWTH)
             or not on_postgresql()):
         return False
-    db.session.execute(text("ANALYZE deliveries"))
+    analyze(Delivery.__table__)
     db.session.commit()
     return True
 
@@ -157,15 +157,17 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 
 @shared_task(name="broadcast.deliver_batch")
-def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
-    """Send one batch, each delivery by its channel and in its language, and apply every
-    result."""
+def deliver_batch(alert_id: int, delivery_ids: list[int], batch_id: int | None = None) -> None:
+    """Send deliveries of one batch (``batch_id``: all of it, or its retries), each by its
+    channel and in its language, apply every result, and close the batch once it is done."""
     message = db.session.get(Message, alert_id)
     now = utcnow()
     if message is None or message.state == "cancelled":
-        return
+        return  # what it left pending was failed by the cancel; the sweep closes the batch
     if message.expires <= now:
         _finish(delivery_ids, "failed", now=now, error="expired before it could be sent")
+        if batch_id is not None:
+            batches.close(batch_id)
         db.session.commit()
         return
     claimed = _claim(delivery_ids, now)
@@ -176,7 +178,10 @@ def deliver_batch(alert_id: int, delivery_ids: list[int]) -> None:
     for channel, rows in by_channel.items():
         results += _send_on(channel, message, rows, now)
     if claimed:
-        _apply_results(alert_id, claimed, results, now)
+        _apply_results(alert_id, claimed, results, now, batch_id)
+    elif batch_id is not None:  # nothing due: perhaps everything is done (a second task)
+        batches.close(batch_id)
+        db.session.commit()
 
 
 def _send_on(channel: str, message: Message, rows, now) -> list:
@@ -191,7 +196,7 @@ def _send_on(channel: str, message: Message, rows, now) -> list:
         return [SendResult(row.id, None, "retry", None, reason) for row in rows]
 
 
-def _apply_results(alert_id: int, rows, results, now) -> None:
+def _apply_results(alert_id: int, rows, results, now, batch_id: int | None = None) -> None:
     by_id = {r.id: r for r in rows}
     done: dict[tuple[str, int | None, str | None], list[int]] = defaultdict(list)
     retries, gone_devices = [], []
@@ -224,10 +229,12 @@ def _apply_results(alert_id: int, rows, results, now) -> None:
     gone_devices = [device_id for device_id in gone_devices if device_id is not None]
     if gone_devices:
         db.session.execute(delete(Device).where(Device.id.in_(gone_devices)))
+    if batch_id is not None and not retries:  # with the results: a batch is never left open
+        batches.close(batch_id, finished=sum(len(ids) for ids in done.values()))
     db.session.commit()
     delays = {r["_id"]: (r["_next"] - now).total_seconds() for r in retries}
     for countdown, ids in by_delay(delays).items():
-        bound(deliver_batch).apply_async((alert_id, ids), countdown=countdown)
+        bound(deliver_batch).apply_async((alert_id, ids, batch_id), countdown=countdown)
     _publish_progress(alert_id, done)
 
 
@@ -256,15 +263,24 @@ def by_delay(delays: dict[int, float]) -> dict[int, list[int]]:
 
 @shared_task(name="broadcast.sweep_pending")
 def sweep_pending() -> int:
-    """Re-enqueue deliveries left pending past their due time (their task was lost), and run
-    ``send_alert`` again for alerts whose materialization stopped half-way (see there)."""
+    """Re-enqueue the open batches with deliveries left pending past their due time (their
+    task was lost), close those with none pending (a cancel), and run ``send_alert`` again for
+    alerts whose materialization stopped half-way (see there). Returns the batches enqueued."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["PUSH_SWEEP_AFTER_SECONDS"])
     _resume_sending(cutoff)
-    table = Delivery.__table__
-    alert_ids = list(db.session.scalars(
-        select(table.c.alert_id).where(*_due(table, cutoff)).distinct()))
+    table, overdue = Delivery.__table__, []
+    for batch_id, alert_id, ids in batches.every_open():
+        left, due = db.session.execute(
+            select(func.count(), func.count().filter(*_due(table, cutoff)))
+            .where(among(table.c.id, ids), table.c.state == "pending")).one()
+        if not left:
+            batches.close(batch_id)
+        elif due:
+            overdue.append((alert_id, ids, batch_id))
     db.session.commit()
-    return sum(enqueue_pending(alert_id, due_before=cutoff) for alert_id in alert_ids)
+    for task_args in overdue:
+        bound(deliver_batch).delay(*task_args)
+    return len(overdue)
 
 
 def _resume_sending(cutoff) -> None:

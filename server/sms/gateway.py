@@ -24,6 +24,9 @@ from server.sms.encoding import measure
 # Delivery reports asked for: delivered (1), not delivered (2), accepted by the operator's
 # SMSC (8), refused by it (16). Buffered (4) is noise for a crisis text.
 DLR_MASK = 1 | 2 | 8 | 16
+# Distinct texts whose encoded parameters a gateway keeps (``KannelGateway.query``): a
+# message's few languages, over the alerts in flight at once.
+TEXTS_KEPT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class KannelGateway:
         self.path = urlsplit(self.endpoint).path  # smsbox wants origin-form request targets
         self.bucket = TokenBucket(rate, sleep=sleep)
         self.attempts, self.backoff, self.sleep, self.sender = attempts, backoff, sleep, sender
+        self._encoded: dict[str, str] = {}  # text -> its encoded parameters (``query``)
         self.pool = urllib3.connection_from_url(
             self.endpoint, maxsize=pool_size, block=True, retries=False,
             timeout=urllib3.Timeout(connect=min(timeout, 3.0), read=timeout))
@@ -86,15 +90,33 @@ class KannelGateway:
     def params(self, message: SmsOut) -> dict[str, str]:
         """The sendsms parameters: UCS-2 as ``coding=2`` (Kannel converts the UTF-8 text),
         the GSM default otherwise; a delivery report to ``dlr_url``."""
-        params = {**self.credentials, "to": message.to, "text": message.text,
-                  "charset": "UTF-8"}
-        if measure(message.text).encoding == "ucs2":
-            params["coding"] = "2"
-        if self.sender:
-            params["from"] = self.sender
+        params = {**self._text_params(message.text), "to": message.to}
         if message.dlr_url:
             params.update({"dlr-mask": str(DLR_MASK), "dlr-url": message.dlr_url})
         return params
+
+    def _text_params(self, text: str) -> dict[str, str]:
+        params = {**self.credentials, "text": text, "charset": "UTF-8"}
+        if measure(text).encoding == "ucs2":
+            params["coding"] = "2"
+        if self.sender:
+            params["from"] = self.sender
+        return params
+
+    def query(self, message: SmsOut) -> str:
+        """``params`` URL-encoded. A batch is a few texts (one per language) to many numbers:
+        the text's part (the longest: a UCS-2 text is 9 bytes a character once encoded, and
+        its encoding measured) is encoded once per text, only the number and report URL per
+        message."""
+        fixed = self._encoded.get(message.text)
+        if fixed is None:
+            if len(self._encoded) >= TEXTS_KEPT:
+                self._encoded.clear()
+            fixed = self._encoded[message.text] = urlencode(self._text_params(message.text))
+        own = {"to": message.to}
+        if message.dlr_url:
+            own.update({"dlr-mask": str(DLR_MASK), "dlr-url": message.dlr_url})
+        return f"{fixed}&{urlencode(own)}"
 
     def send(self, messages: Iterable[SmsOut]) -> list[SendResult]:
         """Send each message, in order; once the gateway is unreachable the rest of the batch
@@ -121,7 +143,7 @@ class KannelGateway:
 
     def _send_once(self, message: SmsOut) -> SendResult:
         try:
-            url = f"{self.path}?{urlencode(self.params(message))}"
+            url = f"{self.path}?{self.query(message)}"
         except (TypeError, ValueError) as exc:
             return failed(message.id, "encode", exc)
         self.bucket.take()

@@ -60,7 +60,7 @@ def test_gone_subscription_removes_the_device(auth, create_traveler, receiver):
     assert db.session.scalar(select(Device.id).where(Device.id == device_id)) is None
     row = db.session.execute(select(Delivery.state, Delivery.last_status, Delivery.device_id)
                              .where(Delivery.alert_id == alert["id"])).one()
-    assert tuple(row) == ("gone", 410, None)
+    assert tuple(row) == ("gone", 410, device_id)  # the record keeps the removed device's number
 
 
 def _make_due(alert_id):
@@ -316,3 +316,16 @@ def test_resend_that_died_between_chunks_is_resumed_by_the_sweep(app, auth,
     assert db.session.get(Alert, alert_id).state == "sent"
     assert db.session.get(Alert, alert_id).sent_at == sent_at
     assert [len(receiver.received(name)) for name in [early, *newcomers]] == [1] * 7
+
+
+def test_deleting_an_account_deletes_its_deliveries(auth, create_traveler, receiver):
+    from server.accounts import services as accounts
+
+    staff, _ = auth.staff("admin")
+    user, _ = create_traveler(here("FR"))
+    create_traveler(here("FR"))
+    alert = create_and_send(staff, alert_body())
+    user.password_hash = accounts.hash_password("a long passphrase of mine")
+    accounts.delete_account(user, "a long passphrase of mine")
+    rows = db.session.scalars(select(Delivery.user_id).where(Delivery.alert_id == alert["id"]))
+    assert user.id not in set(rows) and len(deliveries(alert["id"])) == 1

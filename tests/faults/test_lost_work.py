@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from server.broadcast import tasks
 from server.broadcast.models import Delivery
@@ -146,3 +146,28 @@ def test_a_push_repeated_after_a_crash_carries_the_same_tag(app, auth,
         # ... which the service worker folds into the first: the same tag (and Topic).
         assert {p.json["tag"] for p in pushes} == {f"alert-{alert_id}"}
         assert {p.headers["topic"] for p in pushes} == {f"alert-{alert_id}"}
+
+
+def test_batches_close_when_done_and_the_sweep_closes_a_cancelled_alerts(
+        app, auth, create_traveler, receiver, monkeypatch):
+    from server.broadcast.models import DeliveryBatch
+
+    staff, _ = auth.staff("admin")
+    monkeypatch.setitem(app.config, "PUSH_BATCH_SIZE", 5)
+    _travelers(create_traveler)
+    sent = create_and_send(staff, alert_body())
+    with monkeypatch.context() as patch:
+        from server.celery_app import bound as real_bound
+
+        patch.setattr(tasks, "bound", lambda task: (
+            _Dropped() if task.name == "broadcast.deliver_batch" else real_bound(task)))
+        lost = create_and_send(staff, alert_body())
+
+    def still_open(alert_id):
+        return db.session.scalar(select(func.count()).where(
+            DeliveryBatch.alert_id == alert_id, DeliveryBatch.done_at.is_(None)))
+
+    assert (still_open(sent["id"]), still_open(lost["id"])) == (0, 3)
+    assert staff.post(f"/api/staff/alerts/{lost['id']}/cancel").status_code == 200
+    assert tasks.sweep_pending() == 0  # nothing pending is left to send: closed, not resumed
+    assert still_open(lost["id"]) == 0

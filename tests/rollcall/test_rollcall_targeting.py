@@ -48,6 +48,18 @@ def test_everyone_in_the_area_is_asked_once_and_every_device_gets_the_question(
     assert db.session.get(RollCall, rollcall["id"]).state == "open"
 
 
+def test_materializing_again_counts_only_the_people_it_added(auth, traveler):
+    from server.rollcall import recipients as recipient_rows
+
+    staff, _ = auth.staff("officer", "fr-paris")
+    first, _ = traveler("FR", "Paris", devices=0)
+    rollcall = db.session.get(RollCall, start(staff)["id"])
+    traveler("FR", "Lyon", devices=0)  # arrived since
+    assert recipient_rows.materialize(rollcall, rollcall.message) == 1  # PostgreSQL said -1
+    assert recipient_rows.materialize(rollcall, rollcall.message) == 0
+    assert first.id in recipients(rollcall.id) and len(recipients(rollcall.id)) == 2
+
+
 def test_a_circle_asks_exactly_the_people_the_alerts_audience_finds(auth, traveler):
     staff, _ = auth.staff("officer", "fr-paris")
     inside, _ = traveler(leg=here("FR", lat=48.86, lon=2.34), devices=0)
