@@ -7,7 +7,7 @@ scattered over the table (one page per row otherwise). Plain key columns, not Po
 INCLUDE, so SQLite gets the same indexes.
 
 Revision ID: e3a5c7d9f1b2
-Revises: d2e4f6a8b0c3
+Revises: c4a7e1f3b9d2
 Create Date: 2026-12-03 13:40:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3a5c7d9f1b2'
-down_revision = 'd2e4f6a8b0c3'
+down_revision = 'c4a7e1f3b9d2'
 branch_labels = None
 depends_on = None
 
