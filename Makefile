@@ -33,7 +33,7 @@ test-sqlite:
 # on a loaded 2-core machine is tried once more (and reported as a rerun: read them, a rerun
 # is a race to find); failing twice fails the run.
 test-browser:
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q --reruns 1 tests/browser $(BROWSER_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -rR --reruns 1 tests/browser $(BROWSER_ARGS)
 
 # The browser tests run their own app on SQLite: once (above) is enough.
 test-postgres:
