@@ -161,7 +161,7 @@ def jurisdiction_problems(user, areas: list[dict]) -> dict:
     covered as a whole; polygons: the country at every vertex. A place at sea, or a country
     covered only in part (a consulate's states), is refused: an admin or the embassy sends it.
     """
-    from server.embassies.services import country_at
+    from server.geo import country_at
     from server.staff import scope
 
     if user.role == "admin":

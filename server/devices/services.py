@@ -11,7 +11,7 @@ from server.accounts.models import User
 from server.db import db, utcnow
 from server.devices.models import Device
 from server.devices.schemas import DeviceOut
-from server.embassies.services import country_at
+from server.geo import country_at
 from server.push.crypto import b64url_decode
 from server.refusals import Conflict, Forbidden, NotFound
 

@@ -54,13 +54,6 @@ def serving(country: str, subdivision: str | None = None) -> Embassy | None:
     return best.Embassy
 
 
-def country_at(lat: float, lon: float) -> str | None:
-    """The country at a position, resolved offline (None at sea)."""
-    from server import geo  # loads the boundary data on first use only
-
-    return geo.country_at(lat, lon)
-
-
 def place_at(lat: float, lon: float) -> tuple[str | None, str | None]:
     """The country at a position and, where jurisdictions split it by region, the region;
     resolved offline (None at sea, or where the country is not split)."""

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from server.broadcast import areas as area_rules
 from server.db import db
-from server.embassies.services import country_at
+from server.geo import country_at
 from server.hazards.formats import module
 from server.hazards.models import LEVELS, HazardEvent
 

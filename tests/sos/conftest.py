@@ -23,11 +23,8 @@ def pushes(monkeypatch):
 
 
 @pytest.fixture
-def paris_case(client, auth, create_mission, monkeypatch):
+def paris_case(client, auth, create_mission):
     """A traveler's open case in the Paris mission's queue: (traveler JSON, case row)."""
-    from server.embassies import services as embassies
-
-    monkeypatch.setattr(embassies, "country_at", lambda lat, lon: "FR")
     create_mission("fr-paris", "FR", ["FR"], names={"zh_Hans": "驻法国大使馆"})
     traveler = auth.signup(client, language="en")
     body = sos_body(lat=48.85, lon=2.35, accuracy=20, message="Robbed near the station")

@@ -100,9 +100,6 @@ def test_a_failing_place_lookup_falls_back_to_the_trip(client, auth, create_trip
 
 
 def test_routing_with_the_real_boundary_data(client, auth, create_trip, missions):
-    geo = pytest.importorskip("server.geo")
-    if not hasattr(geo, "country_at"):
-        pytest.skip("server.geo.country_at is not there yet")
     auth.signup(client)
     create_trip(client, leg("US", TODAY, 5, subdivision="US-CA"))
     assert _raise(client, PARIS)["mission"]["id"] == missions["fr"].id
