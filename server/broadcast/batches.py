@@ -25,27 +25,21 @@ def record(alert_id: int, delivery_ids: list[int]) -> None:
          "created_at": now} for i in range(0, len(ids), size)])
 
 
-def open_of(alert_id: int, after: int = 0) -> list[tuple[int, list[int]]]:
-    """(batch id, delivery ids) of the open batches of ``alert_id`` with an id above ``after``."""
+def open_batches(alert_id: int | None = None, after: int = 0) -> list[tuple[int, int, list[int]]]:
+    """(batch id, alert id, delivery ids) of the open batches, in id order: of ``alert_id``
+    only if given, with an id above ``after``."""
     table = DeliveryBatch.__table__
-    return [tuple(row) for row in db.session.execute(
-        select(table.c.id, table.c.delivery_ids).where(
-            table.c.alert_id == alert_id, table.c.id > after, table.c.done_at.is_(None))
-        .order_by(table.c.id))]
+    query = select(table.c.id, table.c.alert_id, table.c.delivery_ids).where(
+        table.c.id > after, table.c.done_at.is_(None))
+    if alert_id is not None:
+        query = query.where(table.c.alert_id == alert_id)
+    return [tuple(row) for row in db.session.execute(query.order_by(table.c.id))]
 
 
 def last_id() -> int:
     """The largest batch id so far (every batch recorded later has a larger one)."""
     return db.session.scalar(select(DeliveryBatch.id).order_by(DeliveryBatch.id.desc())
                              .limit(1)) or 0
-
-
-def every_open() -> list[tuple[int, int, list[int]]]:
-    """(batch id, alert id, delivery ids) of every open batch."""
-    table = DeliveryBatch.__table__
-    return [tuple(row) for row in db.session.execute(
-        select(table.c.id, table.c.alert_id, table.c.delivery_ids)
-        .where(table.c.done_at.is_(None)).order_by(table.c.id))]
 
 
 def close(batch_id: int, finished: int | None = None) -> None:

@@ -47,9 +47,9 @@ def _due(table, moment):
 def enqueue_pending(alert_id: int, after: int = 0) -> int:
     """One deliver_batch task per open batch of ``alert_id`` with an id above ``after`` (the
     batches a chunk added: see ``send_alert``); the claim skips what is not due."""
-    found = batches.open_of(alert_id, after)
+    found = batches.open_batches(alert_id, after)
     db.session.commit()  # end the read before (eager) batches write
-    for batch_id, ids in found:
+    for batch_id, _alert_id, ids in found:
         bound(deliver_batch).delay(alert_id, ids, batch_id)
     return len(found)
 
@@ -269,7 +269,7 @@ def sweep_pending() -> int:
     cutoff = utcnow() - timedelta(seconds=current_app.config["PUSH_SWEEP_AFTER_SECONDS"])
     _resume_sending(cutoff)
     table, overdue = Delivery.__table__, []
-    for batch_id, alert_id, ids in batches.every_open():
+    for batch_id, alert_id, ids in batches.open_batches():
         left, due = db.session.execute(
             select(func.count(), func.count().filter(*_due(table, cutoff)))
             .where(among(table.c.id, ids), table.c.state == "pending")).one()

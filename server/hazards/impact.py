@@ -43,28 +43,23 @@ def _missions() -> list:
                               .join(Embassy, Embassy.id == EmbassyArea.embassy_id)).all()
 
 
-BATCH = 250  # events per read of the stays in their boxes (``census``)
-
-
 def count(event: HazardEvent, now: datetime) -> dict:
     """Count the people in the event's area today and store it with the event."""
     return count_many([event], now)[0]
 
 
 def count_many(events: list[HazardEvent], now: datetime) -> list[dict]:
-    """Count the people in each event's area today (one read of the stays per ``BATCH``
-    events) and store each count with its event."""
+    """Count the people in each event's area today, in one read of the stays for all of them
+    (the caller sizes the batch: ``tasks.COUNT_BATCH``), and store each count with its event."""
     missions, result = _missions(), []
-    for start in range(0, len(events), BATCH):
-        batch = events[start:start + BATCH]
-        # Messages never sent: the audience rules read their area and their day.
-        messages = [Message(effective=now, expires=now,
-                            areas=[area_rules.build_area(dict(a)) for a in event.areas])
-                    for event in batch]
-        for event, event_rows in zip(batch, census.grouped(messages, now), strict=True):
-            totals = _totals(event_rows, missions)
-            _store(event, totals, now)
-            result.append(totals)
+    # Messages never sent: the audience rules read their area and their day.
+    messages = [Message(effective=now, expires=now,
+                        areas=[area_rules.build_area(dict(a)) for a in event.areas])
+                for event in events]
+    for event, event_rows in zip(events, census.grouped(messages, now), strict=True):
+        totals = _totals(event_rows, missions)
+        _store(event, totals, now)
+        result.append(totals)
     return result
 
 

@@ -47,7 +47,9 @@ class Prepared:
         self.rollcall_id = rollcall_of(message)
         with force_locale(language):
             subject, self.headline, self.lines = content(message, language)
-            plain, html = bodies(self.headline, self.lines, language)
+            # A roll call's links differ per recipient: its parts are built for each.
+            self.body = (_body(*bodies(self.headline, self.lines, language))
+                         if self.rollcall_id is None else None)
         sender = POLICY.header_store_parse("From", current_app.config["MAIL_FROM"])[1]
         self.sender, self.domain = envelope_address(sender), sender_domain()
         self.head = SMTP_POLICY.fold_binary("From", sender)
@@ -55,8 +57,6 @@ class Prepared:
                        + header_line("Date", format_datetime(now)))
         self.tail = b"".join(header_line(key, safe(value, key))
                              for key, value in message_headers(message).items())
-        # A roll call's links differ per recipient: its parts are built for each.
-        self.body = _body(plain, html) if self.rollcall_id is None else None
 
     def wire(self, user) -> Wire:
         """The message to ``user`` (``id``, ``email``, ``name``), serialized, with its
