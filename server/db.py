@@ -96,7 +96,7 @@ def analyze(table) -> None:
     """Refresh the planner's statistics of ``table`` (PostgreSQL; a no-op on SQLite), in the
     current transaction: after a bulk insert whose rows the next statements join on, before
     autovacuum gets to it. Its rows inserted by this very transaction count (PostgreSQL
-    samples them as live). About 0.2 s whatever the table's size (a fixed sample)."""
+    samples them as live). Its cost does not grow with the table (a fixed-size sample)."""
     if on_postgresql():
         db.session.execute(text(f"ANALYZE {table.name}"))
 

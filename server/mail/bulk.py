@@ -7,8 +7,8 @@ Each header line is the one the generator writes (``policy.fold_binary`` of the 
 ``transport.fits`` for a To that needs no folding), and a message's body (MIME-Version,
 Content-Type, the parts) comes last in the generator's output too, so a recipient's bytes are
 ``compose()`` + ``transport.serialize()``'s, boundary aside (tests/mail/test_bulk_compose.py).
-Building the message whole cost about 3 ms per recipient, most of it the ``email`` package
-parsing each header it is given.
+Building the message whole per recipient was the fan-out's cost, most of it the ``email``
+package parsing each header it is given (bench/RESULTS.md §5).
 """
 from __future__ import annotations
 

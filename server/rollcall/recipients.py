@@ -14,8 +14,8 @@ from server.trips.models import Leg
 # Every statement after the materialization (the deliveries of the question, the escalation
 # every minute, the dashboard) joins this roll call's recipients to ``users``. Planned with
 # the statistics of before (no recipients of it), PostgreSQL took the unanswered as one row
-# and scanned the users once per recipient: quadratic, 36 s for 20,000 recipients and again
-# at every pass. Autovacuum comes too late (and may be off): ANALYZE right away past this.
+# and scanned the users once per recipient: quadratic, and again at every pass (bench/RESULTS.md
+# §6). Autovacuum comes too late (and may be off): ANALYZE right away past this.
 ANALYZE_AFTER_RECIPIENTS = 1_000
 
 
