@@ -154,6 +154,17 @@ def write_transaction() -> None:
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def recording_during_a_read() -> None:
+    """Before a request that only reads records something (an audited read: a CSV export, a
+    traveler's record opened): on SQLite its transaction began as a read (``_may_write``) and
+    could not become a write once another connection committed meanwhile, so it takes the
+    write lock afresh (``write_transaction``; what it read stays read). A no-op elsewhere."""
+    from flask import has_request_context
+
+    if has_request_context() and not _may_write() and dialect_name() == "sqlite":
+        write_transaction()
+
+
 def _may_write() -> bool:
     from flask import has_request_context, request
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from server.db import db, write_transaction
+from server.db import db, recording_during_a_read, write_transaction
 from tests.conftest import make_test_app
 
 
@@ -48,3 +48,23 @@ def test_write_transaction_records_after_an_overtaken_read(file_app):
     _record()
     rows = db.session.execute(text("SELECT worker FROM results ORDER BY rowid")).scalars()
     assert list(rows) == ["request", "worker"]
+
+
+def test_a_read_request_that_records_takes_the_write_lock_first(file_app):
+    """An audited read (a GET that writes its audit event, a CSV export) overtaken by a commit
+    records all the same."""
+    with file_app.test_request_context("/export.csv", method="GET"):
+        _overtaken_read()
+        recording_during_a_read()
+        _record()
+    rows = db.session.execute(text("SELECT worker FROM results ORDER BY rowid")).scalars()
+    assert list(rows) == ["request", "worker"]
+
+
+def test_a_request_that_writes_keeps_its_unit_of_work(file_app):
+    """In a request that may write, nothing is committed early: a rollback undoes it all."""
+    with file_app.test_request_context("/trips", method="POST"):
+        db.session.execute(text("INSERT INTO results VALUES ('unsaved')"))
+        recording_during_a_read()
+        db.session.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM results")).scalar() == 0

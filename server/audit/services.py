@@ -7,12 +7,13 @@ from flask import has_request_context, request
 from sqlalchemy import delete, select
 
 from server.audit.models import AuditEvent
-from server.db import DB_INT_MAX, db, insert_row
+from server.db import DB_INT_MAX, db, insert_row, recording_during_a_read
 
 
 def record(actor, action: str, target=None, *, target_type: str | None = None,
            target_id=None, **details) -> AuditEvent:
     """Record ``actor`` doing ``action`` to ``target`` (any model with ``id``)."""
+    recording_during_a_read()
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id if target_id is not None else target.id
