@@ -2,6 +2,8 @@
 offline), and the SOS screen restores what the outbox holds after a reload."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.browser.test_screens import choose_language
@@ -34,7 +36,7 @@ def make_account(live_app, email, password=PASSWORD):
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_signed_out_sos_says_not_sent_and_goes_after_sign_in(page, live_app, artifacts,
                                                              language):
-    email = f"signed-out-{language}@example.org"
+    email = f"signed-out-{language}-{uuid.uuid4().hex[:8]}@example.org"  # a rerun signs up anew
     make_account(live_app, email)
     choose_language(page, language)
     hold(page, "#sos-button")
