@@ -45,9 +45,9 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
                 start_fanout) -> dict:
     import aiohttp
 
-    result = {"sos_lat": [], "sos_service": [], "sos_status": Counter(), "accepted": set(),
-              "read_lat": [], "read_status": Counter(), "sent_uuids": set(), "lag": [],
-              "bodies": {}}
+    result = {"sos_lat": [], "sos_when": [], "sos_service": [], "sos_status": Counter(),
+              "accepted": set(), "read_lat": [], "read_status": Counter(), "sent_uuids": set(),
+              "lag": [], "bodies": {}}
     connector = aiohttp.TCPConnector(limit=1000, force_close=True)  # gunicorn sync: no keep-alive
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     loop = asyncio.get_running_loop()
@@ -77,6 +77,7 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
             if status in (200, 201):
                 result["accepted"].add(client_uuid)
                 result["sos_lat"].append(done - scheduled)
+                result["sos_when"].append((scheduled, done - scheduled))
                 result["sos_service"].append(done - started)
 
         async def one_read(i: int, scheduled: float) -> None:
@@ -107,7 +108,7 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
                 await fire(1000 + i, loop.time())
             result["cpu_per_request"][name] = meter.cpu() / sequential
         result["warmup"] = set(result["accepted"])
-        for key in ("sos_lat", "sos_service", "read_lat", "lag"):
+        for key in ("sos_lat", "sos_when", "sos_service", "read_lat", "lag"):
             result[key].clear()
         for key in ("sos_status", "read_status"):
             result[key].clear()
@@ -119,6 +120,7 @@ async def surge(base: str, creds: list[tuple[str, str]], seconds: float, sos_rat
         start_fanout()
 
         started = time.perf_counter()
+        result["loop_started"] = loop.time()
         streams = await asyncio.gather(common.open_loop(sos_rate, seconds, one_sos),
                                        common.open_loop(read_rate, seconds, one_read))
         result["offered_wall"] = time.perf_counter() - started
@@ -149,6 +151,8 @@ def main() -> None:
                         help="> 0: gunicorn's gthread workers with this many threads each "
                         "(default: sync workers, as in the Procfile)")
     parser.add_argument("--celery-workers", type=int, default=2)
+    parser.add_argument("--worker-niceness", type=int, default=None,
+                        help="WORKER_NICENESS of the Celery workers (default: the app's)")
     parser.add_argument("--timeout", type=float, default=30, help="per request, seconds")
     parser.add_argument("--sequential", type=int, default=300,
                         help="before the surge, this many SOS then reads one at a time: web CPU "
@@ -187,7 +191,9 @@ def main() -> None:
                 alert_id = common.create_alert([{"kind": "country", "code": "TH"}],
                                                severity="Severe").id
                 db.session.commit()
-            pool = fanout.Workers(args.celery_workers, env, tmp)
+            niceness = ({} if args.worker_niceness is None
+                        else {"WORKER_NICENESS": str(args.worker_niceness)})
+            pool = fanout.Workers(args.celery_workers, {**env, **niceness}, tmp)
             pool.wait_ready(env)
 
         web, base = common.start_gunicorn(env, tmp, args.web_workers, args.web_threads)
@@ -258,6 +264,10 @@ def main() -> None:
           f"{result['offered_wall']:.1f} s; all answered after {result['wall']:.1f} s")
     print(summary("SOS latency (from scheduled start)", result["sos_lat"]))
     print(summary("SOS latency (from send)", result["sos_service"]))
+    if fan_wall is not None:  # the fan-out's seconds are where an SOS competes with it
+        during = [lat for at, lat in result["sos_when"]
+                  if at - result["loop_started"] < fan_wall]
+        print(summary("  of which raised while the fan-out ran", during))
     print(summary("inbox read latency (from scheduled start)", result["read_lat"]))
     print(f"generator lag: p99 {percentile(result['lag'], 99) * 1000:.1f} ms, "
           f"max {max(result['lag'], default=0) * 1000:.1f} ms")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 from celery import Celery, Task
+from celery.signals import worker_init
 from flask import Flask
 
 _embedded_lock = threading.Lock()
@@ -43,9 +45,41 @@ def init_celery(app: Flask) -> Celery:
         include=app.config.get("CELERY_TASK_MODULES", []),
     )
     celery.set_default()
+
+    @worker_init.connect(weak=False)
+    def _yield_to_requests(sender, **_):
+        # The embedded worker is a thread of the web process: niceness would slow the web too.
+        if sender.app is celery and broker:
+            app.logger.info("worker CPU priority: %s",
+                            lower_priority(app.config["WORKER_NICENESS"]))
+
     app.extensions["celery"] = celery
     app.extensions["celery_embedded"] = not broker
     return celery
+
+
+def lower_priority(niceness: int, autogroup: Path = Path("/proc/self/autogroup")) -> str:
+    """Make this worker process (and the pool it forks) yield the CPU to the web tier.
+
+    A fan-out keeps every core busy for seconds, and an SOS arriving meanwhile must not queue
+    behind it where both share a machine. Niceness alone does not do it on Linux: with
+    autogroup scheduling, sessions share the CPU as equals first, and niceness only ranks the
+    processes inside one session; so the session's own weight is lowered too, but only where
+    the session is this worker's (it leads it, or the shell that started it does, as honcho
+    does per Procfile line), never a terminal's. Under systemd, set ``CPUWeight=`` instead.
+    Returns what was done, for the log.
+    """
+    if niceness <= 0:
+        return "unchanged"
+    os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
+    done = f"nice {os.getpriority(os.PRIO_PROCESS, 0)}"
+    if autogroup.exists() and os.getsid(0) in (os.getpid(), os.getppid()):
+        try:
+            autogroup.write_text(str(niceness))
+            done += f", session {autogroup.read_text().split('/')[-1].strip()}"
+        except OSError as exc:  # a container may not allow it: the process niceness stands
+            done += f", session unchanged ({exc.strerror})"
+    return done
 
 
 def ensure_embedded_worker(app: Flask) -> None:

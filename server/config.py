@@ -120,6 +120,9 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
+        # Celery worker processes run at this niceness (0: as started): the web tier, SOS
+        # first, gets the CPU before a fan-out where they share cores (celery_app.lower_priority).
+        "WORKER_NICENESS": int(os.environ.get("WORKER_NICENESS", 10)),
         # Live console events between processes (server/live/redis_hub.py): unset means the
         # Redis broker if there is one, else in-process.
         "LIVE_REDIS_URL": os.environ.get("LIVE_REDIS_URL") or None,

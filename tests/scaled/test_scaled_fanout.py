@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -109,3 +111,16 @@ def test_alert_fans_out_through_a_celery_worker_process_to_every_device(
         for name, language in inside:
             assert got[name].json["headline"] == headlines[language], (name, language)
         assert "broadcast.deliver_batch" in celery_worker.output()
+
+
+def test_the_worker_processes_yield_the_cpu_to_the_web_tier(celery_worker):
+    """WORKER_NICENESS (10 by default) on the main process and the pool it forked, and on the
+    worker's session where the kernel groups by session: a fan-out does not hold back an SOS
+    sharing the machine (bench/RESULTS.md section 3)."""
+    worker = psutil.Process(celery_worker.process.pid)
+    processes = [worker, *worker.children()]
+    assert len(processes) == 3  # --concurrency 2
+    assert [proc.nice() for proc in processes] == [10, 10, 10]
+    autogroup = Path(f"/proc/{worker.pid}/autogroup")
+    if autogroup.exists():
+        assert autogroup.read_text().strip().endswith("nice 10")
