@@ -65,21 +65,29 @@ def lower_priority(niceness: int, autogroup: Path = Path("/proc/self/autogroup")
     behind it where both share a machine. Niceness alone does not do it on Linux: with
     autogroup scheduling, sessions share the CPU as equals first, and niceness only ranks the
     processes inside one session; so the session's own weight is lowered too, but only where
-    the session is this worker's (it leads it, or the shell that started it does, as honcho
-    does per Procfile line), never a terminal's. Under systemd, set ``CPUWeight=`` instead.
-    Returns what was done, for the log.
+    the session is this worker's, never a terminal's. Under systemd, set ``CPUWeight=``
+    instead. Returns what was done, for the log.
     """
     if niceness <= 0:
         return "unchanged"
     os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
     done = f"nice {os.getpriority(os.PRIO_PROCESS, 0)}"
-    if autogroup.exists() and os.getsid(0) in (os.getpid(), os.getppid()):
+    if autogroup.exists() and _session_is_own():
         try:
             autogroup.write_text(str(niceness))
             done += f", session {autogroup.read_text().split('/')[-1].strip()}"
         except OSError as exc:  # a container may not allow it: the process niceness stands
             done += f", session unchanged ({exc.strerror})"
     return done
+
+
+def _session_is_own() -> bool:
+    """This process's session holds only the worker: it leads it, or the shell that started
+    it does (honcho runs each Procfile line through ``sh -c`` in a session of its own); and
+    the session has no terminal (a shell in a terminal leads a session of everything typed)."""
+    stat = Path("/proc/self/stat").read_text()
+    terminal = int(stat.rsplit(")", 1)[1].split()[4])  # tty_nr, 0 without one
+    return terminal == 0 and os.getsid(0) in (os.getpid(), os.getppid())
 
 
 def ensure_embedded_worker(app: Flask) -> None:

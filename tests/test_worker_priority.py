@@ -3,12 +3,14 @@
 Each case runs in processes of its own (a niceness cannot be lowered back), arranged as the
 deployments are: a worker leading its own session (the bench, containers), one started by
 the shell that leads the session (honcho runs each Procfile line through ``sh -c``), and one
-deeper in someone else's session (a terminal), whose session weight must stay as it was.
+deeper in another session, and one started by a terminal's shell: the sessions of the last
+two hold more than the worker, and their weight must stay as it was.
 """
 from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -34,14 +36,19 @@ needs_autogroup = pytest.mark.skipif(not Path("/proc/self/autogroup").exists(),
                                      reason="the kernel has no autogroup scheduling")
 
 
+def scripts(tmp_path: Path) -> tuple[str, str]:
+    script, child = tmp_path / "report.py", tmp_path / "child.py"
+    script.write_text(REPORT)
+    child.write_text(CHILD)
+    return str(script), str(child)
+
+
 def report(tmp_path: Path, niceness: int, *, started: int = 0, via_shell: bool = False,
            depth: int = 0) -> dict:
     """What ``lower_priority(niceness)`` did in a process ``depth`` levels below the leader
     of a new session (or below the shell leading it)."""
-    script, child = tmp_path / "report.py", tmp_path / "child.py"
-    script.write_text(REPORT)
-    child.write_text(CHILD)
-    command = [sys.executable, *[str(child)] * depth, str(script), str(niceness),
+    script, child = scripts(tmp_path)
+    command = [sys.executable, *[child] * depth, script, str(niceness),
                *([str(started)] if started else [])]
     if via_shell:  # "; true": the shell waits for the worker instead of exec'ing it
         command = ["sh", "-c", " ".join(command) + "; true"]
@@ -67,6 +74,26 @@ def test_a_worker_started_by_the_shell_leading_the_session_lowers_the_session(tm
 @needs_autogroup
 def test_a_worker_deeper_in_a_session_lowers_only_itself(tmp_path):
     done = report(tmp_path, 10, depth=2)
+    assert (done["nice"], done["autogroup"][-6:], done["done"]) == (10, "nice 0", "nice 10")
+
+
+@needs_autogroup
+def test_a_worker_started_by_a_terminals_shell_lowers_only_itself(tmp_path):
+    script, child = scripts(tmp_path)
+    pid, terminal = pty.fork()
+    if pid == 0:  # the terminal's shell: it leads the session, the pty is its terminal
+        os.execve(sys.executable, [sys.executable, child, script, "10"], ENV)  # noqa: S606
+    out = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    done = json.loads(out.decode().splitlines()[-1])
     assert (done["nice"], done["autogroup"][-6:], done["done"]) == (10, "nice 0", "nice 10")
 
 
