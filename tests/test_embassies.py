@@ -15,6 +15,10 @@ def test_most_specific_jurisdiction_serves(app, create_mission):
     assert services.serving("US", "US-TX") == embassy
     assert services.serving("US") == embassy
     assert services.serving("BT") is None
+    # Several places in one look-up, in order (an SOS asks for its position's and its stay's).
+    assert services.serving_each([("US", "US-TX"), None, ("BT", None), ("US", "US-AZ"),
+                                  ("US", None)]) == [embassy, None, None, consulate, embassy]
+    assert services.serving_each([None, None]) == [None, None]
 
 
 def test_serving_api(client, create_mission):

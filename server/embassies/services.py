@@ -41,17 +41,32 @@ def serving(country: str, subdivision: str | None = None) -> Embassy | None:
     A consulate-general covering ``US-CA`` serves California; the embassy covering ``US``
     serves every state no consulate covers.
     """
+    return serving_each([(country, subdivision)])[0]
+
+
+def serving_each(places: list[tuple[str, str | None] | None]) -> list[Embassy | None]:
+    """``serving`` for each (country, subdivision), in one query; None for a None place."""
+    wanted = [place for place in places if place]
+    if not wanted:
+        return [None] * len(places)
+    subdivisions = [sub for _, sub in wanted if sub]
     area = EmbassyArea.subdivision.is_(None)
-    if subdivision:
-        area = area | (EmbassyArea.subdivision == subdivision)
+    if subdivisions:
+        area = area | EmbassyArea.subdivision.in_(subdivisions)
     rows = db.session.execute(
-        select(Embassy, EmbassyArea.subdivision).join(EmbassyArea)
-        .where(EmbassyArea.country == country, area)).all()
-    if not rows:
-        return None
-    best = min(rows, key=lambda row: (row.subdivision is None,
-                                      _KIND_ORDER.get(row.Embassy.kind, 9), row.Embassy.id))
-    return best.Embassy
+        select(Embassy, EmbassyArea.country, EmbassyArea.subdivision).join(EmbassyArea)
+        .where(EmbassyArea.country.in_({country for country, _ in wanted}), area)).all()
+
+    def best(country: str, subdivision: str | None) -> Embassy | None:
+        covering = [row for row in rows if row.country == country
+                    and row.subdivision in (None, subdivision)]
+        if not covering:
+            return None
+        return min(covering, key=lambda row: (row.subdivision is None,
+                                              _KIND_ORDER.get(row.Embassy.kind, 9),
+                                              row.Embassy.id)).Embassy
+
+    return [best(*place) if place else None for place in places]
 
 
 def place_at(lat: float, lon: float) -> tuple[str | None, str | None]:

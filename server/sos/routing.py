@@ -22,6 +22,7 @@ class Route:
     country: str | None
     subdivision: str | None
     trip_id: int | None
+    contact_consent: bool = False  # the trip's emergency contact may be told
 
     @property
     def embassy_id(self) -> int | None:
@@ -48,21 +49,31 @@ class Stay:
 
 @cache
 def _trip_stays_query():
-    """Built once (this runs on every SOS): the chosen trip's id and stays, by start date."""
+    """Built once (this runs on every SOS): the chosen trip's id, its contact consent and its
+    stays, by start date."""
     named = Trip.id == bindparam("trip_id", type_=Integer)
     today = bindparam("today", type_=Date)
     current = and_(Trip.start_date <= today, or_(Trip.end_date.is_(None), Trip.end_date >= today))
     chosen = (select(Trip.id).where(Trip.user_id == bindparam("user_id"), or_(named, current))
               .order_by(case((named, 0), else_=1), Trip.start_date.desc(), Trip.id.desc())
               .limit(1).scalar_subquery())
-    return (select(Trip.id, Leg.country, Leg.subdivision, Leg.start_date, Leg.end_date)
+    return (select(Trip.id, Trip.emergency_contact_consent, Leg.country, Leg.subdivision,
+                   Leg.start_date, Leg.end_date)
             .select_from(Trip).outerjoin(Leg, Leg.trip_id == Trip.id).where(Trip.id == chosen)
             .order_by(Leg.start_date, Leg.id))
 
 
-def trip_stays(user: User, trip_id: int | None) -> tuple[int | None, list[Stay]]:
-    """The trip the phone named if it is the user's, else the user's current trip: its id and
-    its stays by start date, or ``(None, [])``. (``trip_id`` None: ``id = NULL`` is never
+@dataclass(frozen=True)
+class ChosenTrip:
+    id: int | None
+    contact_consent: bool
+    stays: list[Stay]
+
+
+def trip_stays(user: User, trip_id: int | None) -> ChosenTrip:
+    """The trip the phone named if it is the user's, else the user's current trip: its id,
+    whether its emergency contact may be told, and its stays by start date; an id of None and
+    no stays when there is no such trip. (``trip_id`` None: ``id = NULL`` is never
     true, so only the current trip qualifies.)
 
     One query on plain columns: no Trip object, whose encrypted emergency contact routing
@@ -71,9 +82,10 @@ def trip_stays(user: User, trip_id: int | None) -> tuple[int | None, list[Stay]]
     params = {"user_id": user.id, "trip_id": trip_id, "today": date.today()}
     rows = db.session.execute(_trip_stays_query(), params).all()
     if not rows:
-        return None, []
-    return rows[0].id, [Stay(r.country, r.subdivision, r.start_date, r.end_date)
-                        for r in rows if r.country is not None]
+        return ChosenTrip(None, False, [])
+    return ChosenTrip(rows[0].id, bool(rows[0].emergency_contact_consent),
+                      [Stay(r.country, r.subdivision, r.start_date, r.end_date)
+                       for r in rows if r.country is not None])
 
 
 def current_leg(stays: list[Stay], today: date | None = None) -> Stay | None:
@@ -96,21 +108,22 @@ def route(user: User, lat: float | None, lon: float | None, trip_id: int | None)
     the position has no region (a country the data does not split, a coast the simplified
     outline misses), the stay's region is used when the stay is in that same country.
     """
-    trip_id, stays = trip_stays(user, trip_id)
-    leg = current_leg(stays)
+    trip = trip_stays(user, trip_id)
+    leg = current_leg(trip.stays)
     country, subdivision = (place_at(lat, lon) if lat is not None and lon is not None
                             else (None, None))
-    if country:
-        if subdivision is None and leg and leg.country == country:
-            subdivision = leg.subdivision
-        mission = embassies.serving(country, subdivision)
-        if mission:
-            return Route("position", mission, country, subdivision, trip_id)
-    if leg:
-        mission = embassies.serving(leg.country, leg.subdivision)
-        if mission:
-            return Route("trip", mission, country or leg.country,
-                         subdivision if country else leg.subdivision, trip_id)
-        if not country:
-            country, subdivision = leg.country, leg.subdivision
-    return Route("default", None, country, subdivision, trip_id)
+    if country and subdivision is None and leg and leg.country == country:
+        subdivision = leg.subdivision
+    # Both candidates in one look-up: the position's place, then the stay's.
+    by_position, by_stay = embassies.serving_each([
+        (country, subdivision) if country else None,
+        (leg.country, leg.subdivision) if leg else None])
+    if by_position:
+        return Route("position", by_position, country, subdivision, trip.id,
+                     trip.contact_consent)
+    if by_stay:
+        return Route("trip", by_stay, country or leg.country,
+                     subdivision if country else leg.subdivision, trip.id, trip.contact_consent)
+    if leg and not country:
+        country, subdivision = leg.country, leg.subdivision
+    return Route("default", None, country, subdivision, trip.id, trip.contact_consent)

@@ -87,7 +87,8 @@ def raise_sos(user: User, data: dict) -> tuple[SosCase, bool]:
         return found, False
     set_committed_value(sos, "embassy", route.mission)  # loaded by the routing: no query
     _opened(user, sos, data)
-    contact.tell_later(sos.trip_id, "sos_opened", sos.embassy_id)
+    if route.contact_consent:  # else the task would find nothing to do: no message queued
+        contact.tell_later(sos.trip_id, "sos_opened", sos.embassy_id)
     return sos, True
 
 

@@ -116,6 +116,22 @@ def test_without_consent_the_contact_hears_nothing(auth, traveler, app_mail):
     assert _mail_to_contact(app_mail) == []
 
 
+def test_an_sos_queues_the_contacts_notice_only_with_consent(auth, traveler, monkeypatch):
+    """Routing reads the trip's consent with its stays: without it no task is queued (an SOS
+    surge does not fill the workers' queue with notices that would find nothing to do)."""
+    from server import celery_app
+
+    queued = []
+    monkeypatch.setattr(celery_app, "enqueue", lambda task, *args: queued.append(task.name))
+    user, _ = traveler("FR")
+    phone = auth.traveler(user)
+    for consent in (False, True):
+        _consent(user, consent=consent)
+        queued.clear()
+        assert phone.post("/api/sos", json=sos_body()).status_code == 201
+        assert queued.count("trips.tell_contact") == int(consent)
+
+
 def test_a_failure_to_tell_the_contact_never_fails_the_answer_or_the_sos(
         auth, traveler, app_mail, monkeypatch):
     def broken(*_args, **_kwargs):
