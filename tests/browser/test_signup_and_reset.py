@@ -4,6 +4,8 @@ from the newest .eml, set a new password (field errors shown), sign in with it. 
 in English and Arabic (right to left, the address isolated)."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.browser.conftest import RESET_LINK, SIGNUP_LINK, mailed_link
@@ -31,7 +33,7 @@ def sign_in(page, email, password):
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_sign_up_by_the_mailed_link_then_reset_the_password(page, live_app, artifacts,
                                                             language):
-    email = f"mailbox-{language}@example.org"
+    email = f"mailbox-{language}-{uuid.uuid4().hex[:8]}@example.org"  # a rerun signs up anew
     choose_language(page, language)
     page.goto("/#/signup")
     page.wait_for_selector('[data-path="email"]')
