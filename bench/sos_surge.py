@@ -268,6 +268,7 @@ def main() -> None:
         during = [lat for at, lat in result["sos_when"]
                   if at - result["loop_started"] < fan_wall]
         print(summary("  of which raised while the fan-out ran", during))
+    print("SOS p99 by second raised: " + by_second(result["sos_when"], result["loop_started"]))
     print(summary("inbox read latency (from scheduled start)", result["read_lat"]))
     print(f"generator lag: p99 {percentile(result['lag'], 99) * 1000:.1f} ms, "
           f"max {max(result['lag'], default=0) * 1000:.1f} ms")
@@ -293,6 +294,15 @@ def main() -> None:
               f"it was queued (the surge started with it and lasted {result['wall']:.1f} s): "
               f"{deliveries_summary(rows)}")
     print(f"load before the surge: {load_before}; after: {load_after}")
+
+
+def by_second(when: list[tuple[float, float]], start: float) -> str:
+    """p99 of the SOS raised in each second of the surge, in ms: where in the run the tail is."""
+    seconds: dict[int, list[float]] = {}
+    for at, latency in when:
+        seconds.setdefault(int(at - start), []).append(latency * 1000)
+    return " ".join(f"{second}s:{percentile(values, 99):.0f}"
+                    for second, values in sorted(seconds.items()))
 
 
 def deliveries_summary(rows: dict) -> str:
