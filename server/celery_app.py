@@ -16,6 +16,7 @@ from celery.signals import worker_init
 from flask import Flask
 
 _embedded_lock = threading.Lock()
+AUTOGROUP = Path("/proc/self/autogroup")  # Linux: this process's session's scheduling group
 
 
 def init_celery(app: Flask) -> Celery:
@@ -58,7 +59,7 @@ def init_celery(app: Flask) -> Celery:
     return celery
 
 
-def lower_priority(niceness: int, autogroup: Path = Path("/proc/self/autogroup")) -> str:
+def lower_priority(niceness: int) -> str:
     """Make this worker process (and the pool it forks) yield the CPU to the web tier.
 
     A fan-out keeps every core busy for seconds, and an SOS arriving meanwhile must not queue
@@ -72,10 +73,10 @@ def lower_priority(niceness: int, autogroup: Path = Path("/proc/self/autogroup")
         return "unchanged"
     os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
     done = f"nice {os.getpriority(os.PRIO_PROCESS, 0)}"
-    if autogroup.exists() and _session_is_own():
+    if AUTOGROUP.exists() and _session_is_own():
         try:
-            autogroup.write_text(str(niceness))
-            done += f", session {autogroup.read_text().split('/')[-1].strip()}"
+            AUTOGROUP.write_text(str(niceness))
+            done += f", session {AUTOGROUP.read_text().split('/')[-1].strip()}"
         except OSError as exc:  # a container may not allow it: the process niceness stands
             done += f", session unchanged ({exc.strerror})"
     return done
