@@ -25,6 +25,17 @@ PHONE = {"width": 360, "height": 780}
 pytestmark = pytest.mark.browser
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Why each rerun test failed the first time: ``-rR`` names them only, and a browser test
+    that passes on its rerun is a race worth finding."""
+    reruns = terminalreporter.stats.get("rerun", [])
+    if reruns:
+        terminalreporter.section("first attempts of the rerun tests")
+    for report in reruns:
+        terminalreporter.write_line(f"{report.nodeid} ({report.when}):")
+        terminalreporter.write_line(report.longreprtext[-3000:])
+
+
 def pytest_collection_modifyitems(items):
     if not os.path.exists(CHROMIUM):
         skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: run `make chromium`")
