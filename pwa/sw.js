@@ -14,6 +14,10 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(SHELL_CACHE);
     // Bypass the HTTP cache so a new version never precaches an old file.
     await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: "reload" })));
+    // The public settings (languages, the consular hotline) for a start with no network: the
+    // page fetched them before this worker controlled it, so nothing kept them; and a
+    // sign-out empties the API cache. Kept with the shell, best effort.
+    await cache.add(new Request("/api/config", { cache: "reload" })).catch(() => {});
   })());
 });
 

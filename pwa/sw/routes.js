@@ -19,7 +19,10 @@ function strategyFor(method, url, mode, origin) {
   return "cache-first";
 }
 
-/** Fresh from the network (kept for later), else the last copy, marked as coming from the cache. */
+/**
+ * Fresh from the network (kept for later), else the last copy, marked as coming from the cache;
+ * with no copy in the API cache, the one the shell precached (the public settings).
+ */
 async function networkFirst(request, cacheName) {
   const cache = await caches.open(cacheName);
   try {
@@ -27,7 +30,7 @@ async function networkFirst(request, cacheName) {
     if (response.ok) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(request);
+    const cached = (await cache.match(request)) || (await caches.match(request));
     if (!cached) throw error;
     const headers = new Headers(cached.headers);
     headers.set("X-Compatriot-From-Cache", "1");

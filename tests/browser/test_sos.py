@@ -149,6 +149,24 @@ def test_calls_and_a_text_with_my_position_are_offered_offline(page, context, tr
     assert "openstreetmap.org" in sms
 
 
+def test_signed_out_and_offline_the_hotline_is_still_offered(page, context, traveler):
+    """The public settings (the hotline among them) are precached with the app shell: the
+    page's first fetch of them came before the worker controlled it, and a sign-out empties
+    the API cache, so neither leaves a copy for a start with no network."""
+    traveler.sign_up()
+    traveler.wait_for_service_worker()
+    page.goto("/#/settings")
+    page.click("#sign-out")
+    page.wait_for_function("() => location.hash === '#/welcome'")
+    page.wait_for_function("() => caches.open('compatriot-api').then((c) => c.keys())"
+                           ".then((keys) => keys.length === 0)")  # nothing of mine is left
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("html[data-ready]")
+    page.goto("/#/sos")
+    page.wait_for_selector('.sos-calls a[href="tel:+861012308"]')
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_acknowledgement_shows_received_by_the_mission(page, traveler, live_app, artifacts,
                                                        language):
