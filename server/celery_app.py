@@ -13,9 +13,11 @@ from pathlib import Path
 
 from celery import Celery, Task
 from celery.signals import worker_init
+from celery.utils.log import get_logger
 from flask import Flask
 
 _embedded_lock = threading.Lock()
+logger = get_logger(__name__)
 AUTOGROUP = Path("/proc/self/autogroup")  # Linux: this process's session's scheduling group
 
 
@@ -46,17 +48,20 @@ def init_celery(app: Flask) -> Celery:
         include=app.config.get("CELERY_TASK_MODULES", []),
     )
     celery.set_default()
-
-    @worker_init.connect(weak=False)
-    def _yield_to_requests(sender, **_):
-        # The embedded worker is a thread of the web process: niceness would slow the web too.
-        if sender.app is celery and broker:
-            app.logger.info("worker CPU priority: %s",
-                            lower_priority(app.config["WORKER_NICENESS"]))
+    # Read by _yield_to_requests; 0 for the embedded worker, a thread of the web process,
+    # which niceness would slow down with it.
+    celery.conf.compatriot_worker_niceness = app.config["WORKER_NICENESS"] if broker else 0
 
     app.extensions["celery"] = celery
     app.extensions["celery_embedded"] = not broker
     return celery
+
+
+@worker_init.connect
+def _yield_to_requests(sender, **_):
+    niceness = sender.app.conf.get("compatriot_worker_niceness", 0)
+    if niceness:
+        logger.info("worker CPU priority: %s", lower_priority(niceness))
 
 
 def lower_priority(niceness: int) -> str:
