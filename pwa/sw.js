@@ -16,10 +16,17 @@ self.addEventListener("install", (event) => {
     await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: "reload" })));
     // The public settings (languages, the consular hotline) for a start with no network: the
     // page fetched them before this worker controlled it, so nothing kept them; and a
-    // sign-out empties the API cache. Kept with the shell, best effort.
-    await cache.add(new Request("/api/config", { cache: "reload" })).catch(() => {});
+    // sign-out empties the API cache. Kept with the shell, best effort, and never holding the
+    // install up for long: a slow server must not keep this worker from taking over.
+    await keepConfig(cache).catch(() => {});
   })());
 });
+
+async function keepConfig(cache) {
+  const request = new Request("/api/config", { cache: "reload", signal: AbortSignal.timeout(5000) });
+  const response = await fetch(request);
+  if (response.ok) await cache.put("/api/config", response);
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
